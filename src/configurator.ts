@@ -1,0 +1,89 @@
+import type { RequestHandler, Router } from 'express';
+import { resolveConfig } from './core/config/resolve';
+import type { ResolvedConfig } from './core/config/resolved';
+import type { AuthConfig } from './core/config/types';
+import type { AuthEventBus } from './core/events';
+import { createAuthMiddleware, type AuthMiddlewareOptions } from './core/middleware';
+import type { PasswordHasher } from './core/passwords/hasher';
+import { PasswordService } from './core/passwords/password-service';
+import type { TokenService } from './core/tokens/token-service';
+import type { AuthCore } from './router/context';
+import { buildAuthRouter, createAuthCore } from './router/create-auth-router';
+import type { RouterOptions } from './router/options';
+import type { ISessionStore } from './stores/session';
+import type { BaseUser, IUserStore } from './stores/user';
+import type { BaseAuthStrategy } from './strategies/base-auth-strategy';
+import { LocalStrategy } from './strategies/local-strategy';
+
+/** Wiring an AuthConfigurator shares between its routers and middleware. */
+export interface AuthConfiguratorOptions {
+  /** Device-aware sessions (recommended). Without one, each user has a single session. */
+  sessionStore?: ISessionStore;
+  /** Where routers publish events. */
+  eventBus?: AuthEventBus;
+  /** Replaces the default bcrypt-on-worker-threads hasher. */
+  passwordHasher?: PasswordHasher;
+}
+
+/**
+ * The entry point: validates the config once, then hands out routers, middleware and the
+ * underlying services, all sharing the same keys, stores and worker pool.
+ */
+export class AuthConfigurator<U extends BaseUser = BaseUser> {
+  readonly passwordService: PasswordService;
+  readonly tokenService: TokenService;
+  /** The validated, fully defaulted configuration. */
+  readonly config: ResolvedConfig;
+  private core: AuthCore;
+  private sessionStoreGiven: boolean;
+
+  constructor(
+    config: AuthConfig,
+    readonly userStore: IUserStore<U>,
+    options: AuthConfiguratorOptions = {},
+  ) {
+    this.config = resolveConfig(config);
+    this.passwordService = new PasswordService(
+      options.passwordHasher ?? this.config.bcryptRounds,
+      this.config.bcryptRounds,
+    );
+    this.core = createAuthCore(userStore as IUserStore, this.config, {
+      passwords: this.passwordService,
+      sessionStore: options.sessionStore,
+      bus: options.eventBus,
+    });
+    this.sessionStoreGiven = options.sessionStore !== undefined;
+    this.tokenService = this.core.tokens;
+  }
+
+  /** The auth router, to mount with `app.use('/auth', auth.router())`. */
+  router(options: RouterOptions = {}): Router {
+    // A session store given to the router (reference style) also serves auth.middleware().
+    if (options.sessionStore && !this.sessionStoreGiven) {
+      this.core = { ...this.core, sessionStore: options.sessionStore };
+      this.sessionStoreGiven = true;
+    }
+    return buildAuthRouter(this.core, { eventBus: this.core.bus, ...options });
+  }
+
+  /** Protects routes: sets `req.user` or answers 401/403. */
+  middleware(options: AuthMiddlewareOptions = {}): RequestHandler {
+    return createAuthMiddleware(this.config, {
+      sessionStore: () => this.core.sessionStore,
+      ...options,
+    });
+  }
+
+  /** A first-factor strategy by name. */
+  strategy(name: 'local'): LocalStrategy<U>;
+  strategy(name: string): BaseAuthStrategy<unknown, U>;
+  strategy(name: string): BaseAuthStrategy<never, U> {
+    if (name === 'local') return new LocalStrategy<U>(this.userStore, this.passwordService);
+    throw new TypeError(`keyward: unknown strategy '${name}'`);
+  }
+
+  /** Stops the password worker threads (for graceful shutdown and tests). */
+  async close(): Promise<void> {
+    await this.passwordService.close();
+  }
+}

@@ -1,0 +1,157 @@
+import { createHmac, createSecretKey } from 'node:crypto';
+import { z } from 'zod';
+import { AuthConfigError } from '../errors';
+import { parseDurationSeconds } from './duration';
+import type { ResolvedConfig } from './resolved';
+import type { AuthConfig, AuthLogger } from './types';
+
+const MIN_SECRET_BYTES = 32;
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
+const duration = z.union([z.string(), z.number()]).refine((v) => parseDurationSeconds(v) !== null, {
+  message: "must be seconds or a duration such as '15m', '12h', '7d'",
+});
+const url = z.string().refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an absolute http(s) URL');
+const path = z.string().startsWith('/', 'must start with /');
+
+const schema = z.object({
+  accessTokenSecret: z.string({ error: 'is required (a random string of 32+ bytes)' }),
+  refreshTokenSecret: z.string({ error: 'is required (a random string of 32+ bytes)' }),
+  accessTokenExpiresIn: duration.optional(),
+  refreshTokenExpiresIn: duration.optional(),
+  cookieOptions: z
+    .object({
+      secure: z.boolean().optional(),
+      sameSite: z.enum(['strict', 'lax', 'none']).optional(),
+      domain: z.string().min(1).optional(),
+      refreshTokenPath: path.optional(),
+      hostPrefix: z.boolean().optional(),
+    })
+    .optional(),
+  csrf: z.object({ enabled: z.boolean().optional() }).optional(),
+  bcryptSaltRounds: z.number().int().min(4).max(31).optional(),
+  email: z
+    .object({
+      siteUrl: url.optional(),
+      mailer: z
+        .object({
+          endpoint: url,
+          apiKey: z.string().min(1),
+          from: z.string().min(3),
+          fromName: z.string().optional(),
+          provider: z.string().optional(),
+          defaultLang: z.enum(['en', 'it']).optional(),
+          timeoutMs: z.number().int().positive().optional(),
+        })
+        .optional(),
+      linkPaths: z.record(z.string(), path).optional(),
+      sendPasswordReset: fn.optional(),
+      sendMagicLink: fn.optional(),
+      sendWelcome: fn.optional(),
+      sendVerificationEmail: fn.optional(),
+      sendEmailChanged: fn.optional(),
+    })
+    .optional(),
+  emailVerificationMode: z.enum(['none', 'lazy', 'strict']).optional(),
+  requireEmailVerification: z.boolean().optional(),
+  buildTokenPayload: fn.optional(),
+  refreshReuseGraceSeconds: z.number().min(0).max(60).optional(),
+  checkSessionOnRequest: z.boolean().optional(),
+  logger: z.object({ error: fn, warn: fn }).optional(),
+});
+
+const consoleLogger: AuthLogger = {
+  error: (message, detail) => console.error(`[keyward] ${message}`, detail ?? ''),
+  warn: (message, detail) => console.warn(`[keyward] ${message}`, detail ?? ''),
+};
+
+/**
+ * Validates the user's configuration and computes everything derivable from it (signing keys,
+ * lifetimes, cookie names) once, so request handling never re-derives or re-defaults anything.
+ * Throws one {@link AuthConfigError} naming every problem and what to set instead.
+ */
+export function resolveConfig(config: AuthConfig): ResolvedConfig {
+  const parsed = schema.safeParse(config ?? {});
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.') || 'config'} ${i.message}`);
+  if (parsed.success) problems.push(...crossFieldProblems(config));
+  if (problems.length > 0) throw new AuthConfigError(problems);
+
+  const cookieOptions = config.cookieOptions ?? {};
+  const hostPrefix = cookieOptions.hostPrefix === true;
+  const secure = hostPrefix || (cookieOptions.secure ?? process.env.NODE_ENV === 'production');
+  const refreshPath = cookieOptions.refreshTokenPath ?? '/';
+  const mode =
+    config.emailVerificationMode ?? (config.requireEmailVerification ? 'strict' : 'none');
+  const email = config.email ?? {};
+
+  return Object.freeze({
+    source: config,
+    accessKey: createSecretKey(Buffer.from(config.accessTokenSecret, 'utf8')),
+    refreshKey: createSecretKey(Buffer.from(config.refreshTokenSecret, 'utf8')),
+    csrfKey: createHmac('sha256', config.accessTokenSecret).update('keyward csrf v1').digest(),
+    rotationKey: createHmac('sha256', config.refreshTokenSecret).update('keyward rotation v1').digest(),
+    accessTtlSeconds: parseDurationSeconds(config.accessTokenExpiresIn ?? '15m')!,
+    refreshTtlSeconds: parseDurationSeconds(config.refreshTokenExpiresIn ?? '7d')!,
+    cookies: Object.freeze({
+      accessName: hostPrefix ? '__Host-accessToken' : 'accessToken',
+      refreshName: !hostPrefix
+        ? 'refreshToken'
+        : refreshPath === '/'
+          ? '__Host-refreshToken'
+          : '__Secure-refreshToken',
+      csrfName: hostPrefix ? '__Host-csrf-token' : 'csrf-token',
+      secure,
+      sameSite: cookieOptions.sameSite ?? 'lax',
+      domain: hostPrefix ? undefined : cookieOptions.domain,
+      refreshPath,
+    }),
+    csrfEnabled: config.csrf?.enabled === true,
+    bcryptRounds: config.bcryptSaltRounds ?? 12,
+    email: Object.freeze({
+      ...email,
+      linkPaths: Object.freeze({
+        resetPassword: '/auth/reset-password',
+        verifyEmail: '/auth/verify-email',
+        confirmEmailChange: '/auth/change-email/confirm',
+        magicLink: '/auth/magic-link/verify',
+        login: '/login',
+        ...email.linkPaths,
+      }),
+    }),
+    emailVerificationMode: mode,
+    buildTokenPayload: config.buildTokenPayload,
+    refreshReuseGraceSeconds: config.refreshReuseGraceSeconds ?? 0,
+    checkSessionOnRequest: config.checkSessionOnRequest === true,
+    logger: config.logger ?? consoleLogger,
+  });
+}
+
+function crossFieldProblems(config: AuthConfig): string[] {
+  const problems: string[] = [];
+  for (const key of ['accessTokenSecret', 'refreshTokenSecret'] as const) {
+    const bytes = Buffer.byteLength(config[key], 'utf8');
+    if (bytes < MIN_SECRET_BYTES) {
+      problems.push(
+        `${key} is ${bytes} bytes; use at least ${MIN_SECRET_BYTES} random bytes ` +
+          `(e.g. node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))")`,
+      );
+    }
+  }
+  if (config.accessTokenSecret === config.refreshTokenSecret) {
+    problems.push(
+      'accessTokenSecret and refreshTokenSecret must differ, so a refresh token can never pass as an access token',
+    );
+  }
+  const cookies = config.cookieOptions;
+  if (cookies?.sameSite === 'none' && cookies.secure === false) {
+    problems.push("cookieOptions.sameSite 'none' needs cookieOptions.secure: true (browsers drop it otherwise)");
+  }
+  if (cookies?.hostPrefix && cookies.domain) {
+    problems.push('cookieOptions.hostPrefix forbids cookieOptions.domain (__Host- cookies carry no Domain)');
+  }
+  if (cookies?.hostPrefix && cookies.secure === false) {
+    problems.push('cookieOptions.hostPrefix needs secure cookies; remove cookieOptions.secure: false');
+  }
+  return problems;
+}

@@ -1,0 +1,41 @@
+import type { KeyObject } from 'node:crypto';
+import type {
+  AuthConfig,
+  AuthLogger,
+  BuildTokenPayload,
+  EmailConfig,
+  EmailVerificationMode,
+} from './types';
+
+/** Cookie attributes and names, computed once. */
+export interface ResolvedCookies {
+  accessName: string;
+  refreshName: string;
+  csrfName: string;
+  secure: boolean;
+  sameSite: 'strict' | 'lax' | 'none';
+  domain: string | undefined;
+  refreshPath: string;
+}
+
+/** The configuration after validation and defaults: frozen, nothing left to default. */
+export interface ResolvedConfig {
+  readonly source: AuthConfig;
+  readonly accessKey: KeyObject;
+  readonly refreshKey: KeyObject;
+  /** Derived from the access secret; signs CSRF tokens. */
+  readonly csrfKey: Buffer;
+  /** Derived from the refresh secret; derives a refresh token's successor id. */
+  readonly rotationKey: Buffer;
+  readonly accessTtlSeconds: number;
+  readonly refreshTtlSeconds: number;
+  readonly cookies: ResolvedCookies;
+  readonly csrfEnabled: boolean;
+  readonly bcryptRounds: number;
+  readonly email: EmailConfig & { linkPaths: Required<NonNullable<EmailConfig['linkPaths']>> };
+  readonly emailVerificationMode: EmailVerificationMode;
+  readonly buildTokenPayload: BuildTokenPayload | undefined;
+  readonly refreshReuseGraceSeconds: number;
+  readonly checkSessionOnRequest: boolean;
+  readonly logger: AuthLogger;
+}

@@ -1,0 +1,102 @@
+import type { BaseUser } from '../../stores/user';
+import type { MailerConfig } from '../../mail/mailer-config';
+
+/** Where links in mails land: the base URL (site or allowed origin) plus these paths. */
+export interface EmailLinkPaths {
+  /** Default `/auth/reset-password`. */
+  resetPassword?: string;
+  /** Default `/auth/verify-email`. */
+  verifyEmail?: string;
+  /** Default `/auth/change-email/confirm`. */
+  confirmEmailChange?: string;
+  /** Default `/auth/magic-link/verify`. */
+  magicLink?: string;
+  /** Default `/login`, used in the welcome mail. */
+  login?: string;
+}
+
+/** Data for the welcome mail. */
+export interface WelcomeMailData {
+  loginUrl: string;
+  firstName?: string | null;
+  tempPassword?: string;
+}
+
+/** Mail settings: a transport (`mailer`) and/or callbacks, which take precedence. */
+export interface EmailConfig {
+  /** Base URL for links when the request carries no allowed Origin. */
+  siteUrl?: string;
+  mailer?: MailerConfig;
+  linkPaths?: EmailLinkPaths;
+  sendPasswordReset?: (to: string, token: string, link: string, lang?: string) => Promise<void>;
+  sendMagicLink?: (to: string, token: string, link: string, lang?: string) => Promise<void>;
+  sendWelcome?: (to: string, data: WelcomeMailData, lang?: string) => Promise<void>;
+  sendVerificationEmail?: (to: string, token: string, link: string, lang?: string) => Promise<void>;
+  sendEmailChanged?: (to: string, newEmail: string, lang?: string) => Promise<void>;
+}
+
+/** Cookie delivery of tokens. */
+export interface CookieOptions {
+  /** HTTPS only. Default: true when NODE_ENV is 'production'. */
+  secure?: boolean;
+  /** Default `'lax'`. `'none'` needs `secure: true`. */
+  sameSite?: 'strict' | 'lax' | 'none';
+  domain?: string;
+  /** Restricts the refresh cookie to this path, e.g. `/auth/refresh`. Default `/`. */
+  refreshTokenPath?: string;
+  /**
+   * Names the cookies `__Host-…` (Secure, Path=/, no Domain) so a sibling subdomain cannot set
+   * or shadow them. With `refreshTokenPath` the refresh cookie becomes `__Secure-…` instead.
+   */
+  hostPrefix?: boolean;
+}
+
+/** Where loggable events go. Defaults to the console. */
+export interface AuthLogger {
+  error(message: string, detail?: unknown): void;
+  warn(message: string, detail?: unknown): void;
+}
+
+export type EmailVerificationMode = 'none' | 'lazy' | 'strict';
+
+/** Claims your app adds to access tokens and to GET /me. */
+export type BuildTokenPayload = (
+  user: BaseUser,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+/** Everything keyward needs to know, checked once at construction. */
+export interface AuthConfig {
+  /** Signs access tokens. At least 32 bytes, different from `refreshTokenSecret`. */
+  accessTokenSecret: string;
+  /** Signs refresh tokens. At least 32 bytes. */
+  refreshTokenSecret: string;
+  /** Default `'15m'`. A number is seconds; strings take s, m, h, d or w. */
+  accessTokenExpiresIn?: string | number;
+  /** Default `'7d'`. */
+  refreshTokenExpiresIn?: string | number;
+  cookieOptions?: CookieOptions;
+  csrf?: { enabled?: boolean };
+  /** bcrypt cost. Default 12. */
+  bcryptSaltRounds?: number;
+  email?: EmailConfig;
+  /** Default `'none'`. */
+  emailVerificationMode?: EmailVerificationMode;
+  /** Same as `emailVerificationMode: 'strict'`. */
+  requireEmailVerification?: boolean;
+  buildTokenPayload?: BuildTokenPayload;
+  /**
+   * Seconds during which the refresh token just rotated away is still answered with its
+   * successor (several tabs refreshing at once). Default 0: any re-use revokes the session.
+   */
+  refreshReuseGraceSeconds?: number;
+  /**
+   * With a session store, refuse access tokens of revoked sessions at once (one store read per
+   * request) instead of when they expire. Default false.
+   */
+  checkSessionOnRequest?: boolean;
+  logger?: AuthLogger;
+  /** Reserved for the second-factor, SMS and OAuth features. */
+  twoFactor?: { appName?: string };
+  sms?: Record<string, unknown>;
+  oauth?: Record<string, unknown>;
+}

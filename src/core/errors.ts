@@ -1,0 +1,58 @@
+/**
+ * Every error code keyward can answer with. Codes are stable: clients switch on them, docs list
+ * each one once (docs/errors.md). Messages are for people and may change.
+ */
+export const AuthErrorCodes = [
+  'VALIDATION_ERROR',
+  'INVALID_JSON',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INVALID_CREDENTIALS',
+  'PASSWORD_TOO_SHORT',
+  'PASSWORD_TOO_LONG',
+  'UNAUTHORIZED',
+  'TOKEN_EXPIRED',
+  'INVALID_TOKEN',
+  'INVALID_OR_EXPIRED_TOKEN',
+  'REFRESH_TOKEN_MISSING',
+  'INVALID_REFRESH_TOKEN',
+  'REFRESH_TOKEN_REUSED',
+  'SESSION_REVOKED',
+  'CSRF_INVALID',
+  'EMAIL_NOT_VERIFIED',
+  'EMAIL_VERIFICATION_REQUIRED',
+  'EMAIL_ALREADY_VERIFIED',
+  'EMAIL_IN_USE',
+  'NO_PASSWORD_SET',
+  'USER_NOT_FOUND',
+  'MAIL_NOT_CONFIGURED',
+  'MAIL_DELIVERY_FAILED',
+  'NOT_SUPPORTED',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'INTERNAL_ERROR',
+] as const;
+
+/** A stable error code from {@link AuthErrorCodes}, or an application's own code. */
+export type AuthErrorCode = (typeof AuthErrorCodes)[number] | (string & NonNullable<unknown>);
+
+/** The one error type keyward throws and answers with: `{ error: message, code }` over HTTP. */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  constructor(
+    message: string,
+    readonly code: AuthErrorCode,
+    readonly statusCode = 400,
+    readonly data?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown at construction when the configuration cannot work; lists every problem at once. */
+export class AuthConfigError extends Error {
+  override readonly name = 'AuthConfigError';
+  constructor(readonly problems: string[]) {
+    super(`keyward: invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}

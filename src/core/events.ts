@@ -1,0 +1,87 @@
+import { EventEmitter } from 'node:events';
+
+/** Standard event names, `domain.resource.action`. */
+export const AuthEventNames = {
+  USER_CREATED: 'identity.user.created',
+  USER_DELETED: 'identity.user.deleted',
+  USER_EMAIL_VERIFIED: 'identity.user.email.verified',
+  USER_EMAIL_CHANGED: 'identity.user.email.changed',
+  USER_PASSWORD_CHANGED: 'identity.user.password.changed',
+  USER_PASSWORD_RESET: 'identity.user.password.reset',
+  USER_2FA_ENABLED: 'identity.user.2fa.enabled',
+  USER_2FA_DISABLED: 'identity.user.2fa.disabled',
+  USER_LINKED: 'identity.user.linked',
+  USER_UNLINKED: 'identity.user.unlinked',
+  SESSION_CREATED: 'identity.session.created',
+  SESSION_REVOKED: 'identity.session.revoked',
+  SESSION_EXPIRED: 'identity.session.expired',
+  SESSION_ROTATED: 'identity.session.rotated',
+  AUTH_LOGIN_SUCCESS: 'identity.auth.login.success',
+  AUTH_LOGIN_FAILED: 'identity.auth.login.failed',
+  AUTH_LOGOUT: 'identity.auth.logout',
+  AUTH_OAUTH_SUCCESS: 'identity.auth.oauth.success',
+  AUTH_OAUTH_CONFLICT: 'identity.auth.oauth.conflict',
+  TENANT_CREATED: 'identity.tenant.created',
+  TENANT_DELETED: 'identity.tenant.deleted',
+  TENANT_USER_ADDED: 'identity.tenant.user.added',
+  TENANT_USER_REMOVED: 'identity.tenant.user.removed',
+  ROLE_ASSIGNED: 'identity.role.assigned',
+  ROLE_REVOKED: 'identity.role.revoked',
+  PERMISSION_GRANTED: 'identity.permission.granted',
+  PERMISSION_REVOKED: 'identity.permission.revoked',
+} as const;
+
+export type AuthEventName = (typeof AuthEventNames)[keyof typeof AuthEventNames];
+
+/** What a publisher passes. */
+export interface AuthEventInput {
+  userId?: string;
+  tenantId?: string;
+  sessionId?: string;
+  ip?: string;
+  data?: Record<string, unknown>;
+}
+
+/** What a subscriber receives. */
+export interface AuthEventPayload extends AuthEventInput {
+  event: string;
+  timestamp: string;
+}
+
+export type AuthEventHandler = (payload: AuthEventPayload) => void | Promise<void>;
+
+/**
+ * The event backbone: publish, and subscribe by name or to everything with `'*'`.
+ * A subscriber that throws or rejects is logged and never breaks the request that published.
+ */
+export class AuthEventBus {
+  private readonly emitter = new EventEmitter();
+
+  constructor(private readonly onHandlerError: (err: unknown) => void = defaultHandlerError) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish(event: string, input: AuthEventInput = {}): void {
+    const payload: AuthEventPayload = { ...input, event, timestamp: new Date().toISOString() };
+    for (const channel of [event, '*']) {
+      for (const handler of this.emitter.listeners(channel) as AuthEventHandler[]) {
+        try {
+          const result = handler(payload);
+          if (result instanceof Promise) result.catch(this.onHandlerError);
+        } catch (err) {
+          this.onHandlerError(err);
+        }
+      }
+    }
+  }
+
+  /** Subscribes; returns a function that unsubscribes. */
+  onEvent(event: string, handler: AuthEventHandler): () => void {
+    this.emitter.on(event, handler);
+    return () => this.emitter.off(event, handler);
+  }
+}
+
+function defaultHandlerError(err: unknown): void {
+  console.error('[keyward] event handler failed', err);
+}

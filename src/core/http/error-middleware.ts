@@ -1,0 +1,48 @@
+import type { ErrorRequestHandler } from 'express';
+import type { AuthLogger } from '../config/types';
+import { AuthError } from '../errors';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Maps body-parser failures to our codes: bad input is always a 4xx, never a 500. */
+function fromBodyParser(err: BodyParserError): AuthError | null {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new AuthError('Request body is not valid JSON', 'INVALID_JSON', 400);
+    case 'entity.too.large':
+      return new AuthError('Request body is too large', 'PAYLOAD_TOO_LARGE', 413);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AuthError('Unsupported body encoding', 'UNSUPPORTED_MEDIA_TYPE', 415);
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new AuthError('Malformed request body', 'VALIDATION_ERROR', 400);
+    default:
+      return null;
+  }
+}
+
+/**
+ * The router's one error exit. AuthErrors become `{ error, code }` with their status (plus
+ * their `data`); anything else is logged and answered with a bare 500, never a stack trace.
+ */
+export function createErrorMiddleware(logger: AuthLogger): ErrorRequestHandler {
+  return function keywardErrorHandler(err: unknown, _req, res, next) {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const known =
+      err instanceof AuthError ? err : fromBodyParser((err ?? {}) as BodyParserError);
+    if (known) {
+      res.status(known.statusCode).json({ ...known.data, error: known.message, code: known.code });
+      return;
+    }
+    logger.error('Unhandled router error', err);
+    res.status(500).json({ error: 'Internal server error', code: 'INTERNAL_ERROR' });
+  };
+}

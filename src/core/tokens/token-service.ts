@@ -1,0 +1,134 @@
+import jwt from 'jsonwebtoken';
+import { resolveConfig } from '../config/resolve';
+import type { ResolvedConfig } from '../config/resolved';
+import type { AuthConfig } from '../config/types';
+import { AuthError } from '../errors';
+import { generateToken } from '../secrets';
+import {
+  RESERVED_CLAIMS,
+  type AccessTokenPayload,
+  type RefreshTokenPayload,
+  type TokenPair,
+} from './claims';
+
+/** The only algorithm keyward signs with and the only one it accepts. */
+const ALGORITHM = 'HS256';
+const VERIFY_OPTIONS: jwt.VerifyOptions & { complete?: false } = { algorithms: [ALGORITHM] };
+
+const resolvedCache = new WeakMap<AuthConfig, ResolvedConfig>();
+
+/** Accepts either form so the reference-style `service.method(token, config)` calls keep working. */
+function asResolved(config: AuthConfig | ResolvedConfig): ResolvedConfig {
+  if ('accessKey' in config) return config;
+  let resolved = resolvedCache.get(config);
+  if (!resolved) {
+    resolved = resolveConfig(config);
+    resolvedCache.set(config, resolved);
+  }
+  return resolved;
+}
+
+/** Result of checking an access token. */
+export type AccessCheck =
+  | { ok: true; payload: AccessTokenPayload }
+  | { ok: false; code: 'TOKEN_EXPIRED' | 'INVALID_TOKEN' };
+
+/**
+ * Signs and verifies keyward's JWTs. Keys are `KeyObject`s made once from the config, the
+ * algorithm is pinned to HS256 on both sides, and every token carries a `typ` claim so a
+ * refresh or temporary token can never be used as an access token.
+ */
+export class TokenService {
+  private readonly config: ResolvedConfig | undefined;
+
+  constructor(config?: AuthConfig | ResolvedConfig) {
+    this.config = config ? asResolved(config) : undefined;
+  }
+
+  /** Signs an access token for `claims` (must include `sub`). */
+  signAccessToken(claims: Record<string, unknown> & { sub: string }, config?: AuthConfig): string {
+    const c = this.pick(config);
+    const payload: Record<string, unknown> = { ...claims, typ: 'access' };
+    return jwt.sign(payload, c.accessKey, { algorithm: ALGORITHM, expiresIn: c.accessTtlSeconds });
+  }
+
+  /** Signs a refresh token; `iat`/`exp` are explicit so a successor can be re-derived exactly. */
+  signRefreshToken(claims: Omit<RefreshTokenPayload, 'typ'>, config?: AuthConfig): string {
+    const c = this.pick(config);
+    return jwt.sign({ ...claims, typ: 'refresh' }, c.refreshKey, { algorithm: ALGORITHM });
+  }
+
+  /**
+   * Makes a pair outside of any session (reference-compatible helper). Router flows use
+   * sessions instead, which add rotation and revocation.
+   */
+  generateTokenPair(
+    payload: Record<string, unknown> & { sub: string },
+    config?: AuthConfig,
+  ): TokenPair {
+    const c = this.pick(config);
+    const now = Math.floor(Date.now() / 1000);
+    return {
+      accessToken: this.signAccessToken(payload, config),
+      refreshToken: this.signRefreshToken(
+        { sub: payload.sub, sid: String(payload.sid ?? ''), jti: generateToken(), iat: now, exp: now + c.refreshTtlSeconds },
+        config,
+      ),
+    };
+  }
+
+  /** Verifies an access token; tells expired apart from invalid. */
+  checkAccessToken(token: string, config?: AuthConfig): AccessCheck {
+    const c = this.pick(config);
+    try {
+      const payload = jwt.verify(token, c.accessKey, VERIFY_OPTIONS) as AccessTokenPayload;
+      if (payload.typ !== 'access' || typeof payload.sub !== 'string') {
+        return { ok: false, code: 'INVALID_TOKEN' };
+      }
+      return { ok: true, payload };
+    } catch (err) {
+      return { ok: false, code: err instanceof jwt.TokenExpiredError ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN' };
+    }
+  }
+
+  /** The access token's claims, or null when it is not a valid, current access token. */
+  verifyAccessToken(token: string, config?: AuthConfig): AccessTokenPayload | null {
+    const result = this.checkAccessToken(token, config);
+    return result.ok ? result.payload : null;
+  }
+
+  /** The refresh token's claims; throws INVALID_REFRESH_TOKEN otherwise. */
+  verifyRefreshToken(
+    token: string,
+    config?: AuthConfig,
+    options: { ignoreExpiration?: boolean } = {},
+  ): RefreshTokenPayload {
+    const c = this.pick(config);
+    let payload: RefreshTokenPayload;
+    try {
+      payload = jwt.verify(token, c.refreshKey, {
+        ...VERIFY_OPTIONS,
+        ignoreExpiration: options.ignoreExpiration === true,
+      }) as RefreshTokenPayload;
+    } catch {
+      throw new AuthError('Invalid or expired refresh token', 'INVALID_REFRESH_TOKEN', 401);
+    }
+    if (payload.typ !== 'refresh' || !payload.sid || !payload.jti || typeof payload.sub !== 'string') {
+      throw new AuthError('Invalid or expired refresh token', 'INVALID_REFRESH_TOKEN', 401);
+    }
+    return payload;
+  }
+
+  private pick(config?: AuthConfig): ResolvedConfig {
+    if (config) return asResolved(config);
+    if (this.config) return this.config;
+    throw new TypeError('TokenService needs a config: pass it to the constructor or to the call');
+  }
+}
+
+/** Removes claims keyward owns from app-supplied extra claims. */
+export function withoutReservedClaims(extra: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...extra };
+  for (const claim of RESERVED_CLAIMS) delete copy[claim];
+  return copy;
+}

@@ -1,0 +1,79 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { AuthError } from '../../core/errors';
+import { AuthEventNames } from '../../core/events';
+import { asyncHandler } from '../../core/http/async-handler';
+import { fields, parseBody } from '../../core/http/validate';
+import { issueOneTimeToken } from '../../core/secrets';
+import type { RouterContext } from '../../router/context';
+import { consumeOneTimeToken } from '../one-time-tokens';
+
+/** Email-change tokens live one hour. */
+const CHANGE_TTL_SECONDS = 3600;
+
+const requestBody = z.object({ newEmail: fields.email(), emailLang: fields.lang() });
+const confirmBody = z.object({ token: fields.token(), emailLang: fields.lang() });
+
+/** POST /change-email/request and POST /change-email/confirm. */
+export function registerEmailChangeRoutes(router: Router, ctx: RouterContext): void {
+  const users = ctx.users;
+
+  router.post(
+    '/change-email/request',
+    ...ctx.sensitive,
+    ctx.requireAuth,
+    asyncHandler(async (req, res) => {
+      const { newEmail, emailLang } = parseBody(req, requestBody);
+      if (!users.updateEmailChangeToken || !users.findByEmailChangeToken || !users.updateEmail) {
+        throw new AuthError('Changing email is not supported by the user store', 'NOT_SUPPORTED', 501);
+      }
+      const user = await users.findById(req.user!.sub);
+      if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
+      if (newEmail.toLowerCase() === user.email.toLowerCase()) {
+        throw new AuthError('newEmail is already the address of this account', 'VALIDATION_ERROR', 400);
+      }
+      const base = ctx.linkBase(req);
+      // An address that belongs to someone else gets the same answer and no mail, so this
+      // endpoint cannot be used to find out which addresses are registered.
+      if (!(await users.findByEmail(newEmail))) {
+        const issued = issueOneTimeToken(CHANGE_TTL_SECONDS);
+        await users.updateEmailChangeToken(user.id, newEmail, issued.hash, issued.expiresAt);
+        const link = `${base}${ctx.config.email.linkPaths.confirmEmailChange}?token=${encodeURIComponent(issued.token)}`;
+        await ctx.mail.verification(newEmail, issued.token, link, emailLang);
+      }
+      res.json({ success: true, message: 'A confirmation link has been sent to the new address.' });
+    }),
+  );
+
+  router.post(
+    '/change-email/confirm',
+    ...ctx.sensitive,
+    asyncHandler(async (req, res) => {
+      const { token, emailLang } = parseBody(req, confirmBody);
+      if (!users.findByEmailChangeToken || !users.updateEmailChangeToken || !users.updateEmail) {
+        throw new AuthError('Changing email is not supported by the user store', 'NOT_SUPPORTED', 501);
+      }
+      const user = await consumeOneTimeToken(ctx, token, {
+        find: users.findByEmailChangeToken.bind(users),
+        storedHash: (u) => u.emailChangeToken,
+        expiry: (u) => u.emailChangeTokenExpiry,
+        clear: (u) => users.updateEmailChangeToken!(u.id, null, null, null),
+      });
+      const newEmail = user.pendingEmail;
+      if (!newEmail) throw new AuthError('This link is invalid or has expired', 'INVALID_OR_EXPIRED_TOKEN', 400);
+      const holder = await users.findByEmail(newEmail);
+      if (holder && holder.id !== user.id) {
+        throw new AuthError('That email address is already in use', 'EMAIL_IN_USE', 409);
+      }
+      await users.updateEmail(user.id, newEmail);
+      // Following the link proved control of the new address.
+      await users.updateEmailVerified?.(user.id, true);
+      ctx.publish(AuthEventNames.USER_EMAIL_CHANGED, req, { userId: user.id });
+      // The change is done; tell the old address, but a failed notice does not undo it.
+      if (ctx.mail.canSend('sendEmailChanged')) {
+        await ctx.mail.emailChanged(user.email, newEmail, emailLang).catch(() => undefined);
+      }
+      res.json({ success: true, email: newEmail });
+    }),
+  );
+}

@@ -1,0 +1,42 @@
+import type { Router } from 'express';
+import { AuthError } from '../../core/errors';
+import { AuthEventNames } from '../../core/events';
+import { asyncHandler } from '../../core/http/async-handler';
+import { clearTokenCookies } from '../../core/http/cookies';
+import type { RouterContext } from '../../router/context';
+import { deleteAccountData } from './delete-account';
+import { registerEmailChangeRoutes } from './email-change-routes';
+import { richProfile } from './profile';
+
+/** GET /me, DELETE /account, and the change-email flow. */
+export function registerAccountRoutes(router: Router, ctx: RouterContext): void {
+  router.get(
+    '/me',
+    ctx.requireAuth,
+    asyncHandler(async (req, res) => {
+      const auth = req.user!;
+      const user = await ctx.users.findById(auth.sub);
+      if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
+      const tenantId = typeof auth.tenantId === 'string' ? auth.tenantId : undefined;
+      res.set('Cache-Control', 'no-store');
+      res.json(await richProfile(ctx, user, tenantId));
+    }),
+  );
+
+  if (ctx.users.deleteUser) {
+    router.delete(
+      '/account',
+      ctx.requireAuth,
+      asyncHandler(async (req, res) => {
+        const userId = req.user!.sub;
+        await deleteAccountData(ctx, userId);
+        ctx.publish(AuthEventNames.SESSION_REVOKED, req, { userId, data: { reason: 'account_deleted', allSessions: true } });
+        ctx.publish(AuthEventNames.USER_DELETED, req, { userId });
+        clearTokenCookies(res, ctx.config);
+        res.json({ success: true });
+      }),
+    );
+  }
+
+  registerEmailChangeRoutes(router, ctx);
+}

@@ -1,0 +1,65 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { AuthError } from '../../core/errors';
+import { AuthEventNames } from '../../core/events';
+import { asyncHandler } from '../../core/http/async-handler';
+import { fields, parseBody } from '../../core/http/validate';
+import { issueOneTimeToken } from '../../core/secrets';
+import type { RouterContext } from '../../router/context';
+import { consumeOneTimeToken } from '../one-time-tokens';
+
+/** Verification links live 24 hours. */
+const VERIFY_TTL_SECONDS = 24 * 3600;
+
+const sendBody = z.object({ emailLang: fields.lang() }).loose();
+const verifyQuery = z.object({ token: fields.token() });
+
+/** POST /send-verification-email and GET /verify-email. */
+export function registerEmailVerificationRoutes(router: Router, ctx: RouterContext): void {
+  const users = ctx.users;
+  const supported = () => {
+    if (!users.updateEmailVerificationToken || !users.findByEmailVerificationToken || !users.updateEmailVerified) {
+      throw new AuthError('Email verification is not supported by the user store', 'NOT_SUPPORTED', 501);
+    }
+  };
+
+  router.post(
+    '/send-verification-email',
+    ...ctx.sensitive,
+    ctx.requireAuth,
+    asyncHandler(async (req, res) => {
+      supported();
+      const { emailLang } = parseBody(req, sendBody);
+      const user = await users.findById(req.user!.sub);
+      if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
+      if (user.isEmailVerified) {
+        throw new AuthError('Email address is already verified', 'EMAIL_ALREADY_VERIFIED', 400);
+      }
+      const base = ctx.linkBase(req);
+      const issued = issueOneTimeToken(VERIFY_TTL_SECONDS);
+      await users.updateEmailVerificationToken!(user.id, issued.hash, issued.expiresAt);
+      const link = `${base}${ctx.config.email.linkPaths.verifyEmail}?token=${encodeURIComponent(issued.token)}`;
+      await ctx.mail.verification(user.email, issued.token, link, emailLang);
+      res.json({ success: true });
+    }),
+  );
+
+  router.get(
+    '/verify-email',
+    ...ctx.sensitive,
+    asyncHandler(async (req, res) => {
+      supported();
+      const parsed = verifyQuery.safeParse(req.query);
+      if (!parsed.success) throw new AuthError('token query parameter is required', 'VALIDATION_ERROR', 400);
+      const user = await consumeOneTimeToken(ctx, parsed.data.token, {
+        find: users.findByEmailVerificationToken!.bind(users),
+        storedHash: (u) => u.emailVerificationToken,
+        expiry: (u) => u.emailVerificationTokenExpiry,
+        clear: (u) => users.updateEmailVerificationToken!(u.id, null, null),
+      });
+      await users.updateEmailVerified!(user.id, true);
+      ctx.publish(AuthEventNames.USER_EMAIL_VERIFIED, req, { userId: user.id });
+      res.json({ success: true });
+    }),
+  );
+}

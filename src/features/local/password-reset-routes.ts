@@ -1,0 +1,81 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { AuthError } from '../../core/errors';
+import { AuthEventNames } from '../../core/events';
+import { asyncHandler } from '../../core/http/async-handler';
+import { requestContext } from '../../core/http/request-context';
+import { fields, parseBody } from '../../core/http/validate';
+import type { RouterContext } from '../../router/context';
+import { consumeOneTimeToken } from '../one-time-tokens';
+import { issueOneTimeToken } from '../../core/secrets';
+
+/** Reset tokens live one hour. */
+const RESET_TTL_SECONDS = 3600;
+
+const forgotBody = z.object({ email: fields.email(), emailLang: fields.lang() });
+const resetBody = z
+  .object({ token: fields.token(), newPassword: fields.password().optional(), password: fields.password().optional() })
+  .refine((b) => b.newPassword !== undefined || b.password !== undefined, {
+    message: 'newPassword is required',
+    path: ['newPassword'],
+  });
+
+const SAME_ANSWER = {
+  success: true,
+  message: 'If an account exists for this email, a reset link has been sent.',
+};
+
+/** POST /forgot-password and POST /reset-password. */
+export function registerPasswordResetRoutes(router: Router, ctx: RouterContext): void {
+  router.post(
+    '/forgot-password',
+    ...ctx.sensitive,
+    asyncHandler(async (req, res) => {
+      const { email, emailLang } = parseBody(req, forgotBody);
+      if (!ctx.mail.canSend('sendPasswordReset') || !ctx.users.findByResetToken) {
+        throw new AuthError('Password reset is not configured', 'MAIL_NOT_CONFIGURED', 501);
+      }
+      const base = ctx.linkBase(req);
+      // Answer first and do the work afterwards: known and unknown emails get the same body in
+      // the same time, and a slow or failing mail API cannot reveal which one this was.
+      res.json(SAME_ANSWER);
+      void sendResetLink(ctx, email, base, emailLang).catch((err: unknown) =>
+        ctx.config.logger.error('forgot-password: could not send the reset link', err),
+      );
+    }),
+  );
+
+  router.post(
+    '/reset-password',
+    ...ctx.sensitive,
+    asyncHandler(async (req, res) => {
+      const body = parseBody(req, resetBody);
+      const newPassword = (body.newPassword ?? body.password)!;
+      const findByResetToken = ctx.users.findByResetToken?.bind(ctx.users);
+      if (!findByResetToken) throw new AuthError('Password reset is not supported by the user store', 'NOT_SUPPORTED', 501);
+      const hash = await ctx.passwords.hash(newPassword); // validates length before the token is spent
+      const user = await consumeOneTimeToken(ctx, body.token, {
+        find: findByResetToken,
+        storedHash: (u) => u.resetToken,
+        expiry: (u) => u.resetTokenExpiry,
+        clear: (u) => ctx.users.updateResetToken(u.id, null, null),
+      });
+      await ctx.users.updatePassword(user.id, hash);
+      // The mail reached the user, so the address is theirs.
+      if (!user.isEmailVerified) await ctx.users.updateEmailVerified?.(user.id, true);
+      await ctx.sessions.revokeAll(user.id, 'password_reset', requestContext(req));
+      ctx.publish(AuthEventNames.USER_PASSWORD_RESET, req, { userId: user.id });
+      res.json({ success: true });
+    }),
+  );
+}
+
+async function sendResetLink(ctx: RouterContext, email: string, base: string, lang?: string) {
+  const user = await ctx.users.findByEmail(email);
+  if (!user) return;
+  const issued = issueOneTimeToken(RESET_TTL_SECONDS);
+  // Overwrites any earlier token: only the newest link works.
+  await ctx.users.updateResetToken(user.id, issued.hash, issued.expiresAt);
+  const link = `${base}${ctx.config.email.linkPaths.resetPassword}?token=${encodeURIComponent(issued.token)}`;
+  await ctx.mail.passwordReset(user.email, issued.token, link, lang);
+}

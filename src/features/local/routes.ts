@@ -1,0 +1,90 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { AuthError } from '../../core/errors';
+import { AuthEventNames } from '../../core/events';
+import { asyncHandler } from '../../core/http/async-handler';
+import { requestContext } from '../../core/http/request-context';
+import { fields, parseBody } from '../../core/http/validate';
+import { assertAcceptablePassword } from '../../core/passwords/password-service';
+import { LocalStrategy } from '../../strategies/local-strategy';
+import type { RouterContext } from '../../router/context';
+import { registerPasswordResetRoutes } from './password-reset-routes';
+
+const loginBody = z.object({ email: fields.email(), password: fields.password() });
+const changePasswordBody = z.object({
+  currentPassword: fields.password(),
+  newPassword: fields.password(),
+});
+
+/** Local email/password: register, login, change-password, and the reset flow. */
+export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
+  const strategy = new LocalStrategy(ctx.users, ctx.passwords);
+  const { onRegister } = ctx.options;
+
+  if (onRegister) {
+    router.post(
+      '/register',
+      ...ctx.sensitive,
+      asyncHandler(async (req, res) => {
+        const data = parseBody(req, z.record(z.string(), z.unknown()));
+        const user = await onRegister(data, ctx.config.source);
+        ctx.publish(AuthEventNames.USER_CREATED, req, { userId: user.id });
+        if (ctx.mail.canSend('sendWelcome')) {
+          const loginUrl = ctx.linkBase(req) + ctx.config.email.linkPaths.login;
+          const lang = typeof data.emailLang === 'string' ? data.emailLang : undefined;
+          // The account exists either way: a failed welcome mail is logged (by the dispatcher),
+          // not reported as a failed registration.
+          ctx.mail.welcome(user.email, { loginUrl, firstName: user.firstName }, lang).catch(() => undefined);
+        }
+        res.status(201).json({ success: true, userId: user.id });
+      }),
+    );
+  }
+
+  router.post(
+    '/login',
+    ...ctx.sensitive,
+    asyncHandler(async (req, res) => {
+      const { email, password } = parseBody(req, loginBody);
+      if (Buffer.byteLength(password, 'utf8') > 72) assertAcceptablePassword(password);
+      let user;
+      try {
+        user = await strategy.authenticate({ email, password });
+      } catch (err) {
+        ctx.publish(AuthEventNames.AUTH_LOGIN_FAILED, req, { data: { email, reason: 'invalid_credentials' } });
+        throw err;
+      }
+      await ctx.completeSignIn(user, req, res);
+    }),
+  );
+
+  router.post(
+    '/change-password',
+    ...ctx.sensitive,
+    ctx.requireAuth,
+    asyncHandler(async (req, res) => {
+      const { currentPassword, newPassword } = parseBody(req, changePasswordBody);
+      const auth = req.user!;
+      const user = await ctx.users.findById(auth.sub);
+      if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
+      if (!user.password) {
+        throw new AuthError('This account has no password; it signs in another way', 'NO_PASSWORD_SET', 400);
+      }
+      if (!(await ctx.passwords.compare(currentPassword, user.password))) {
+        throw new AuthError('Current password is incorrect', 'INVALID_CREDENTIALS', 401);
+      }
+      await ctx.users.updatePassword(user.id, await ctx.passwords.hash(newPassword));
+      // Other devices signed in with the old password are signed out; this one stays.
+      const others = await ctx.sessionStore.getSessionsForUser(user.id);
+      for (const s of others) {
+        if (s.sessionHandle !== auth.sid) {
+          await ctx.sessions.revoke(s.sessionHandle, 'password_changed', requestContext(req));
+        }
+      }
+      ctx.publish(AuthEventNames.USER_PASSWORD_CHANGED, req, { userId: user.id });
+      res.json({ success: true });
+    }),
+  );
+
+  registerPasswordResetRoutes(router, ctx);
+}

@@ -1,0 +1,58 @@
+// Public exports only; no logic lives here.
+export { AuthConfigurator, type AuthConfiguratorOptions } from './configurator';
+export { createAuthRouter } from './router/create-auth-router';
+export type { RouterOptions } from './router/options';
+export { createAuthMiddleware, type AuthMiddlewareOptions } from './core/middleware';
+export type {
+  AuthConfig,
+  AuthLogger,
+  BuildTokenPayload,
+  CookieOptions,
+  EmailConfig,
+  EmailLinkPaths,
+  EmailVerificationMode,
+  WelcomeMailData,
+} from './core/config/types';
+export type { ResolvedConfig } from './core/config/resolved';
+export { AuthError, AuthConfigError, AuthErrorCodes, type AuthErrorCode } from './core/errors';
+export {
+  AuthEventBus,
+  AuthEventNames,
+  type AuthEventName,
+  type AuthEventHandler,
+  type AuthEventInput,
+  type AuthEventPayload,
+} from './core/events';
+export { TokenService, type AccessCheck } from './core/tokens/token-service';
+export type { AccessTokenPayload, RefreshTokenPayload, TokenPair } from './core/tokens/claims';
+export {
+  PasswordService,
+  MAX_PASSWORD_BYTES,
+  MIN_PASSWORD_CHARS,
+} from './core/passwords/password-service';
+export type { PasswordHasher } from './core/passwords/hasher';
+export { BcryptWorkerPool } from './core/passwords/bcrypt-worker-pool';
+export { BaseAuthStrategy } from './strategies/base-auth-strategy';
+export { LocalStrategy, type LocalCredentials } from './strategies/local-strategy';
+export { MailerService } from './mail/mailer-service';
+export type { MailerConfig, MailLang } from './mail/mailer-config';
+export type { CorsOptions } from './core/http/cors';
+export type { BaseUser, IUserStore, ListUsersOptions } from './stores/user';
+export type { ISessionStore, SessionInfo, RefreshRotation } from './stores/session';
+export type { ISettingsStore, AuthSettings } from './stores/settings';
+export type {
+  IUserMetadataStore,
+  IRolesPermissionsStore,
+  ITenantStore,
+  Tenant,
+  ILinkedAccountsStore,
+  LinkedAccount,
+} from './stores/profile-stores';
+export { InMemoryUserStore } from './stores/in-memory/in-memory-user-store';
+export { InMemorySessionStore } from './stores/in-memory/in-memory-session-store';
+export {
+  InMemorySettingsStore,
+  InMemoryUserMetadataStore,
+  InMemoryRolesPermissionsStore,
+  InMemoryTenantStore,
+} from './stores/in-memory/in-memory-profile-stores';

@@ -1,0 +1,72 @@
+import express, { type Router } from 'express';
+import cookieParser from 'cookie-parser';
+import { resolveConfig } from '../core/config/resolve';
+import type { ResolvedConfig } from '../core/config/resolved';
+import type { AuthConfig } from '../core/config/types';
+import { createCors } from '../core/http/cors';
+import { createErrorMiddleware } from '../core/http/error-middleware';
+import { PasswordService } from '../core/passwords/password-service';
+import { UserRecordSessionStore } from '../core/sessions/user-record-session-store';
+import { TokenService } from '../core/tokens/token-service';
+import { registerAccountRoutes } from '../features/account/routes';
+import { registerEmailVerificationRoutes } from '../features/email/routes';
+import { registerLocalRoutes } from '../features/local/routes';
+import { registerSessionRoutes } from '../features/sessions/routes';
+import type { BaseUser, IUserStore } from '../stores/user';
+import { createRouterContext, type AuthCore } from './context';
+import type { RouterOptions } from './options';
+
+/** Features in mount order. A feature is one folder and one line here. */
+const FEATURES = [
+  registerLocalRoutes,
+  registerSessionRoutes,
+  registerAccountRoutes,
+  registerEmailVerificationRoutes,
+];
+
+/** Builds the shared core for a standalone router or middleware. */
+export function createAuthCore(
+  userStore: IUserStore,
+  config: AuthConfig | ResolvedConfig,
+  extras: Partial<Pick<AuthCore, 'passwords' | 'sessionStore' | 'bus'>> = {},
+): AuthCore {
+  const resolved = 'accessKey' in config ? config : resolveConfig(config);
+  return {
+    config: resolved,
+    users: userStore,
+    tokens: new TokenService(resolved),
+    passwords: extras.passwords ?? new PasswordService(resolved.bcryptRounds),
+    sessionStore: extras.sessionStore ?? new UserRecordSessionStore(userStore),
+    bus: extras.bus,
+  };
+}
+
+/** Builds the router from an existing core (what AuthConfigurator.router() uses). */
+export function buildAuthRouter(core: AuthCore, options: RouterOptions = {}): Router {
+  const ctx = createRouterContext(
+    options.sessionStore ? { ...core, sessionStore: options.sessionStore } : core,
+    options,
+  );
+  const router = express.Router();
+  if (options.cors) router.use(createCors(options.cors));
+  // Our own parsers: the router works mounted before, after or without the app's. Each skips a
+  // body or cookies that were already parsed.
+  router.use(express.json({ limit: options.bodyLimit ?? '16kb' }));
+  router.use(cookieParser());
+  for (const register of FEATURES) register(router, ctx);
+  router.use(createErrorMiddleware(ctx.config.logger));
+  return router;
+}
+
+/** The `/auth` router: every endpoint of the enabled features, ready to mount. */
+export function createAuthRouter<U extends BaseUser = BaseUser>(
+  userStore: IUserStore<U>,
+  config: AuthConfig,
+  options: RouterOptions = {},
+): Router {
+  const core = createAuthCore(userStore as IUserStore, config, {
+    sessionStore: options.sessionStore,
+    bus: options.eventBus,
+  });
+  return buildAuthRouter(core, options);
+}

@@ -1,0 +1,41 @@
+import type { RequestHandler } from 'express';
+import type { AuthConfig } from '../core/config/types';
+import type { AuthEventBus } from '../core/events';
+import type { CorsOptions } from '../core/http/cors';
+import type {
+  ILinkedAccountsStore,
+  IRolesPermissionsStore,
+  ITenantStore,
+  IUserMetadataStore,
+} from '../stores/profile-stores';
+import type { ISessionStore } from '../stores/session';
+import type { ISettingsStore } from '../stores/settings';
+import type { BaseUser } from '../stores/user';
+
+/** Options of `auth.router()` / `createAuthRouter()`. Every store is optional. */
+export interface RouterOptions {
+  /** Applied to the sensitive endpoints (login, refresh, password and email flows). */
+  rateLimiter?: RequestHandler;
+  /** Enables POST /register. Receives the parsed JSON body; returns the created user. */
+  onRegister?: (data: Record<string, unknown>, config: AuthConfig) => Promise<BaseUser>;
+  /** Device-aware sessions (several devices per user); enables POST /sessions/cleanup. */
+  sessionStore?: ISessionStore;
+  /** Adds `metadata` to GET /me; cleared on account deletion. */
+  metadataStore?: IUserMetadataStore;
+  /** Adds `roles` and `permissions` to GET /me; cleared on account deletion. */
+  rbacStore?: IRolesPermissionsStore;
+  /** Memberships are removed on account deletion. */
+  tenantStore?: ITenantStore;
+  /** Links are removed on account deletion. */
+  linkedAccountsStore?: ILinkedAccountsStore;
+  /** Runtime policy (email verification mode, mandatory 2FA). */
+  settingsStore?: ISettingsStore;
+  /** Publishes the router's events here. */
+  eventBus?: AuthEventBus;
+  /** Credentialed CORS for these origins; their Origin also becomes the base of mail links. */
+  cors?: CorsOptions;
+  /** Largest JSON body accepted. Default `'16kb'`. */
+  bodyLimit?: string | number;
+  /** When set, POST /sessions/cleanup requires `Authorization: Bearer <secret>`. */
+  sessionCleanupSecret?: string;
+}

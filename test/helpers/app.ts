@@ -1,0 +1,141 @@
+import express, { type Express } from 'express';
+import request from 'supertest';
+import {
+  AuthConfigurator,
+  AuthEventBus,
+  InMemoryUserStore,
+  type AuthConfig,
+  type AuthConfiguratorOptions,
+  type AuthEventPayload,
+  type BaseUser,
+  type RouterOptions,
+} from 'keyward';
+
+/** Secrets long enough for validation; tests never reuse them elsewhere. */
+export const ACCESS_SECRET = 'test-access-secret-0123456789abcdef0123456789';
+export const REFRESH_SECRET = 'test-refresh-secret-0123456789abcdef012345678';
+export const PASSWORD = 'correct horse battery';
+
+/** A captured outgoing mail (from the email.* callbacks). */
+export interface CapturedMail {
+  kind: 'reset' | 'verify' | 'welcome' | 'changed' | 'magic';
+  to: string;
+  token?: string;
+  link?: string;
+  lang?: string;
+  newEmail?: string;
+}
+
+export interface TestApp {
+  app: Express;
+  auth: AuthConfigurator;
+  store: InMemoryUserStore;
+  bus: AuthEventBus;
+  events: AuthEventPayload[];
+  mails: CapturedMail[];
+  /** Resolves with the next captured mail (callbacks run after the response for some flows). */
+  nextMail(): Promise<CapturedMail>;
+  /** Creates a user with a hashed password (default {@link PASSWORD}). */
+  createUser(data?: Partial<BaseUser> & { plainPassword?: string }): Promise<BaseUser>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  config?: Partial<AuthConfig>;
+  router?: RouterOptions;
+  configurator?: AuthConfiguratorOptions;
+  /** Capture mail through email.* callbacks (default true). */
+  captureMail?: boolean;
+}
+
+/**
+ * A real Express app with keyward mounted at /auth and a protected GET/POST /api/private,
+ * cheap bcrypt cost, mails captured through the public email callbacks, events recorded.
+ */
+export function createTestApp(opts: TestAppOptions = {}): TestApp {
+  const store = new InMemoryUserStore();
+  const bus = new AuthEventBus();
+  const events: AuthEventPayload[] = [];
+  bus.onEvent('*', (e) => {
+    events.push(e);
+  });
+  const mails: CapturedMail[] = [];
+  const waiters: Array<(m: CapturedMail) => void> = [];
+  const capture = (mail: CapturedMail) => {
+    mails.push(mail);
+    waiters.shift()?.(mail);
+    return Promise.resolve();
+  };
+  const mailCallbacks =
+    opts.captureMail === false
+      ? {}
+      : {
+          sendPasswordReset: (to: string, token: string, link: string, lang?: string) =>
+            capture({ kind: 'reset', to, token, link, lang }),
+          sendVerificationEmail: (to: string, token: string, link: string, lang?: string) =>
+            capture({ kind: 'verify', to, token, link, lang }),
+          sendWelcome: (to: string, data: { loginUrl: string }, lang?: string) =>
+            capture({ kind: 'welcome', to, link: data.loginUrl, lang }),
+          sendEmailChanged: (to: string, newEmail: string, lang?: string) =>
+            capture({ kind: 'changed', to, newEmail, lang }),
+        };
+  const config: AuthConfig = {
+    accessTokenSecret: ACCESS_SECRET,
+    refreshTokenSecret: REFRESH_SECRET,
+    bcryptSaltRounds: 4,
+    ...opts.config,
+    email: { siteUrl: 'https://app.example.test', ...mailCallbacks, ...opts.config?.email },
+  };
+  const auth = new AuthConfigurator(config, store, { eventBus: bus, ...opts.configurator });
+  const app = express();
+  app.use('/auth', auth.router(opts.router));
+  const protectedHandler: express.RequestHandler = (req, res) => {
+    res.json({ user: req.user });
+  };
+  app.get('/api/private', auth.middleware(), protectedHandler);
+  app.post('/api/private', auth.middleware(), protectedHandler);
+
+  return {
+    app,
+    auth,
+    store,
+    bus,
+    events,
+    mails,
+    nextMail: () => new Promise((resolve) => waiters.push(resolve)),
+    async createUser(data = {}) {
+      const { plainPassword = PASSWORD, ...rest } = data;
+      return store.create({
+        email: `user-${Math.random().toString(36).slice(2)}@example.test`,
+        password: await auth.passwordService.hash(plainPassword),
+        loginProvider: 'local',
+        ...rest,
+      });
+    },
+    close: () => auth.close(),
+  };
+}
+
+/** Logs in with bearer delivery and returns the pair. */
+export async function bearerLogin(app: Express, email: string, password = PASSWORD) {
+  const res = await request(app)
+    .post('/auth/login')
+    .set('X-Auth-Strategy', 'bearer')
+    .send({ email, password });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { accessToken: string; refreshToken: string };
+}
+
+/** Reads `name` from a response's Set-Cookie headers. */
+export function cookieValue(res: request.Response, name: string): string | undefined {
+  const raw = res.headers['set-cookie'] as unknown as string[] | undefined;
+  const line = raw?.find((c) => c.startsWith(`${name}=`));
+  if (!line) return undefined;
+  return decodeURIComponent(line.slice(name.length + 1).split(';')[0] ?? '');
+}
+
+/** The full Set-Cookie line for `name`. */
+export function cookieLine(res: request.Response, name: string): string | undefined {
+  const raw = res.headers['set-cookie'] as unknown as string[] | undefined;
+  return raw?.find((c) => c.startsWith(`${name}=`));
+}

@@ -1,0 +1,18 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+  tsconfig: 'tsconfig.build.json',
+  // The password hasher resolves bcryptjs with `require.resolve` to hand its path to worker
+  // threads; the ESM build gets a real `require` so both builds share one source.
+  banner: ({ format }) =>
+    format === 'esm'
+      ? { js: "import { createRequire as __kwCreateRequire } from 'node:module';\nconst require = __kwCreateRequire(import.meta.url);" }
+      : {},
+});
