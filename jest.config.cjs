@@ -4,7 +4,18 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0', esModuleInterop: true, isolatedModules: true } }],
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          ignoreDeprecations: '6.0',
+          esModuleInterop: true,
+          isolatedModules: true,
+        },
+      },
+    ],
   },
   // Tests import the package by its public name, exactly as users do.
   moduleNameMapper: { '^keyward$': '<rootDir>/src/index.ts' },

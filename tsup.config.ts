@@ -13,6 +13,8 @@ export default defineConfig({
   // threads; the ESM build gets a real `require` so both builds share one source.
   banner: ({ format }) =>
     format === 'esm'
-      ? { js: "import { createRequire as __kwCreateRequire } from 'node:module';\nconst require = __kwCreateRequire(import.meta.url);" }
+      ? {
+          js: "import { createRequire as __kwCreateRequire } from 'node:module';\nconst require = __kwCreateRequire(import.meta.url);",
+        }
       : {},
 });

@@ -47,7 +47,7 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
       options.passwordHasher ?? this.config.bcryptRounds,
       this.config.bcryptRounds,
     );
-    this.core = createAuthCore(userStore as IUserStore, this.config, {
+    this.core = createAuthCore(userStore, this.config, {
       passwords: this.passwordService,
       sessionStore: options.sessionStore,
       bus: options.eventBus,

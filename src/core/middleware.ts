@@ -63,9 +63,13 @@ export function createAuthMiddleware(
   const authenticate = createAccessAuthenticator(resolved);
   const checkSession = options.checkSessionOnRequest ?? resolved.checkSessionOnRequest;
   const storeOf =
-    typeof options.sessionStore === 'function' ? options.sessionStore : () => options.sessionStore as ISessionStore | undefined;
+    typeof options.sessionStore === 'function'
+      ? options.sessionStore
+      : () => options.sessionStore as ISessionStore | undefined;
   if (checkSession && options.sessionStore === undefined) {
-    throw new TypeError('keyward: checkSessionOnRequest needs a sessionStore (pass it to the AuthConfigurator)');
+    throw new TypeError(
+      'keyward: checkSessionOnRequest needs a sessionStore (pass it to the AuthConfigurator)',
+    );
   }
 
   if (!checkSession) {

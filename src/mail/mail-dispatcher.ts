@@ -28,12 +28,20 @@ export class MailDispatcher {
 
   passwordReset(to: string, token: string, link: string, lang?: string) {
     return this.run('sendPasswordReset', () =>
-      (this.config.email.sendPasswordReset ?? this.need().sendPasswordReset.bind(this.mailer))(to, token, link, lang),
+      (this.config.email.sendPasswordReset ?? this.need().sendPasswordReset.bind(this.mailer))(
+        to,
+        token,
+        link,
+        lang,
+      ),
     );
   }
   verification(to: string, token: string, link: string, lang?: string) {
     return this.run('sendVerificationEmail', () =>
-      (this.config.email.sendVerificationEmail ?? this.need().sendVerificationEmail.bind(this.mailer))(to, token, link, lang),
+      (
+        this.config.email.sendVerificationEmail ??
+        this.need().sendVerificationEmail.bind(this.mailer)
+      )(to, token, link, lang),
     );
   }
   welcome(to: string, data: WelcomeMailData, lang?: string) {
@@ -43,12 +51,21 @@ export class MailDispatcher {
   }
   emailChanged(to: string, newEmail: string, lang?: string) {
     return this.run('sendEmailChanged', () =>
-      (this.config.email.sendEmailChanged ?? this.need().sendEmailChanged.bind(this.mailer))(to, newEmail, lang),
+      (this.config.email.sendEmailChanged ?? this.need().sendEmailChanged.bind(this.mailer))(
+        to,
+        newEmail,
+        lang,
+      ),
     );
   }
   magicLink(to: string, token: string, link: string, lang?: string) {
     return this.run('sendMagicLink', () =>
-      (this.config.email.sendMagicLink ?? this.need().sendMagicLink.bind(this.mailer))(to, token, link, lang),
+      (this.config.email.sendMagicLink ?? this.need().sendMagicLink.bind(this.mailer))(
+        to,
+        token,
+        link,
+        lang,
+      ),
     );
   }
 

@@ -33,7 +33,13 @@ export class MailerService {
   /** Posts one message; throws MAIL_DELIVERY_FAILED (502) when the endpoint does not take it. */
   async send(to: string, mail: RenderedMail): Promise<void> {
     const { endpoint, apiKey, from, fromName, provider, timeoutMs = 10_000 } = this.config;
-    const body = { to, from, ...(fromName ? { fromName } : {}), ...(provider ? { provider } : {}), ...mail };
+    const body = {
+      to,
+      from,
+      ...(fromName ? { fromName } : {}),
+      ...(provider ? { provider } : {}),
+      ...mail,
+    };
     let response: Response;
     try {
       response = await fetch(endpoint, {

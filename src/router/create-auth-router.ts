@@ -64,7 +64,7 @@ export function createAuthRouter<U extends BaseUser = BaseUser>(
   config: AuthConfig,
   options: RouterOptions = {},
 ): Router {
-  const core = createAuthCore(userStore as IUserStore, config, {
+  const core = createAuthCore(userStore, config, {
     sessionStore: options.sessionStore,
     bus: options.eventBus,
   });

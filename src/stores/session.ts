@@ -49,5 +49,9 @@ export interface ISessionStore {
   /** Purges sessions past `expiresAt`; enables POST /sessions/cleanup. Returns the count. */
   deleteExpiredSessions?(): Promise<number>;
   /** Admin listing. */
-  getAllSessions?(options?: { limit?: number; offset?: number; filter?: string }): Promise<SessionInfo[]>;
+  getAllSessions?(options?: {
+    limit?: number;
+    offset?: number;
+    filter?: string;
+  }): Promise<SessionInfo[]>;
 }

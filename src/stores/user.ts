@@ -83,7 +83,11 @@ export interface IUserStore<U extends BaseUser = BaseUser> {
   findByEmailChangeToken?(tokenHash: string): Promise<U | null>;
   /** Second factors and passwordless sign-in. */
   updateTotpSecret?(userId: string, secret: string | null): Promise<void>;
-  updateMagicLinkToken?(userId: string, tokenHash: string | null, expiry: Date | null): Promise<void>;
+  updateMagicLinkToken?(
+    userId: string,
+    tokenHash: string | null,
+    expiry: Date | null,
+  ): Promise<void>;
   findByMagicLinkToken?(tokenHash: string): Promise<U | null>;
   updateSmsCode?(userId: string, codeHash: string | null, expiry: Date | null): Promise<void>;
   /** OAuth and account linking. */

@@ -16,7 +16,10 @@ const INVALID = () => new AuthError('Invalid email or password', 'INVALID_CREDEN
  * comparison like everyone else and get the same error, so neither the answer nor its timing
  * tells which emails are registered.
  */
-export class LocalStrategy<U extends BaseUser = BaseUser> extends BaseAuthStrategy<LocalCredentials, U> {
+export class LocalStrategy<U extends BaseUser = BaseUser> extends BaseAuthStrategy<
+  LocalCredentials,
+  U
+> {
   readonly name = 'local';
 
   constructor(

@@ -6,11 +6,16 @@ import type { ResolvedConfig } from './resolved';
 import type { AuthConfig, AuthLogger } from './types';
 
 const MIN_SECRET_BYTES = 32;
-const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
+const fn = z.custom<(...args: never[]) => unknown>(
+  (v) => typeof v === 'function',
+  'must be a function',
+);
 const duration = z.union([z.string(), z.number()]).refine((v) => parseDurationSeconds(v) !== null, {
   message: "must be seconds or a duration such as '15m', '12h', '7d'",
 });
-const url = z.string().refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an absolute http(s) URL');
+const url = z
+  .string()
+  .refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an absolute http(s) URL');
 const path = z.string().startsWith('/', 'must start with /');
 
 const schema = z.object({
@@ -90,7 +95,9 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     accessKey: createSecretKey(Buffer.from(config.accessTokenSecret, 'utf8')),
     refreshKey: createSecretKey(Buffer.from(config.refreshTokenSecret, 'utf8')),
     csrfKey: createHmac('sha256', config.accessTokenSecret).update('keyward csrf v1').digest(),
-    rotationKey: createHmac('sha256', config.refreshTokenSecret).update('keyward rotation v1').digest(),
+    rotationKey: createHmac('sha256', config.refreshTokenSecret)
+      .update('keyward rotation v1')
+      .digest(),
     accessTtlSeconds: parseDurationSeconds(config.accessTokenExpiresIn ?? '15m')!,
     refreshTtlSeconds: parseDurationSeconds(config.refreshTokenExpiresIn ?? '7d')!,
     cookies: Object.freeze({
@@ -145,13 +152,19 @@ function crossFieldProblems(config: AuthConfig): string[] {
   }
   const cookies = config.cookieOptions;
   if (cookies?.sameSite === 'none' && cookies.secure === false) {
-    problems.push("cookieOptions.sameSite 'none' needs cookieOptions.secure: true (browsers drop it otherwise)");
+    problems.push(
+      "cookieOptions.sameSite 'none' needs cookieOptions.secure: true (browsers drop it otherwise)",
+    );
   }
   if (cookies?.hostPrefix && cookies.domain) {
-    problems.push('cookieOptions.hostPrefix forbids cookieOptions.domain (__Host- cookies carry no Domain)');
+    problems.push(
+      'cookieOptions.hostPrefix forbids cookieOptions.domain (__Host- cookies carry no Domain)',
+    );
   }
   if (cookies?.hostPrefix && cookies.secure === false) {
-    problems.push('cookieOptions.hostPrefix needs secure cookies; remove cookieOptions.secure: false');
+    problems.push(
+      'cookieOptions.hostPrefix needs secure cookies; remove cookieOptions.secure: false',
+    );
   }
   return problems;
 }

@@ -32,7 +32,12 @@ export function assertCsrf(
 ): void {
   const header = req.get('x-csrf-token');
   const cookie = readCookie(req, res, config.cookies.csrfName);
-  if (!header || !cookie || !constantTimeEqual(header, cookie) || !issuedTo(config, cookie, userId)) {
+  if (
+    !header ||
+    !cookie ||
+    !constantTimeEqual(header, cookie) ||
+    !issuedTo(config, cookie, userId)
+  ) {
     throw new AuthError('Missing or invalid CSRF token', 'CSRF_INVALID', 403);
   }
 }

@@ -36,8 +36,7 @@ export function createErrorMiddleware(logger: AuthLogger): ErrorRequestHandler {
       next(err);
       return;
     }
-    const known =
-      err instanceof AuthError ? err : fromBodyParser((err ?? {}) as BodyParserError);
+    const known = err instanceof AuthError ? err : fromBodyParser(err ?? {});
     if (known) {
       res.status(known.statusCode).json({ ...known.data, error: known.message, code: known.code });
       return;

@@ -14,6 +14,7 @@ export function wantsBearer(req: Request): boolean {
 /** The bearer token of the Authorization header, if any. */
 export function bearerToken(req: Request): string | undefined {
   const header = req.headers.authorization;
-  if (!header || header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
+  if (!header || header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ')
+    return undefined;
   return header.slice(7).trim() || undefined;
 }

@@ -34,7 +34,17 @@ export interface TokenPair {
 }
 
 /** Claims keyward owns; `buildTokenPayload` cannot override them. */
-export const RESERVED_CLAIMS = ['sub', 'sid', 'typ', 'iat', 'exp', 'nbf', 'jti', 'aud', 'iss'] as const;
+export const RESERVED_CLAIMS = [
+  'sub',
+  'sid',
+  'typ',
+  'iat',
+  'exp',
+  'nbf',
+  'jti',
+  'aud',
+  'iss',
+] as const;
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

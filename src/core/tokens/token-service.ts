@@ -71,7 +71,13 @@ export class TokenService {
     return {
       accessToken: this.signAccessToken(payload, config),
       refreshToken: this.signRefreshToken(
-        { sub: payload.sub, sid: String(payload.sid ?? ''), jti: generateToken(), iat: now, exp: now + c.refreshTtlSeconds },
+        {
+          sub: payload.sub,
+          sid: typeof payload.sid === 'string' ? payload.sid : '',
+          jti: generateToken(),
+          iat: now,
+          exp: now + c.refreshTtlSeconds,
+        },
         config,
       ),
     };
@@ -87,7 +93,10 @@ export class TokenService {
       }
       return { ok: true, payload };
     } catch (err) {
-      return { ok: false, code: err instanceof jwt.TokenExpiredError ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN' };
+      return {
+        ok: false,
+        code: err instanceof jwt.TokenExpiredError ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN',
+      };
     }
   }
 
@@ -113,7 +122,12 @@ export class TokenService {
     } catch {
       throw new AuthError('Invalid or expired refresh token', 'INVALID_REFRESH_TOKEN', 401);
     }
-    if (payload.typ !== 'refresh' || !payload.sid || !payload.jti || typeof payload.sub !== 'string') {
+    if (
+      payload.typ !== 'refresh' ||
+      !payload.sid ||
+      !payload.jti ||
+      typeof payload.sub !== 'string'
+    ) {
       throw new AuthError('Invalid or expired refresh token', 'INVALID_REFRESH_TOKEN', 401);
     }
     return payload;

@@ -25,12 +25,20 @@ export function registerEmailChangeRoutes(router: Router, ctx: RouterContext): v
     asyncHandler(async (req, res) => {
       const { newEmail, emailLang } = parseBody(req, requestBody);
       if (!users.updateEmailChangeToken || !users.findByEmailChangeToken || !users.updateEmail) {
-        throw new AuthError('Changing email is not supported by the user store', 'NOT_SUPPORTED', 501);
+        throw new AuthError(
+          'Changing email is not supported by the user store',
+          'NOT_SUPPORTED',
+          501,
+        );
       }
       const user = await users.findById(req.user!.sub);
       if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
       if (newEmail.toLowerCase() === user.email.toLowerCase()) {
-        throw new AuthError('newEmail is already the address of this account', 'VALIDATION_ERROR', 400);
+        throw new AuthError(
+          'newEmail is already the address of this account',
+          'VALIDATION_ERROR',
+          400,
+        );
       }
       const base = ctx.linkBase(req);
       // An address that belongs to someone else gets the same answer and no mail, so this
@@ -51,7 +59,11 @@ export function registerEmailChangeRoutes(router: Router, ctx: RouterContext): v
     asyncHandler(async (req, res) => {
       const { token, emailLang } = parseBody(req, confirmBody);
       if (!users.findByEmailChangeToken || !users.updateEmailChangeToken || !users.updateEmail) {
-        throw new AuthError('Changing email is not supported by the user store', 'NOT_SUPPORTED', 501);
+        throw new AuthError(
+          'Changing email is not supported by the user store',
+          'NOT_SUPPORTED',
+          501,
+        );
       }
       const user = await consumeOneTimeToken(ctx, token, {
         find: users.findByEmailChangeToken.bind(users),
@@ -60,7 +72,8 @@ export function registerEmailChangeRoutes(router: Router, ctx: RouterContext): v
         clear: (u) => users.updateEmailChangeToken!(u.id, null, null, null),
       });
       const newEmail = user.pendingEmail;
-      if (!newEmail) throw new AuthError('This link is invalid or has expired', 'INVALID_OR_EXPIRED_TOKEN', 400);
+      if (!newEmail)
+        throw new AuthError('This link is invalid or has expired', 'INVALID_OR_EXPIRED_TOKEN', 400);
       const holder = await users.findByEmail(newEmail);
       if (holder && holder.id !== user.id) {
         throw new AuthError('That email address is already in use', 'EMAIL_IN_USE', 409);

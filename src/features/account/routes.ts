@@ -30,7 +30,10 @@ export function registerAccountRoutes(router: Router, ctx: RouterContext): void 
       asyncHandler(async (req, res) => {
         const userId = req.user!.sub;
         await deleteAccountData(ctx, userId);
-        ctx.publish(AuthEventNames.SESSION_REVOKED, req, { userId, data: { reason: 'account_deleted', allSessions: true } });
+        ctx.publish(AuthEventNames.SESSION_REVOKED, req, {
+          userId,
+          data: { reason: 'account_deleted', allSessions: true },
+        });
         ctx.publish(AuthEventNames.USER_DELETED, req, { userId });
         clearTokenCookies(res, ctx.config);
         res.json({ success: true });

@@ -18,8 +18,16 @@ const verifyQuery = z.object({ token: fields.token() });
 export function registerEmailVerificationRoutes(router: Router, ctx: RouterContext): void {
   const users = ctx.users;
   const supported = () => {
-    if (!users.updateEmailVerificationToken || !users.findByEmailVerificationToken || !users.updateEmailVerified) {
-      throw new AuthError('Email verification is not supported by the user store', 'NOT_SUPPORTED', 501);
+    if (
+      !users.updateEmailVerificationToken ||
+      !users.findByEmailVerificationToken ||
+      !users.updateEmailVerified
+    ) {
+      throw new AuthError(
+        'Email verification is not supported by the user store',
+        'NOT_SUPPORTED',
+        501,
+      );
     }
   };
 
@@ -50,7 +58,8 @@ export function registerEmailVerificationRoutes(router: Router, ctx: RouterConte
     asyncHandler(async (req, res) => {
       supported();
       const parsed = verifyQuery.safeParse(req.query);
-      if (!parsed.success) throw new AuthError('token query parameter is required', 'VALIDATION_ERROR', 400);
+      if (!parsed.success)
+        throw new AuthError('token query parameter is required', 'VALIDATION_ERROR', 400);
       const user = await consumeOneTimeToken(ctx, parsed.data.token, {
         find: users.findByEmailVerificationToken!.bind(users),
         storedHash: (u) => u.emailVerificationToken,

@@ -14,7 +14,11 @@ const RESET_TTL_SECONDS = 3600;
 
 const forgotBody = z.object({ email: fields.email(), emailLang: fields.lang() });
 const resetBody = z
-  .object({ token: fields.token(), newPassword: fields.password().optional(), password: fields.password().optional() })
+  .object({
+    token: fields.token(),
+    newPassword: fields.password().optional(),
+    password: fields.password().optional(),
+  })
   .refine((b) => b.newPassword !== undefined || b.password !== undefined, {
     message: 'newPassword is required',
     path: ['newPassword'],
@@ -52,7 +56,12 @@ export function registerPasswordResetRoutes(router: Router, ctx: RouterContext):
       const body = parseBody(req, resetBody);
       const newPassword = (body.newPassword ?? body.password)!;
       const findByResetToken = ctx.users.findByResetToken?.bind(ctx.users);
-      if (!findByResetToken) throw new AuthError('Password reset is not supported by the user store', 'NOT_SUPPORTED', 501);
+      if (!findByResetToken)
+        throw new AuthError(
+          'Password reset is not supported by the user store',
+          'NOT_SUPPORTED',
+          501,
+        );
       const hash = await ctx.passwords.hash(newPassword); // validates length before the token is spent
       const user = await consumeOneTimeToken(ctx, body.token, {
         find: findByResetToken,

@@ -34,7 +34,9 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
           const lang = typeof data.emailLang === 'string' ? data.emailLang : undefined;
           // The account exists either way: a failed welcome mail is logged (by the dispatcher),
           // not reported as a failed registration.
-          ctx.mail.welcome(user.email, { loginUrl, firstName: user.firstName }, lang).catch(() => undefined);
+          ctx.mail
+            .welcome(user.email, { loginUrl, firstName: user.firstName }, lang)
+            .catch(() => undefined);
         }
         res.status(201).json({ success: true, userId: user.id });
       }),
@@ -51,7 +53,9 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
       try {
         user = await strategy.authenticate({ email, password });
       } catch (err) {
-        ctx.publish(AuthEventNames.AUTH_LOGIN_FAILED, req, { data: { email, reason: 'invalid_credentials' } });
+        ctx.publish(AuthEventNames.AUTH_LOGIN_FAILED, req, {
+          data: { email, reason: 'invalid_credentials' },
+        });
         throw err;
       }
       await ctx.completeSignIn(user, req, res);
@@ -68,7 +72,11 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
       const user = await ctx.users.findById(auth.sub);
       if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
       if (!user.password) {
-        throw new AuthError('This account has no password; it signs in another way', 'NO_PASSWORD_SET', 400);
+        throw new AuthError(
+          'This account has no password; it signs in another way',
+          'NO_PASSWORD_SET',
+          400,
+        );
       }
       if (!(await ctx.passwords.compare(currentPassword, user.password))) {
         throw new AuthError('Current password is incorrect', 'INVALID_CREDENTIALS', 401);

@@ -14,7 +14,8 @@ const refreshBody = z.object({ refreshToken: z.string().min(1).max(4096).optiona
 /** The refresh token from the body (bearer clients) or the refresh cookie. */
 function presentedRefreshToken(req: Request, res: Response, ctx: RouterContext) {
   const body = z.object({ refreshToken: z.string().max(4096) }).safeParse(req.body ?? {});
-  if (body.success && body.data.refreshToken) return { token: body.data.refreshToken, fromCookie: false };
+  if (body.success && body.data.refreshToken)
+    return { token: body.data.refreshToken, fromCookie: false };
   const cookie = readCookie(req, res, ctx.config.cookies.refreshName);
   return cookie ? { token: cookie, fromCookie: true } : undefined;
 }
@@ -28,12 +29,15 @@ export function registerSessionRoutes(router: Router, ctx: RouterContext): void 
     ...ctx.sensitive,
     asyncHandler(async (req, res) => {
       const parsed = refreshBody.safeParse(req.body ?? {});
-      if (!parsed.success) throw new AuthError('refreshToken must be a string', 'VALIDATION_ERROR', 400);
+      if (!parsed.success)
+        throw new AuthError('refreshToken must be a string', 'VALIDATION_ERROR', 400);
       const presented = presentedRefreshToken(req, res, ctx);
       if (!presented) throw new AuthError('No refresh token', 'REFRESH_TOKEN_MISSING', 401);
       try {
         if (presented.fromCookie && config.csrfEnabled) {
-          const claims = ctx.tokens.verifyRefreshToken(presented.token, config.source, { ignoreExpiration: true });
+          const claims = ctx.tokens.verifyRefreshToken(presented.token, config.source, {
+            ignoreExpiration: true,
+          });
           assertCsrf(req, res, config, claims.sub);
         }
         const issued = await ctx.sessions.refresh(presented.token, requestContext(req), (id) =>
@@ -103,6 +107,10 @@ async function sessionOfRequest(req: Request, res: Response, ctx: RouterContext)
   if (!presented) return undefined;
   const session = await ctx.sessions.sessionOfRefreshToken(presented.token);
   return session
-    ? { sessionHandle: session.sessionHandle, userId: session.userId, viaCookie: presented.fromCookie }
+    ? {
+        sessionHandle: session.sessionHandle,
+        userId: session.userId,
+        viaCookie: presented.fromCookie,
+      }
     : undefined;
 }

@@ -30,7 +30,13 @@ export function escapeHtml(value: string): string {
 }
 
 /** A paragraph of text plus a button-like link, in both HTML and plain text. */
-export function linkMail(subject: string, intro: string, action: string, link: string, outro: string): RenderedMail {
+export function linkMail(
+  subject: string,
+  intro: string,
+  action: string,
+  link: string,
+  outro: string,
+): RenderedMail {
   const href = escapeHtml(link);
   return {
     subject,

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthSettings, ISettingsStore } from '../settings';
-import type { IRolesPermissionsStore, ITenantStore, IUserMetadataStore, Tenant } from '../profile-stores';
+import type {
+  IRolesPermissionsStore,
+  ITenantStore,
+  IUserMetadataStore,
+  Tenant,
+} from '../profile-stores';
 
 /** Runtime policy in process memory. */
 export class InMemorySettingsStore implements ISettingsStore {
@@ -46,7 +51,10 @@ export class InMemoryRolesPermissionsStore implements IRolesPermissionsStore {
     this.rolesByUser.set(userId, tenants);
   }
   async removeRoleFromUser(userId: string, role: string, tenantId?: string) {
-    this.rolesByUser.get(userId)?.get(tenantId ?? NO_TENANT)?.delete(role);
+    this.rolesByUser
+      .get(userId)
+      ?.get(tenantId ?? NO_TENANT)
+      ?.delete(role);
   }
   async getRolesForUser(userId: string, tenantId?: string) {
     return [...(this.rolesByUser.get(userId)?.get(tenantId ?? NO_TENANT) ?? [])];
@@ -59,7 +67,8 @@ export class InMemoryRolesPermissionsStore implements IRolesPermissionsStore {
   }
   async deleteRole(role: string) {
     this.permissionsByRole.delete(role);
-    for (const tenants of this.rolesByUser.values()) for (const roles of tenants.values()) roles.delete(role);
+    for (const tenants of this.rolesByUser.values())
+      for (const roles of tenants.values()) roles.delete(role);
   }
   async addPermissionToRole(role: string, permission: string) {
     const set = this.permissionsByRole.get(role) ?? new Set<string>();
@@ -89,7 +98,12 @@ export class InMemoryTenantStore implements ITenantStore {
   private readonly members = new Map<string, Set<string>>();
 
   async createTenant(data: Omit<Tenant, 'id'>) {
-    const tenant: Tenant = { isActive: true, createdAt: new Date(), ...structuredClone(data), id: randomUUID() };
+    const tenant: Tenant = {
+      isActive: true,
+      createdAt: new Date(),
+      ...structuredClone(data),
+      id: randomUUID(),
+    };
     this.tenants.set(tenant.id, tenant);
     return structuredClone(tenant);
   }

@@ -26,10 +26,15 @@ export class InMemoryUserStore<U extends BaseUser = BaseUser> implements IUserSt
   }
 
   async create(data: Partial<U>): Promise<U> {
-    if (typeof data.email !== 'string') throw new TypeError('InMemoryUserStore.create needs an email');
+    if (typeof data.email !== 'string')
+      throw new TypeError('InMemoryUserStore.create needs an email');
     const key = data.email.toLowerCase();
     if (this.idByEmail.has(key)) throw new Error(`A user with email ${data.email} already exists`);
-    const user = { createdAt: new Date(), ...structuredClone(data), id: data.id ?? randomUUID() } as U;
+    const user = {
+      createdAt: new Date(),
+      ...structuredClone(data),
+      id: data.id ?? randomUUID(),
+    } as U;
     this.users.set(user.id, user);
     this.idByEmail.set(key, user.id);
     return structuredClone(user);
@@ -47,7 +52,11 @@ export class InMemoryUserStore<U extends BaseUser = BaseUser> implements IUserSt
   async findByResetToken(tokenHash: string) {
     return this.findByToken('resetToken', tokenHash);
   }
-  async updateEmailVerificationToken(userId: string, tokenHash: string | null, expiry: Date | null) {
+  async updateEmailVerificationToken(
+    userId: string,
+    tokenHash: string | null,
+    expiry: Date | null,
+  ) {
     this.patch(userId, {
       emailVerificationToken: tokenHash,
       emailVerificationTokenExpiry: expiry,
@@ -76,7 +85,8 @@ export class InMemoryUserStore<U extends BaseUser = BaseUser> implements IUserSt
     if (!user) return;
     const key = newEmail.toLowerCase();
     const holder = this.idByEmail.get(key);
-    if (holder && holder !== userId) throw new Error(`A user with email ${newEmail} already exists`);
+    if (holder && holder !== userId)
+      throw new Error(`A user with email ${newEmail} already exists`);
     this.idByEmail.delete(user.email.toLowerCase());
     this.idByEmail.set(key, userId);
     user.email = newEmail;
