@@ -1,4 +1,4 @@
-import type { RequestHandler, Router } from 'express';
+import type { RequestHandler } from 'express';
 import { resolveConfig } from './core/config/resolve';
 import type { ResolvedConfig } from './core/config/resolved';
 import type { AuthConfig } from './core/config/types';
@@ -8,7 +8,7 @@ import type { PasswordHasher } from './core/passwords/hasher';
 import { PasswordService } from './core/passwords/password-service';
 import type { TokenService } from './core/tokens/token-service';
 import type { AuthCore } from './router/context';
-import { buildAuthRouter, createAuthCore } from './router/create-auth-router';
+import { buildAuthRouter, createAuthCore, type AuthRouter } from './router/create-auth-router';
 import type { RouterOptions } from './router/options';
 import type { ISessionStore } from './stores/session';
 import type { BaseUser, IUserStore } from './stores/user';
@@ -57,7 +57,7 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
   }
 
   /** The auth router, to mount with `app.use('/auth', auth.router())`. */
-  router(options: RouterOptions = {}): Router {
+  router(options: RouterOptions = {}): AuthRouter {
     // A session store given to the router (reference style) also serves auth.middleware().
     if (options.sessionStore && !this.sessionStoreGiven) {
       this.core = { ...this.core, sessionStore: options.sessionStore };

@@ -1,6 +1,6 @@
 // Public exports only; no logic lives here.
 export { AuthConfigurator, type AuthConfiguratorOptions } from './configurator';
-export { createAuthRouter } from './router/create-auth-router';
+export { createAuthRouter, type AuthRouter } from './router/create-auth-router';
 export type { RouterOptions } from './router/options';
 export { createAuthMiddleware, type AuthMiddlewareOptions } from './core/middleware';
 export type {

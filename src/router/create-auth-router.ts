@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
 import { resolveConfig } from '../core/config/resolve';
 import type { ResolvedConfig } from '../core/config/resolved';
@@ -15,6 +15,9 @@ import { registerSessionRoutes } from '../features/sessions/routes';
 import type { BaseUser, IUserStore } from '../stores/user';
 import { createRouterContext, type AuthCore } from './context';
 import type { RouterOptions } from './options';
+
+/** What `auth.router()` returns: mount it with `app.use('/auth', router)` or call it as a handler. */
+export type AuthRouter = Express;
 
 /** Features in mount order. A feature is one folder and one line here. */
 const FEATURES = [
@@ -42,12 +45,16 @@ export function createAuthCore(
 }
 
 /** Builds the router from an existing core (what AuthConfigurator.router() uses). */
-export function buildAuthRouter(core: AuthCore, options: RouterOptions = {}): Router {
+export function buildAuthRouter(core: AuthCore, options: RouterOptions = {}): AuthRouter {
   const ctx = createRouterContext(
     options.sessionStore ? { ...core, sessionStore: options.sessionStore } : core,
     options,
   );
-  const router = express.Router();
+  // A sub-application rather than a bare Router: mounted in an Express app it inherits the
+  // app's settings (trust proxy); called directly with Node's req/res (Next.js API routes) it
+  // still gives handlers Express's request and response helpers.
+  const router = express();
+  router.disable('x-powered-by');
   if (options.cors) router.use(createCors(options.cors));
   // Our own parsers: the router works mounted before, after or without the app's. Each skips a
   // body or cookies that were already parsed.
@@ -63,7 +70,7 @@ export function createAuthRouter<U extends BaseUser = BaseUser>(
   userStore: IUserStore<U>,
   config: AuthConfig,
   options: RouterOptions = {},
-): Router {
+): AuthRouter {
   const core = createAuthCore(userStore, config, {
     sessionStore: options.sessionStore,
     bus: options.eventBus,

@@ -26,6 +26,8 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
       '/register',
       ...ctx.sensitive,
       asyncHandler(async (req, res) => {
+        // No parsed body (e.g. text/plain or a form) is not an empty registration.
+        if (req.body === undefined) throw new AuthError('Request body must be a JSON object', 'VALIDATION_ERROR', 400);
         const data = parseBody(req, z.record(z.string(), z.unknown()));
         const user = await onRegister(data, ctx.config.source);
         ctx.publish(AuthEventNames.USER_CREATED, req, { userId: user.id });

@@ -73,7 +73,8 @@ export function registerSessionRoutes(router: Router, ctx: RouterContext): void 
   );
 
   const store = ctx.sessionStore;
-  if (ctx.options.sessionStore?.deleteExpiredSessions) {
+  // The effective store (given to the router or to the AuthConfigurator) decides.
+  if (store.deleteExpiredSessions) {
     const secret = ctx.options.sessionCleanupSecret;
     router.post(
       '/sessions/cleanup',
