@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { ResolvedConfig } from '../core/config/resolved';
 import type { EmailVerificationMode } from '../core/config/types';
 import { AuthError } from '../core/errors';
-import type { AuthEventBus, AuthEventInput } from '../core/events';
+import { AuthEventNames, type AuthEventBus, type AuthEventInput } from '../core/events';
 import { clearTokenCookies, noStore, setTokenCookies } from '../core/http/cookies';
 import { linkBaseUrl } from '../core/http/cors';
 import { requestContext, wantsBearer } from '../core/http/request-context';
@@ -100,9 +100,9 @@ export function createRouterContext(core: AuthCore, options: RouterOptions): Rou
       return base;
     },
     async completeSignIn(user, req, res) {
-      await assertEmailVerified(user, await emailVerificationMode());
+      assertEmailVerified(user, await emailVerificationMode());
       const issued = await sessions.issue(user, requestContext(req));
-      publish('identity.auth.login.success', req, {
+      publish(AuthEventNames.AUTH_LOGIN_SUCCESS, req, {
         userId: user.id,
         sessionId: issued.session.sessionHandle,
         data: { provider: user.loginProvider ?? 'local' },
@@ -118,7 +118,7 @@ export function failAndClear(res: Response, config: ResolvedConfig, err: AuthErr
   throw err;
 }
 
-async function assertEmailVerified(user: BaseUser, mode: EmailVerificationMode): Promise<void> {
+function assertEmailVerified(user: BaseUser, mode: EmailVerificationMode): void {
   if (mode === 'none' || user.isEmailVerified) return;
   if (mode === 'strict') {
     throw new AuthError('Email address is not verified', 'EMAIL_NOT_VERIFIED', 403);
