@@ -1,14 +1,17 @@
 import type { ResolvedConfig } from '../core/config/resolved';
-import type { WelcomeMailData } from '../core/config/types';
+import type { EmailConfig } from '../core/config/types';
 import { AuthError } from '../core/errors';
 import { MailerService } from './mailer-service';
 
-type MailKind =
+/** The messages keyward sends; each is both an `email.*` callback and a MailerService method. */
+export type MailKind =
   | 'sendPasswordReset'
   | 'sendMagicLink'
   | 'sendWelcome'
   | 'sendVerificationEmail'
   | 'sendEmailChanged';
+
+type MailArgs<K extends MailKind> = Parameters<NonNullable<EmailConfig[K]>>;
 
 /**
  * Picks, per message, the app's callback (`email.sendX`) or else the HTTP mailer, and turns any
@@ -26,59 +29,16 @@ export class MailDispatcher {
     return this.config.email[kind] !== undefined || this.mailer !== undefined;
   }
 
-  passwordReset(to: string, token: string, link: string, lang?: string) {
-    return this.run('sendPasswordReset', () =>
-      (this.config.email.sendPasswordReset ?? this.need().sendPasswordReset.bind(this.mailer))(
-        to,
-        token,
-        link,
-        lang,
-      ),
-    );
-  }
-  verification(to: string, token: string, link: string, lang?: string) {
-    return this.run('sendVerificationEmail', () =>
-      (
-        this.config.email.sendVerificationEmail ??
-        this.need().sendVerificationEmail.bind(this.mailer)
-      )(to, token, link, lang),
-    );
-  }
-  welcome(to: string, data: WelcomeMailData, lang?: string) {
-    return this.run('sendWelcome', () =>
-      (this.config.email.sendWelcome ?? this.need().sendWelcome.bind(this.mailer))(to, data, lang),
-    );
-  }
-  emailChanged(to: string, newEmail: string, lang?: string) {
-    return this.run('sendEmailChanged', () =>
-      (this.config.email.sendEmailChanged ?? this.need().sendEmailChanged.bind(this.mailer))(
-        to,
-        newEmail,
-        lang,
-      ),
-    );
-  }
-  magicLink(to: string, token: string, link: string, lang?: string) {
-    return this.run('sendMagicLink', () =>
-      (this.config.email.sendMagicLink ?? this.need().sendMagicLink.bind(this.mailer))(
-        to,
-        token,
-        link,
-        lang,
-      ),
-    );
-  }
-
-  private need(): MailerService {
-    if (!this.mailer) {
+  /** Sends one message through the callback if the app gave one, else through the mailer. */
+  async send<K extends MailKind>(kind: K, ...args: MailArgs<K>): Promise<void> {
+    const callback = this.config.email[kind] as ((...a: MailArgs<K>) => Promise<void>) | undefined;
+    const mailer = this.mailer;
+    if (!callback && !mailer) {
       throw new AuthError('Email sending is not configured', 'MAIL_NOT_CONFIGURED', 501);
     }
-    return this.mailer;
-  }
-
-  private async run(kind: MailKind, send: () => Promise<void>): Promise<void> {
     try {
-      await send();
+      if (callback) await callback(...args);
+      else await (mailer![kind] as (...a: MailArgs<K>) => Promise<void>).apply(mailer, args);
     } catch (err) {
       this.config.logger.error(`${kind} failed`, err);
       if (err instanceof AuthError) throw err;

@@ -47,7 +47,7 @@ export function registerEmailChangeRoutes(router: Router, ctx: RouterContext): v
         const issued = issueOneTimeToken(CHANGE_TTL_SECONDS);
         await users.updateEmailChangeToken(user.id, newEmail, issued.hash, issued.expiresAt);
         const link = `${base}${ctx.config.email.linkPaths.confirmEmailChange}?token=${encodeURIComponent(issued.token)}`;
-        await ctx.mail.verification(newEmail, issued.token, link, emailLang);
+        await ctx.mail.send('sendVerificationEmail', newEmail, issued.token, link, emailLang);
       }
       res.json({ success: true, message: 'A confirmation link has been sent to the new address.' });
     }),
@@ -84,7 +84,9 @@ export function registerEmailChangeRoutes(router: Router, ctx: RouterContext): v
       ctx.publish(AuthEventNames.USER_EMAIL_CHANGED, req, { userId: user.id });
       // The change is done; tell the old address, but a failed notice does not undo it.
       if (ctx.mail.canSend('sendEmailChanged')) {
-        await ctx.mail.emailChanged(user.email, newEmail, emailLang).catch(() => undefined);
+        await ctx.mail
+          .send('sendEmailChanged', user.email, newEmail, emailLang)
+          .catch(() => undefined);
       }
       res.json({ success: true, email: newEmail });
     }),

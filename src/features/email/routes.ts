@@ -47,7 +47,7 @@ export function registerEmailVerificationRoutes(router: Router, ctx: RouterConte
       const issued = issueOneTimeToken(VERIFY_TTL_SECONDS);
       await users.updateEmailVerificationToken!(user.id, issued.hash, issued.expiresAt);
       const link = `${base}${ctx.config.email.linkPaths.verifyEmail}?token=${encodeURIComponent(issued.token)}`;
-      await ctx.mail.verification(user.email, issued.token, link, emailLang);
+      await ctx.mail.send('sendVerificationEmail', user.email, issued.token, link, emailLang);
       res.json({ success: true });
     }),
   );

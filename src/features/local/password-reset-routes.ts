@@ -86,5 +86,5 @@ async function sendResetLink(ctx: RouterContext, email: string, base: string, la
   // Overwrites any earlier token: only the newest link works.
   await ctx.users.updateResetToken(user.id, issued.hash, issued.expiresAt);
   const link = `${base}${ctx.config.email.linkPaths.resetPassword}?token=${encodeURIComponent(issued.token)}`;
-  await ctx.mail.passwordReset(user.email, issued.token, link, lang);
+  await ctx.mail.send('sendPasswordReset', user.email, issued.token, link, lang);
 }

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
@@ -27,17 +27,20 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
       ...ctx.sensitive,
       asyncHandler(async (req, res) => {
         // No parsed body (e.g. text/plain or a form) is not an empty registration.
-        if (req.body === undefined) throw new AuthError('Request body must be a JSON object', 'VALIDATION_ERROR', 400);
+        if (req.body === undefined)
+          throw new AuthError('Request body must be a JSON object', 'VALIDATION_ERROR', 400);
         const data = parseBody(req, z.record(z.string(), z.unknown()));
         const user = await onRegister(data, ctx.config.source);
         ctx.publish(AuthEventNames.USER_CREATED, req, { userId: user.id });
-        if (ctx.mail.canSend('sendWelcome')) {
-          const loginUrl = ctx.linkBase(req) + ctx.config.email.linkPaths.login;
+        // No link base (no siteUrl, no allowed Origin): the account exists, so skip the mail.
+        const base = ctx.mail.canSend('sendWelcome') ? linkBaseOrLog(ctx, req) : undefined;
+        if (base !== undefined) {
+          const loginUrl = base + ctx.config.email.linkPaths.login;
           const lang = typeof data.emailLang === 'string' ? data.emailLang : undefined;
           // The account exists either way: a failed welcome mail is logged (by the dispatcher),
           // not reported as a failed registration.
           ctx.mail
-            .welcome(user.email, { loginUrl, firstName: user.firstName }, lang)
+            .send('sendWelcome', user.email, { loginUrl, firstName: user.firstName }, lang)
             .catch(() => undefined);
         }
         res.status(201).json({ success: true, userId: user.id });
@@ -97,4 +100,13 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
   );
 
   registerPasswordResetRoutes(router, ctx);
+}
+
+function linkBaseOrLog(ctx: RouterContext, req: Request): string | undefined {
+  try {
+    return ctx.linkBase(req);
+  } catch (err) {
+    ctx.config.logger.error('register: welcome mail not sent', err);
+    return undefined;
+  }
 }
