@@ -79,12 +79,17 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((i) => `${i.path.join('.') || 'config'} ${i.message}`);
-  if (parsed.success) problems.push(...crossFieldProblems(config));
+  // Cross-field checks run even when the schema failed, so every problem is listed at once.
+  problems.push(...crossFieldProblems(config ?? ({} as AuthConfig)));
   if (problems.length > 0) throw new AuthConfigError(problems);
 
   const cookieOptions = config.cookieOptions ?? {};
   const hostPrefix = cookieOptions.hostPrefix === true;
-  const secure = hostPrefix || (cookieOptions.secure ?? process.env.NODE_ENV === 'production');
+  // Browsers drop SameSite=None cookies that are not Secure, so 'none' implies secure.
+  const secure =
+    hostPrefix ||
+    cookieOptions.sameSite === 'none' ||
+    (cookieOptions.secure ?? process.env.NODE_ENV === 'production');
   const refreshPath = cookieOptions.refreshTokenPath ?? '/';
   const mode =
     config.emailVerificationMode ?? (config.requireEmailVerification ? 'strict' : 'none');
@@ -137,6 +142,7 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
 function crossFieldProblems(config: AuthConfig): string[] {
   const problems: string[] = [];
   for (const key of ['accessTokenSecret', 'refreshTokenSecret'] as const) {
+    if (typeof config[key] !== 'string') continue; // already reported by the schema
     const bytes = Buffer.byteLength(config[key], 'utf8');
     if (bytes < MIN_SECRET_BYTES) {
       problems.push(
@@ -145,7 +151,10 @@ function crossFieldProblems(config: AuthConfig): string[] {
       );
     }
   }
-  if (config.accessTokenSecret === config.refreshTokenSecret) {
+  if (
+    typeof config.accessTokenSecret === 'string' &&
+    config.accessTokenSecret === config.refreshTokenSecret
+  ) {
     problems.push(
       'accessTokenSecret and refreshTokenSecret must differ, so a refresh token can never pass as an access token',
     );

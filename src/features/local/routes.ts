@@ -26,9 +26,11 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
       '/register',
       ...ctx.sensitive,
       asyncHandler(async (req, res) => {
-        // No parsed body (e.g. text/plain or a form) is not an empty registration.
-        if (req.body === undefined)
+        // A non-JSON body is not an empty registration. Express 5 leaves it undefined,
+        // Express 4 makes it {}.
+        if (req.body === undefined || (!req.is('json') && isEmptyObject(req.body))) {
           throw new AuthError('Request body must be a JSON object', 'VALIDATION_ERROR', 400);
+        }
         const data = parseBody(req, z.record(z.string(), z.unknown()));
         const user = await onRegister(data, ctx.config.source);
         ctx.publish(AuthEventNames.USER_CREATED, req, { userId: user.id });
@@ -109,4 +111,8 @@ function linkBaseOrLog(ctx: RouterContext, req: Request): string | undefined {
     ctx.config.logger.error('register: welcome mail not sent', err);
     return undefined;
   }
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }
