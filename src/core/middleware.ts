@@ -3,7 +3,7 @@ import type { ISessionStore } from '../stores/session';
 import { resolveConfig } from './config/resolve';
 import type { ResolvedConfig } from './config/resolved';
 import type { AuthConfig } from './config/types';
-import { AuthError } from './errors';
+import { AuthConfigError, AuthError } from './errors';
 import { readCookie } from './http/cookies';
 import { assertCsrf, isUnsafeMethod } from './http/csrf';
 import { bearerToken } from './http/request-context';
@@ -67,9 +67,9 @@ export function createAuthMiddleware(
       ? options.sessionStore
       : () => options.sessionStore as ISessionStore | undefined;
   if (checkSession && options.sessionStore === undefined) {
-    throw new TypeError(
-      'keyward: checkSessionOnRequest needs a sessionStore (pass it to the AuthConfigurator)',
-    );
+    throw new AuthConfigError([
+      'checkSessionOnRequest needs a sessionStore (pass it to the AuthConfigurator)',
+    ]);
   }
 
   if (!checkSession) {

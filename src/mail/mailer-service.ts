@@ -68,6 +68,8 @@ export class MailerService {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof Error && err.name === 'TimeoutError') return 'the mail endpoint timed out';
+  // Checked by name: the abort error may come from another realm, where instanceof fails.
+  if ((err as { name?: unknown } | null)?.name === 'TimeoutError')
+    return 'the mail endpoint timed out';
   return 'the mail endpoint could not be reached';
 }

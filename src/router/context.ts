@@ -7,7 +7,7 @@ import { clearTokenCookies, noStore, setTokenCookies } from '../core/http/cookie
 import { linkBaseUrl } from '../core/http/cors';
 import { requestContext, wantsBearer } from '../core/http/request-context';
 import { createAuthMiddleware } from '../core/middleware';
-import { KeyedMutex } from '../core/mutex';
+import type { KeyedMutex } from '../core/mutex';
 import type { PasswordService } from '../core/passwords/password-service';
 import { SessionManager, type IssuedSession } from '../core/sessions/session-manager';
 import type { TokenService } from '../core/tokens/token-service';
@@ -24,6 +24,8 @@ export interface AuthCore {
   passwords: PasswordService;
   sessionStore: ISessionStore;
   bus: AuthEventBus | undefined;
+  /** Serialises consumption of one-time tokens, keyed by token hash, across all routers. */
+  oneTime: KeyedMutex;
 }
 
 /** Everything a feature's routes need, built once per router. */
@@ -31,8 +33,6 @@ export interface RouterContext extends AuthCore {
   options: RouterOptions;
   sessions: SessionManager;
   mail: MailDispatcher;
-  /** Serialises consumption of one-time tokens, keyed by token hash. */
-  oneTime: KeyedMutex;
   /** Authenticates the request (sets req.user) or answers 401/403. */
   requireAuth: RequestHandler;
   /** The rate limiter, when configured, for sensitive routes. */
@@ -44,6 +44,11 @@ export interface RouterContext extends AuthCore {
   completeSignIn(user: BaseUser, req: Request, res: Response): Promise<void>;
   /** Sends a session's tokens as cookies, or in the body for `X-Auth-Strategy: bearer`. */
   deliver(req: Request, res: Response, issued: IssuedSession, status?: number): void;
+  /**
+   * Runs work after the answer has gone out, logging (never throwing) its failure. Used where
+   * the answer must not depend on whether an account exists.
+   */
+  afterResponse(label: string, work: () => Promise<void>): void;
   /** Effective email verification mode (runtime settings win over config). */
   emailVerificationMode(): Promise<EmailVerificationMode>;
 }
@@ -79,7 +84,6 @@ export function createRouterContext(core: AuthCore, options: RouterOptions): Rou
     options,
     sessions,
     mail: new MailDispatcher(config),
-    oneTime: new KeyedMutex(),
     requireAuth: createAuthMiddleware(config, {
       sessionStore: core.sessionStore,
       checkSessionOnRequest: config.checkSessionOnRequest,
@@ -88,6 +92,9 @@ export function createRouterContext(core: AuthCore, options: RouterOptions): Rou
     publish,
     deliver,
     emailVerificationMode,
+    afterResponse(label, work) {
+      work().catch((err: unknown) => config.logger.error(label, err));
+    },
     linkBase(req) {
       const base = linkBaseUrl(req, allowedOrigins, config.email.siteUrl);
       if (!base) {

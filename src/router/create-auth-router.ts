@@ -5,6 +5,7 @@ import type { ResolvedConfig } from '../core/config/resolved';
 import type { AuthConfig } from '../core/config/types';
 import { createCors } from '../core/http/cors';
 import { createErrorMiddleware } from '../core/http/error-middleware';
+import { KeyedMutex } from '../core/mutex';
 import { PasswordService } from '../core/passwords/password-service';
 import { UserRecordSessionStore } from '../core/sessions/user-record-session-store';
 import { TokenService } from '../core/tokens/token-service';
@@ -41,6 +42,7 @@ export function createAuthCore(
     passwords: extras.passwords ?? new PasswordService(resolved.bcryptRounds),
     sessionStore: extras.sessionStore ?? new UserRecordSessionStore(userStore),
     bus: extras.bus,
+    oneTime: new KeyedMutex(),
   };
 }
 

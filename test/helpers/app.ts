@@ -46,6 +46,8 @@ export interface TestAppOptions {
   configurator?: AuthConfiguratorOptions;
   /** Capture mail through email.* callbacks (default true). */
   captureMail?: boolean;
+  /** The user store to use (default: a fresh InMemoryUserStore), e.g. a subclass adding latency. */
+  userStore?: InMemoryUserStore;
 }
 
 /**
@@ -53,7 +55,7 @@ export interface TestAppOptions {
  * cheap bcrypt cost, mails captured through the public email callbacks, events recorded.
  */
 export function createTestApp(opts: TestAppOptions = {}): TestApp {
-  const store = new InMemoryUserStore();
+  const store = opts.userStore ?? new InMemoryUserStore();
   const bus = new AuthEventBus();
   const events: AuthEventPayload[] = [];
   bus.onEvent('*', (e) => {

@@ -90,8 +90,8 @@ export interface AuthConfig {
    */
   refreshReuseGraceSeconds?: number;
   /**
-   * With a session store, refuse access tokens of revoked sessions at once (one store read per
-   * request) instead of when they expire. Default false.
+   * Refuse access tokens of revoked sessions at once instead of when they expire. Costs a
+   * session read and a `lastActiveAt` write per request. Default false.
    */
   checkSessionOnRequest?: boolean;
   logger?: AuthLogger;

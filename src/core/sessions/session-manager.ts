@@ -98,7 +98,7 @@ export class SessionManager {
 
     const user = await loadUser(session.userId);
     if (!user) {
-      await this.store.revokeSession(session.sessionHandle);
+      await this.revoke(session.sessionHandle, 'user_deleted', ctx);
       throw new AuthError('Session is no longer valid', 'SESSION_REVOKED', 401);
     }
     return { tokens: await this.pairFor(user, session, successorJti), session };

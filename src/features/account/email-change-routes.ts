@@ -40,16 +40,20 @@ export function registerEmailChangeRoutes(router: Router, ctx: RouterContext): v
           400,
         );
       }
+      if (!ctx.mail.canSend('sendVerificationEmail')) {
+        throw new AuthError('Email sending is not configured', 'MAIL_NOT_CONFIGURED', 501);
+      }
       const base = ctx.linkBase(req);
-      // An address that belongs to someone else gets the same answer and no mail, so this
-      // endpoint cannot be used to find out which addresses are registered.
-      if (!(await users.findByEmail(newEmail))) {
+      // Answer before looking at the address: one that belongs to someone else gets the same
+      // answer, in the same time, and no mail, so this cannot tell which addresses exist.
+      res.json({ success: true, message: 'A confirmation link has been sent to the new address.' });
+      ctx.afterResponse('change-email/request: confirmation not sent', async () => {
+        if (await users.findByEmail(newEmail)) return;
         const issued = issueOneTimeToken(CHANGE_TTL_SECONDS);
-        await users.updateEmailChangeToken(user.id, newEmail, issued.hash, issued.expiresAt);
+        await users.updateEmailChangeToken!(user.id, newEmail, issued.hash, issued.expiresAt);
         const link = `${base}${ctx.config.email.linkPaths.confirmEmailChange}?token=${encodeURIComponent(issued.token)}`;
         await ctx.mail.send('sendVerificationEmail', newEmail, issued.token, link, emailLang);
-      }
-      res.json({ success: true, message: 'A confirmation link has been sent to the new address.' });
+      });
     }),
   );
 

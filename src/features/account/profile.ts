@@ -33,5 +33,7 @@ export async function richProfile(ctx: RouterContext, user: BaseUser, tenantId?:
     ...(metadataStore ? { metadata } : {}),
     ...(rbacStore ? { roles, permissions } : {}),
     ...extra,
+    // Custom fields may add to or reshape the profile, but never change whose profile it is.
+    id: user.id,
   };
 }

@@ -26,6 +26,7 @@ export function registerAccountRoutes(router: Router, ctx: RouterContext): void 
   if (ctx.users.deleteUser) {
     router.delete(
       '/account',
+      ...ctx.sensitive,
       ctx.requireAuth,
       asyncHandler(async (req, res) => {
         const userId = req.user!.sub;

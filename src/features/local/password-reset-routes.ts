@@ -43,8 +43,8 @@ export function registerPasswordResetRoutes(router: Router, ctx: RouterContext):
       // Answer first and do the work afterwards: known and unknown emails get the same body in
       // the same time, and a slow or failing mail API cannot reveal which one this was.
       res.json(SAME_ANSWER);
-      void sendResetLink(ctx, email, base, emailLang).catch((err: unknown) =>
-        ctx.config.logger.error('forgot-password: could not send the reset link', err),
+      ctx.afterResponse('forgot-password: reset link not sent', () =>
+        sendResetLink(ctx, email, base, emailLang),
       );
     }),
   );
