@@ -124,7 +124,8 @@ export async function bearerLogin(app: Express, email: string, password = PASSWO
     .post('/auth/login')
     .set('X-Auth-Strategy', 'bearer')
     .send({ email, password });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { accessToken: string; refreshToken: string };
 }
 
