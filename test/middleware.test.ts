@@ -1,3 +1,4 @@
+import express from 'express';
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
@@ -374,5 +375,36 @@ describe('buildTokenPayload claims', () => {
       .set('Authorization', `Bearer ${res.body.accessToken}`);
     expect(me.body.user.sub).toBe(user.id);
     expect(me.body.user.plan).toBe('pro');
+  });
+});
+
+describe('tokens already verified once', () => {
+  const t = createTestApp();
+  afterAll(() => t.close());
+  const sign = (exp: number) =>
+    jwt.sign({ sub: 'user-1', typ: 'access', exp }, ACCESS_SECRET, { algorithm: 'HS256' });
+
+  it('are refused once they expire, even after passing before', async () => {
+    const token = sign(now() + 1);
+    const first = await request(t.app).get('/api/private').set('Authorization', `Bearer ${token}`);
+    expect(first.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 2100));
+    const later = await request(t.app).get('/api/private').set('Authorization', `Bearer ${token}`);
+    expect(later.status).toBe(401);
+    expect(later.body.code).toBe('TOKEN_EXPIRED');
+  });
+
+  it('give each request its own copy of the claims', async () => {
+    const app = express();
+    app.get('/mutate', t.auth.middleware(), (req, res) => {
+      const seen = req.user!.role;
+      req.user!.role = 'admin';
+      res.json({ seen });
+    });
+    const token = sign(now() + 600);
+    for (let i = 0; i < 2; i++) {
+      const res = await request(app).get('/mutate').set('Authorization', `Bearer ${token}`);
+      expect(res.body).toEqual({});
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/resolved';
 import type { AuthConfig } from '../config/types';
 import { AuthError } from '../errors';
 import { generateToken } from '../secrets';
+import { VerifiedTokenCache } from './verified-token-cache';
 import {
   RESERVED_CLAIMS,
   type AccessTokenPayload,
@@ -40,9 +41,11 @@ export type AccessCheck =
  */
 export class TokenService {
   private readonly config: ResolvedConfig | undefined;
+  private readonly verified: VerifiedTokenCache | undefined;
 
   constructor(config?: AuthConfig | ResolvedConfig) {
     this.config = config ? asResolved(config) : undefined;
+    this.verified = config ? new VerifiedTokenCache() : undefined;
   }
 
   /** Signs an access token for `claims` (must include `sub`). */
@@ -85,12 +88,17 @@ export class TokenService {
 
   /** Verifies an access token; tells expired apart from invalid. */
   checkAccessToken(token: string, config?: AuthConfig): AccessCheck {
+    // The cache belongs to this service's own key; a call with another config skips it.
+    const cache = config ? undefined : this.verified;
+    const cached = cache?.get(token, Math.floor(Date.now() / 1000));
+    if (cached) return { ok: true, payload: cached };
     const c = this.pick(config);
     try {
       const payload = jwt.verify(token, c.accessKey, VERIFY_OPTIONS) as AccessTokenPayload;
       if (payload.typ !== 'access' || typeof payload.sub !== 'string') {
         return { ok: false, code: 'INVALID_TOKEN' };
       }
+      cache?.set(token, payload);
       return { ok: true, payload };
     } catch (err) {
       return {

@@ -1,0 +1,417 @@
+/**
+ * keyward benchmark: `npm run bench`.
+ *
+ * 1. Protected-route throughput: req/s of GET /api/private behind auth.middleware() (valid
+ *    bearer token) divided by req/s of the same route on bare Express. Alternating rounds,
+ *    median of each side.
+ * 2. Event-loop delay (p99, max) in the server while 20 logins at bcrypt cost 12 are in flight,
+ *    and the time until all 20 are answered.
+ *
+ * The server runs in a child process (bench/server.ts) and loads the built package from dist/.
+ * Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (default 2),
+ * BENCH_CPU_PROF (a directory: the server writes a V8 CPU profile there on exit).
+ * Only loopback; every phase has a time limit; the child is stopped on every exit path.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+
+const ROOT = resolve(__dirname, '..');
+const HOST = '127.0.0.1';
+const RATIO_TARGET = 0.85;
+const P99_TARGET_MS = 20;
+const LOGINS = 20;
+const CONNECTIONS = 50;
+
+function envNumber(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, value));
+}
+
+const SECONDS = Math.round(envNumber('BENCH_SECONDS', 10, 1, 120));
+const ROUNDS = Math.round(envNumber('BENCH_ROUNDS', 2, 1, 9));
+const WARMUP_SECONDS = Math.min(3, SECONDS);
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+
+const EMAIL = 'bench@example.test';
+const PASSWORD = `bench-${randomBytes(12).toString('hex')}`;
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ when it is missing; warns when src/ changed after the last build. */
+function ensureBuilt(): void {
+  const esm = join(ROOT, 'dist', 'index.mjs');
+  if (!existsSync(esm) || !existsSync(join(ROOT, 'dist', 'index.js'))) {
+    console.log('dist/ is missing: running npm run build');
+    const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', timeout: 180_000 });
+    if (r.status !== 0) throw new Error('npm run build failed');
+  } else if (newestMtime(join(ROOT, 'src')) > statSync(esm).mtimeMs) {
+    console.log(
+      'WARNING: src/ changed after the last build; these numbers are for the old dist/ (run npm run build)',
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child process
+
+interface Ports {
+  bare: number;
+  protected: number;
+  control: number;
+}
+
+let child: ChildProcess | undefined;
+
+function startServer(): Promise<Ports> {
+  const execArgv = ['--import', 'tsx'];
+  if (CPU_PROF_DIR) execArgv.push('--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF_DIR)}`);
+  const proc = spawn(process.execPath, [...execArgv, join(ROOT, 'bench', 'server.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_EMAIL: EMAIL, BENCH_PASSWORD: PASSWORD },
+    // stdin stays open: the server exits when it closes, even if this process is killed.
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  child = proc;
+  return new Promise((resolvePorts, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start within 60 s')), 60_000);
+    proc.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (code ${code}, signal ${signal})`));
+    });
+    createInterface({ input: proc.stdout }).on('line', (line) => {
+      if (line.startsWith('{"ready":true')) {
+        clearTimeout(timer);
+        resolvePorts(JSON.parse(line) as Ports);
+      } else {
+        console.log(`[server] ${line}`);
+      }
+    });
+  });
+}
+
+/** Asks the server to exit, then forces it after a grace period. */
+async function stopServer(): Promise<void> {
+  const proc = child;
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  proc.kill('SIGTERM');
+  const forced = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(forced);
+}
+
+process.on('exit', () => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the server`);
+    void stopServer().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP helpers
+
+async function call<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+function login(ports: Ports) {
+  return call<{ accessToken?: string; code?: string }>(
+    `http://${HOST}:${ports.control}/auth/login`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-strategy': 'bearer' },
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    },
+  );
+}
+
+async function accessToken(ports: Ports): Promise<string> {
+  const res = await login(ports);
+  if (res.status !== 200 || !res.body.accessToken) {
+    throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res.body.accessToken;
+}
+
+async function serverCpu(ports: Ports): Promise<{ cpuMicros: number; wallNanos: bigint }> {
+  const { body } = await call<{ cpuMicros: number; wallNanos: string }>(
+    `http://${HOST}:${ports.control}/__bench/cpu`,
+  );
+  return { cpuMicros: body.cpuMicros, wallNanos: BigInt(body.wallNanos) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Throughput
+
+type Scenario = 'bare' | 'protected';
+
+interface RunResult {
+  reqPerSec: number;
+  p99LatencyMs: number;
+  /** Server process CPU time / wall time during the run (1.0 = one core busy). */
+  serverCpu: number;
+  /** Server CPU time per completed request, in microseconds. */
+  cpuPerRequestMicros: number;
+  /** The same for everything else on the machine (not this process, not the server). */
+  othersCpu: number;
+  problems: string[];
+}
+
+/** CPU time spent by the whole machine (all cores, all processes) since boot. */
+function machineBusyMicros(): number {
+  let ms = 0;
+  for (const { times } of cpus()) ms += times.user + times.nice + times.sys + times.irq;
+  return ms * 1000;
+}
+
+async function cannon(
+  ports: Ports,
+  scenario: Scenario,
+  token: string,
+  seconds: number,
+): Promise<RunResult> {
+  const machineBefore = machineBusyMicros();
+  const selfBefore = process.cpuUsage();
+  const before = await serverCpu(ports);
+  const result = await autocannon({
+    url: `http://${HOST}:${scenario === 'bare' ? ports.bare : ports.protected}/api/private`,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 10,
+    // Both scenarios send the very same request; only the server side differs.
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const after = await serverCpu(ports);
+  const self = process.cpuUsage(selfBefore);
+  const machine = machineBusyMicros() - machineBefore;
+  const wallMicros = Number(after.wallNanos - before.wallNanos) / 1000;
+  const server = after.cpuMicros - before.cpuMicros;
+  const problems: string[] = [];
+  if (result.non2xx) problems.push(`${result.non2xx} non-2xx`);
+  if (result.errors) problems.push(`${result.errors} errors`);
+  if (result.timeouts) problems.push(`${result.timeouts} timeouts`);
+  return {
+    reqPerSec: result.requests.total / result.duration,
+    p99LatencyMs: result.latency.p99,
+    serverCpu: server / wallMicros,
+    cpuPerRequestMicros: server / Math.max(1, result.requests.total),
+    othersCpu: Math.max(0, machine - server - self.user - self.system) / wallMicros,
+    problems,
+  };
+}
+
+/** The protected route answers 401 without a token and 200 with one; the bare one answers 200. */
+async function sanityCheck(ports: Ports, token: string): Promise<void> {
+  const url = (port: number) => `http://${HOST}:${port}/api/private`;
+  const auth = { authorization: `Bearer ${token}` };
+  const checks: Array<[string, number, number]> = [
+    ['protected without token', (await call(url(ports.protected))).status, 401],
+    ['protected with token', (await call(url(ports.protected), { headers: auth })).status, 200],
+    ['bare', (await call(url(ports.bare), { headers: auth })).status, 200],
+  ];
+  for (const [what, got, want] of checks) {
+    if (got !== want)
+      throw new Error(`sanity check failed: ${what} answered ${got}, expected ${want}`);
+  }
+}
+
+function describeRun(label: string, r: RunResult): string {
+  const extra = r.problems.length ? `  WARNING: ${r.problems.join(', ')}` : '';
+  return (
+    `  ${label.padEnd(22)} ${fmt(r.reqPerSec).padStart(8)} req/s   p99 latency ${fmt(r.p99LatencyMs)} ms` +
+    `   server CPU ${fmt(r.serverCpu * 100)}% (${fmt(r.cpuPerRequestMicros)} µs/req)` +
+    `   other processes ${fmt(r.othersCpu * 100)}%${extra}`
+  );
+}
+
+async function throughput(ports: Ports) {
+  console.log(
+    `\n[1/2] Throughput: GET /api/private, ${CONNECTIONS} connections, pipelining 1, ` +
+      `${SECONDS} s per run, ${ROUNDS} round(s), warm-up ${WARMUP_SECONDS} s each`,
+  );
+  let token = await accessToken(ports);
+  await sanityCheck(ports, token);
+
+  console.log(describeRun('warm-up bare', await cannon(ports, 'bare', token, WARMUP_SECONDS)));
+  console.log(
+    describeRun('warm-up protected', await cannon(ports, 'protected', token, WARMUP_SECONDS)),
+  );
+
+  const runs: Record<Scenario, RunResult[]> = { bare: [], protected: [] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const scenario of ['bare', 'protected'] as const) {
+      // A fresh token per run: long BENCH_SECONDS must not outlive the 15 min access tokens.
+      if (scenario === 'protected') token = await accessToken(ports);
+      const r = await cannon(ports, scenario, token, SECONDS);
+      runs[scenario].push(r);
+      console.log(describeRun(`round ${round} ${scenario}`, r));
+    }
+  }
+  const bare = median(runs.bare.map((r) => r.reqPerSec));
+  const prot = median(runs.protected.map((r) => r.reqPerSec));
+  const bareCpu = median(runs.bare.map((r) => r.serverCpu));
+  const all = [...runs.bare, ...runs.protected];
+  const problems = all.flatMap((r) => r.problems);
+  const othersMax = Math.max(...all.map((r) => r.othersCpu));
+  const cpuPerReq = {
+    bare: median(runs.bare.map((r) => r.cpuPerRequestMicros)),
+    protected: median(runs.protected.map((r) => r.cpuPerRequestMicros)),
+  };
+  return { bare, protected: prot, ratio: prot / bare, bareCpu, cpuPerReq, othersMax, problems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Event-loop delay during logins
+
+interface LoopDelay {
+  count: number;
+  minMs: number;
+  meanMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+async function loopDelayWindow<T>(ports: Ports, work: () => Promise<T>): Promise<[LoopDelay, T]> {
+  const base = `http://${HOST}:${ports.control}/__bench/loop-delay`;
+  await call(`${base}/start`, { method: 'POST' });
+  const value = await work();
+  const { body } = await call<LoopDelay>(`${base}/stop`, { method: 'POST' });
+  return [body, value];
+}
+
+async function concurrentLogins(ports: Ports, n: number) {
+  const started = performance.now();
+  const statuses = await Promise.all(
+    Array.from({ length: n }, () =>
+      login(ports).then(
+        (r) => r.status,
+        () => -1,
+      ),
+    ),
+  );
+  return { ms: performance.now() - started, ok: statuses.filter((s) => s === 200).length };
+}
+
+async function loginLoopDelay(ports: Ports) {
+  const { body: info } = await call<{ bcryptRounds: number }>(
+    `http://${HOST}:${ports.control}/__bench/info`,
+  );
+  console.log(
+    `\n[2/2] Event-loop delay (monitorEventLoopDelay, resolution 1 ms) during ${LOGINS} concurrent ` +
+      `POST /auth/login, bcrypt cost ${info.bcryptRounds}`,
+  );
+  // Start the password worker threads, as a server that has served a few logins has them.
+  const warm = await concurrentLogins(ports, 4);
+  console.log(`  warm-up: 4 concurrent logins, ${warm.ok}/4 ok in ${fmt(warm.ms)} ms`);
+
+  const [idle] = await loopDelayWindow(ports, () => sleep(1000));
+  console.log(
+    `  idle baseline (1 s):    p99 ${fmt(idle.p99Ms, 1)} ms, max ${fmt(idle.maxMs, 1)} ms, ` +
+      `p50 ${fmt(idle.p50Ms, 1)} ms`,
+  );
+  await sleep(200);
+  const [delay, logins] = await loopDelayWindow(ports, () => concurrentLogins(ports, LOGINS));
+  console.log(
+    `  ${LOGINS} logins:              p99 ${fmt(delay.p99Ms, 1)} ms, max ${fmt(delay.maxMs, 1)} ms, ` +
+      `p50 ${fmt(delay.p50Ms, 1)} ms, ${delay.count} samples; ${logins.ok}/${LOGINS} answered 200, ` +
+      `all done in ${fmt(logins.ms)} ms`,
+  );
+  return { delay, logins, bcryptRounds: info.bcryptRounds };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  ensureBuilt();
+  const load = loadavg()[0]!;
+  const ports = await startServer();
+  console.log(
+    `server ready (child process ${child?.pid}), keyward loaded from dist/; ` +
+      `${availableParallelism()} CPUs, 1-min load average ${fmt(load, 2)} at start`,
+  );
+  try {
+    const t = await throughput(ports);
+    const l = await loginLoopDelay(ports);
+
+    const notes: string[] = [];
+    if (t.problems.length)
+      notes.push(`throughput runs reported problems: ${t.problems.join('; ')}`);
+    if (t.bareCpu < 0.9) {
+      notes.push(
+        `the server used only ${fmt(t.bareCpu * 100)}% CPU in the bare runs: the load generator ` +
+          'may be the bottleneck, which pulls the ratio towards 1',
+      );
+    }
+    if (t.othersMax > 0.1) {
+      notes.push(
+        `other processes used up to ${fmt(t.othersMax * 100)}% of a core during a measured run: ` +
+          'the throughput numbers are disturbed; rerun on a quiet machine',
+      );
+    }
+    if (l.logins.ok !== LOGINS) notes.push(`only ${l.logins.ok}/${LOGINS} logins answered 200`);
+
+    console.log('\nSummary');
+    console.log(
+      `protected/bare ratio: ${fmt(t.ratio, 2)} (target >= ${RATIO_TARGET})   ` +
+        `bare ${fmt(t.bare)} req/s, protected ${fmt(t.protected)} req/s` +
+        `   [${t.ratio >= RATIO_TARGET ? 'met' : 'NOT met'}]`,
+    );
+    console.log(
+      `server CPU per request: bare ${fmt(t.cpuPerReq.bare)} µs, protected ${fmt(t.cpuPerReq.protected)} µs ` +
+        `(auth adds ${fmt(t.cpuPerReq.protected - t.cpuPerReq.bare)} µs; CPU-bound ratio ` +
+        `${fmt(t.cpuPerReq.bare / t.cpuPerReq.protected, 2)})`,
+    );
+    console.log(
+      `event-loop p99 during ${LOGINS} concurrent logins (bcrypt cost ${l.bcryptRounds}): ` +
+        `${fmt(l.delay.p99Ms, 1)} ms (target < ${P99_TARGET_MS} ms), max ${fmt(l.delay.maxMs, 1)} ms, ` +
+        `all ${LOGINS} done in ${fmt(l.logins.ms)} ms   [${l.delay.p99Ms < P99_TARGET_MS ? 'met' : 'NOT met'}]`,
+    );
+    for (const note of notes) console.log(`note: ${note}`);
+  } finally {
+    await stopServer();
+    if (CPU_PROF_DIR) console.log(`server CPU profile written to ${resolve(CPU_PROF_DIR)}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error('benchmark failed:', err instanceof Error ? err.message : err);
+    // Targets are only reported; a broken run (server down, login refused) is an error.
+    process.exit(1);
+  },
+);
