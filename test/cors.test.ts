@@ -1,26 +1,9 @@
 import request from 'supertest';
-import { PASSWORD, createTestApp, type CapturedMail, type TestApp } from './helpers/app';
+import { PASSWORD, createTestApp, within, type CapturedMail, type TestApp } from './helpers/app';
 
 const APP_ORIGIN = 'https://app.example.test';
 const ADMIN_ORIGIN = 'https://admin.example.test';
 const SITE_URL = 'https://app.example.test';
-
-/** Rejects if nothing arrives in time, so a missing mail fails fast instead of timing out. */
-function within<T>(promise: Promise<T>, ms = 2000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nothing within ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
 
 function preflight(t: TestApp, origin: string, path = '/auth/login') {
   return request(t.app)

@@ -4,28 +4,12 @@ import {
   ACCESS_SECRET,
   PASSWORD,
   createTestApp,
+  within,
   type CapturedMail,
   type TestApp,
 } from './helpers/app';
 
 type OnRegister = NonNullable<RouterOptions['onRegister']>;
-
-/** Rejects if no mail arrives in time, so a missing mail fails fast instead of timing out. */
-function within<T>(promise: Promise<T>, ms = 2000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nothing within ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
 
 /** A logger that records instead of printing. */
 const silentLogger = (): { error: jest.Mock; warn: jest.Mock } => ({
