@@ -18,6 +18,10 @@ module.exports = {
     ],
   },
   // Tests import the package by its public name, exactly as users do.
-  moduleNameMapper: { '^keyward$': '<rootDir>/src/index.ts' },
+  moduleNameMapper: {
+    '^keyward$': '<rootDir>/src/index.ts',
+    '^keyward/(sql|redis)$': '<rootDir>/src/adapters/$1/index.ts',
+    '^keyward/testing$': '<rootDir>/src/testing/index.ts',
+  },
   testTimeout: 30000,
 };

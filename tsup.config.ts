@@ -1,7 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    sql: 'src/adapters/sql/index.ts',
+    redis: 'src/adapters/redis/index.ts',
+    testing: 'src/testing/index.ts',
+  },
+  // Database drivers are optional peers: never bundled, only loaded by the subpath that uses them.
+  external: ['pg', 'mysql2', 'better-sqlite3', 'ioredis'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

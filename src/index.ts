@@ -47,7 +47,10 @@ export type {
   Tenant,
   ILinkedAccountsStore,
   LinkedAccount,
+  RoleInfo,
 } from './stores/profile-stores';
+export type { IPendingLinkStore, PendingLink } from './stores/linking';
+export type { IRateLimitStore, RateLimitHit } from './stores/rate-limit';
 export { InMemoryUserStore } from './stores/in-memory/in-memory-user-store';
 export { InMemorySessionStore } from './stores/in-memory/in-memory-session-store';
 export {
@@ -56,3 +59,8 @@ export {
   InMemoryRolesPermissionsStore,
   InMemoryTenantStore,
 } from './stores/in-memory/in-memory-profile-stores';
+export {
+  InMemoryLinkedAccountsStore,
+  InMemoryPendingLinkStore,
+  InMemoryRateLimitStore,
+} from './stores/in-memory/in-memory-linking-stores';

@@ -30,6 +30,7 @@ export const AuthErrorCodes = [
   'NOT_SUPPORTED',
   'NOT_FOUND',
   'FORBIDDEN',
+  'STORE_UNAVAILABLE',
   'INTERNAL_ERROR',
 ] as const;
 

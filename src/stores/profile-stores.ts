@@ -20,6 +20,14 @@ export interface IRolesPermissionsStore {
   userHasPermission(userId: string, permission: string, tenantId?: string): Promise<boolean>;
   /** Removes every role the user holds in every tenant (account deletion). */
   removeAllRolesFromUser?(userId: string): Promise<void>;
+  /** Every role with its permissions (admin panel). */
+  getAllRoles?(): Promise<RoleInfo[]>;
+}
+
+/** A role and the permissions it grants. */
+export interface RoleInfo {
+  name: string;
+  permissions: string[];
 }
 
 /** A tenant: organisation, workspace or team. */

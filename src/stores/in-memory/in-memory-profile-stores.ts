@@ -81,6 +81,12 @@ export class InMemoryRolesPermissionsStore implements IRolesPermissionsStore {
   async getPermissionsForRole(role: string) {
     return [...(this.permissionsByRole.get(role) ?? [])];
   }
+  async getAllRoles() {
+    return [...this.permissionsByRole].map(([name, permissions]) => ({
+      name,
+      permissions: [...permissions],
+    }));
+  }
   async getPermissionsForUser(userId: string, tenantId?: string) {
     const roles = await this.getRolesForUser(userId, tenantId);
     const all = new Set<string>();

@@ -1,0 +1,2 @@
+// keyward/redis: Redis stores over ioredis.
+export {};

@@ -1,0 +1,2 @@
+// keyward/sql: SQL stores (PostgreSQL, MySQL/MariaDB, SQLite) over Kysely.
+export {};

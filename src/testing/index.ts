@@ -1,0 +1,1 @@
+export type { ConformanceFailure, ConformanceReport } from './report';
