@@ -98,7 +98,9 @@ export function createAuthMiddleware(
         req.user = payload;
         next();
       },
-      (err: unknown) => next(err),
+      // A store failure (e.g. STORE_UNAVAILABLE) is answered here: the app's own error handler
+      // may not speak JSON.
+      (err: unknown) => (err instanceof AuthError ? sendAuthError(res, err) : next(err)),
     );
   };
 }

@@ -1,14 +1,19 @@
 import type { RouterContext } from '../../router/context';
 
 /**
- * Removes everything the configured stores hold for a user, then the user. Sessions go first,
- * so a failure part-way leaves a user who is signed out rather than one still signed in.
+ * Removes the user and everything the configured stores hold for them. The user record goes
+ * first: with the SQL stores that one call removes sessions, roles, memberships, metadata and
+ * links in a single transaction, so a failing database leaves everything or nothing. Stores kept
+ * elsewhere (Redis sessions, your own) are cleared next; for the SQL ones those calls find
+ * nothing left. A failure after the first step leaves only leftovers nobody can sign in with:
+ * refreshing needs the user record.
  */
 export async function deleteAccountData(ctx: RouterContext, userId: string): Promise<void> {
   const { rbacStore, tenantStore, metadataStore, linkedAccountsStore } = ctx.options;
+  const tenants = tenantStore ? await tenantStore.getTenantsForUser(userId) : [];
+  await ctx.users.deleteUser!(userId);
   await ctx.sessionStore.revokeAllSessionsForUser(userId);
 
-  const tenants = tenantStore ? await tenantStore.getTenantsForUser(userId) : [];
   if (rbacStore) {
     if (rbacStore.removeAllRolesFromUser) {
       await rbacStore.removeAllRolesFromUser(userId);
@@ -27,5 +32,4 @@ export async function deleteAccountData(ctx: RouterContext, userId: string): Pro
       await linkedAccountsStore.unlinkAccount(userId, link.provider, link.providerAccountId);
     }
   }
-  await ctx.users.deleteUser!(userId);
 }
