@@ -12,6 +12,9 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
+  // Shared modules (errors, store types) exist once, so an AuthError thrown by keyward/sql is the
+  // same class the router checks, in both builds.
+  splitting: true,
   clean: true,
   target: 'node20',
   platform: 'node',

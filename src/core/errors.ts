@@ -37,6 +37,13 @@ export const AuthErrorCodes = [
 /** A stable error code from {@link AuthErrorCodes}, or an application's own code. */
 export type AuthErrorCode = (typeof AuthErrorCodes)[number] | (string & NonNullable<unknown>);
 
+/**
+ * Brands AuthErrors so that `instanceof AuthError` holds across copies of this module: an app
+ * that loads keyward both through `import` (ESM build) and `require` (CommonJS build) has two,
+ * and an AuthError thrown by one must still be recognised by the other's error handling.
+ */
+const AUTH_ERROR_BRAND = Symbol.for('keyward.AuthError');
+
 /** The one error type keyward throws and answers with: `{ error: message, code }` over HTTP. */
 export class AuthError extends Error {
   override readonly name = 'AuthError';
@@ -47,6 +54,17 @@ export class AuthError extends Error {
     readonly data?: Record<string, unknown>,
   ) {
     super(message);
+    Object.defineProperty(this, AUTH_ERROR_BRAND, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses keep the ordinary prototype-chain check.
+    if (this !== AuthError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[AUTH_ERROR_BRAND] === true
+    );
   }
 }
 

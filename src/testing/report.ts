@@ -10,4 +10,10 @@ export interface ConformanceReport {
   subject: string;
   passed: string[];
   failures: ConformanceFailure[];
+  /**
+   * Checks not run because the optional methods they need are missing (with the default
+   * `optional: 'skip-missing'`). The kit always fills it; optional so reports built elsewhere
+   * stay valid.
+   */
+  skipped?: string[];
 }

@@ -1,2 +1,58 @@
-// keyward/redis: Redis stores over ioredis.
-export {};
+// keyward/redis: Redis stores over a Redis client the application creates (ioredis).
+import type { IPendingLinkStore } from '../../stores/linking';
+import type { IRateLimitStore } from '../../stores/rate-limit';
+import type { ISessionStore } from '../../stores/session';
+import type { RedisLike } from './client';
+import { RedisPendingLinkStore } from './pending-link-store';
+import { RedisRateLimitStore } from './rate-limit-store';
+import { RedisSessionStore } from './session-store';
+
+export type { RedisLike, RedisKeyOptions } from './client';
+export type { RedisPendingLinkStoreOptions } from './pending-link-store';
+export { RedisSessionStore, RedisPendingLinkStore, RedisRateLimitStore };
+
+export interface RedisStoresOptions {
+  /**
+   * The connection, e.g. an ioredis `Redis`. keyward never creates or closes it. So that an
+   * outage fails requests quickly (503 STORE_UNAVAILABLE) instead of holding them while the
+   * client reconnects, create it with fail-fast options, for example:
+   *
+   * ```ts
+   * new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 2000 })
+   * ```
+   *
+   * (`enableOfflineQueue: false` fails even faster, but also refuses commands sent before the
+   * first connection is ready.) Do not set ioredis's own `keyPrefix`: use `keyPrefix` here.
+   * Run Redis with `maxmemory-policy noeviction`: evicted sessions are lost sign-ins, and an
+   * evicted per-user index hides sessions from revoke-all.
+   */
+  client: RedisLike;
+  /** Prepended to every key (default `'keyward:'`). */
+  keyPrefix?: string;
+  /** How long a pending OAuth link waits (default 3600 s). */
+  pendingLinkTtlSeconds?: number;
+}
+
+export interface RedisStores {
+  sessionStore: ISessionStore;
+  pendingLinkStore: IPendingLinkStore;
+  rateLimitStore: IRateLimitStore;
+}
+
+/**
+ * The Redis-backed stores, sharing one client and key prefix. Sessions expire by TTL, so the
+ * session store has no `deleteExpiredSessions` (and POST /sessions/cleanup is not mounted).
+ * Written for a single Redis server (with replicas or Sentinel); not for Redis Cluster, whose
+ * slots a script may not span.
+ */
+export function createRedisStores(options: RedisStoresOptions): RedisStores {
+  const { client, keyPrefix, pendingLinkTtlSeconds } = options;
+  return {
+    sessionStore: new RedisSessionStore(client, { keyPrefix }),
+    pendingLinkStore: new RedisPendingLinkStore(client, {
+      keyPrefix,
+      ttlSeconds: pendingLinkTtlSeconds,
+    }),
+    rateLimitStore: new RedisRateLimitStore(client, { keyPrefix }),
+  };
+}

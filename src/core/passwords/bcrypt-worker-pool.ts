@@ -19,6 +19,15 @@ parentPort.on('message', (job) => {
 });
 `;
 
+/**
+ * Where the worker loads bcryptjs from. A bundler (webpack) may turn `require.resolve` into a
+ * module id; the worker then falls back to resolving the package by name.
+ */
+function bcryptPath(): string {
+  const resolved: unknown = require.resolve('bcryptjs');
+  return typeof resolved === 'string' ? resolved : 'bcryptjs';
+}
+
 type Job =
   | { id: number; op: 'hash'; password: string; cost: number }
   | { id: number; op: 'verify'; password: string; hash: string };
@@ -86,7 +95,7 @@ export class BcryptWorkerPool implements PasswordHasher {
   private spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { bcryptPath: require.resolve('bcryptjs') },
+      workerData: { bcryptPath: bcryptPath() },
     });
     const slot: Slot = { worker, busy: 0 };
     worker.unref();

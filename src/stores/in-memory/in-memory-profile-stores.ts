@@ -11,13 +11,13 @@ import type {
 export class InMemorySettingsStore implements ISettingsStore {
   private settings: AuthSettings;
   constructor(initial: AuthSettings = {}) {
-    this.settings = { ...initial };
+    this.settings = structuredClone(initial);
   }
   async getSettings() {
-    return { ...this.settings };
+    return structuredClone(this.settings);
   }
   async updateSettings(settings: Partial<AuthSettings>) {
-    this.settings = { ...this.settings, ...settings };
+    this.settings = { ...this.settings, ...structuredClone(settings) };
   }
 }
 

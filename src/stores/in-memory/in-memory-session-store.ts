@@ -31,7 +31,7 @@ export class InMemorySessionStore implements ISessionStore {
     // Check and write happen in one synchronous step, so no other call can interleave.
     const session = this.sessions.get(sessionHandle);
     if (!session || session.refreshTokenHash !== expectedHash) return false;
-    Object.assign(session, next);
+    Object.assign(session, structuredClone(next));
     return true;
   }
   async deleteExpiredSessions() {

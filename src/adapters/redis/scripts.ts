@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import type { RedisLike } from './client';
+
+/**
+ * A Lua script run by digest (EVALSHA), falling back to EVAL when the server does not know it:
+ * the script cache is empty after a restart, a failover or SCRIPT FLUSH, so NOSCRIPT can come
+ * at any time. EVAL caches the script again, so the next call is an EVALSHA hit.
+ */
+export class RedisScript {
+  private readonly sha: string;
+  constructor(private readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(
+    client: RedisLike,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
+    try {
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) {
+        return client.eval(this.source, keys.length, ...keys, ...args);
+      }
+      throw err;
+    }
+  }
+}
+
+/*
+ * Redis does not roll a script back when a command in it fails: the writes before the failure
+ * stay. So each script writes the user's index first, where a failure leaves at most a stale
+ * handle (pruned on the next listing), and the session hash last.
+ */
+
+/**
+ * Raises a key's expiry to `at` (Unix ms) and never lowers it, so an index (a user's set of
+ * sessions) outlives the longest entry it lists. Uses the server clock (TIME), the same clock
+ * PEXPIREAT is judged by; a time already past is ignored, which would delete the whole index.
+ */
+const EXTEND_TO = `
+local function extend_to(key, at)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if at <= now then return end
+  local ttl = redis.call('PTTL', key)
+  if ttl == -2 then return end
+  if ttl == -1 or now + ttl < at then redis.call('PEXPIREAT', key, at) end
+end
+`;
+
+/**
+ * Creates a session: its hash with an expiry at `expiresAt`, and its handle in the user's set,
+ * in one step. Atomic on purpose: a listing that ran between two separate writes would see a
+ * handle without a hash, prune it as stale, and leave a session that revoke-all cannot find.
+ * KEYS: session hash, user set. ARGV: expiresAt ms, handle, field/value pairs.
+ * Returns 0 (writes nothing) if the handle is taken, which 192 random bits make theoretical.
+ */
+export const CREATE_SESSION = new RedisScript(`${EXTEND_TO}
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local at = tonumber(ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[2])
+extend_to(KEYS[2], at)
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('PEXPIREAT', KEYS[1], at)
+return 1
+`);
+
+/**
+ * The compare-and-set behind refresh-token rotation: writes every field of the rotation and the
+ * new expiry only if the stored refresh hash is still the expected one. Redis runs a script
+ * alone, so of N concurrent rotations from one token exactly one sees its hash and wins.
+ * KEYS: session hash, user set. ARGV: expected hash (encoded), expiresAt ms, handle, pairs.
+ * Returns 1 when this call won, 0 otherwise (including a session that no longer exists).
+ */
+export const ROTATE_REFRESH_TOKEN = new RedisScript(`${EXTEND_TO}
+if redis.call('HGET', KEYS[1], 'refreshTokenHash') ~= ARGV[1] then return 0 end
+local at = tonumber(ARGV[2])
+-- Re-adding the handle is free and repairs an index that lost it (an eviction, say).
+redis.call('SADD', KEYS[2], ARGV[3])
+extend_to(KEYS[2], at)
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('PEXPIREAT', KEYS[1], at)
+return 1
+`);
+
+/**
+ * Sets one field only if the session still exists: a plain HSET on a key that just expired
+ * would create a fragment of a session with no expiry at all.
+ * KEYS: session hash. ARGV: field, value.
+ */
+export const SET_IF_EXISTS = new RedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`);
+
+/**
+ * One hit on a fixed-window counter: INCR, and start the window's expiry on the first hit.
+ * As one script, hits from any number of processes are serialized and none is lost, and the
+ * counter can never be left without an expiry (which would block the key for ever).
+ * KEYS: counter. ARGV: window ms. Returns { count, ms until the window ends }.
+ */
+export const RATE_LIMIT_HIT = new RedisScript(`
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return { count, ttl }
+`);

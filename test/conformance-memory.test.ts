@@ -1,0 +1,200 @@
+import {
+  InMemoryLinkedAccountsStore,
+  InMemoryPendingLinkStore,
+  InMemoryRateLimitStore,
+  InMemoryRolesPermissionsStore,
+  InMemorySessionStore,
+  InMemorySettingsStore,
+  InMemoryTenantStore,
+  InMemoryUserMetadataStore,
+  InMemoryUserStore,
+  type BaseUser,
+  type IRateLimitStore,
+  type IUserMetadataStore,
+  type RefreshRotation,
+} from 'keyward';
+import {
+  checkLinkedAccountsStore,
+  checkPendingLinkStore,
+  checkRateLimitStore,
+  checkRolesPermissionsStore,
+  checkSessionStore,
+  checkSettingsStore,
+  checkTenantStore,
+  checkUserMetadataStore,
+  checkUserStore,
+  formatReport,
+  type ConformanceReport,
+} from 'keyward/testing';
+
+/** Makes a fresh store and returns a function that runs the kit against that same store. */
+const on =
+  <S>(make: () => S, check: (store: S) => Promise<ConformanceReport>) =>
+  () => {
+    const store = make();
+    return () => check(store);
+  };
+
+const kits: [string, () => () => Promise<ConformanceReport>][] = [
+  ['InMemoryUserStore', on(() => new InMemoryUserStore(), checkUserStore)],
+  ['InMemorySessionStore', on(() => new InMemorySessionStore(), checkSessionStore)],
+  ['InMemoryUserMetadataStore', on(() => new InMemoryUserMetadataStore(), checkUserMetadataStore)],
+  [
+    'InMemoryRolesPermissionsStore',
+    on(() => new InMemoryRolesPermissionsStore(), checkRolesPermissionsStore),
+  ],
+  ['InMemoryTenantStore', on(() => new InMemoryTenantStore(), checkTenantStore)],
+  ['InMemorySettingsStore', on(() => new InMemorySettingsStore(), checkSettingsStore)],
+  [
+    'InMemoryLinkedAccountsStore',
+    on(() => new InMemoryLinkedAccountsStore(), checkLinkedAccountsStore),
+  ],
+  ['InMemoryPendingLinkStore', on(() => new InMemoryPendingLinkStore(), checkPendingLinkStore)],
+  ['InMemoryRateLimitStore', on(() => new InMemoryRateLimitStore(), checkRateLimitStore)],
+];
+
+describe('the in-memory stores pass the conformance kit', () => {
+  it.each(kits)('%s passes every check', async (_name, open) => {
+    const report = await open()();
+    console.log(formatReport(report));
+    expect(report.failures).toEqual([]);
+    expect(report.skipped).toEqual([]);
+    expect(report.passed.length).toBeGreaterThan(3);
+  });
+
+  it.each(kits)('%s passes again when run a second time on the same store', async (_name, open) => {
+    const run = open();
+    const first = await run();
+    const second = await run();
+    expect(second.failures).toEqual([]);
+    expect(second.passed).toEqual(first.passed);
+  });
+});
+
+/** Looks up emails exactly as given: the classic `WHERE email = $1` mistake. */
+class CaseSensitiveUserStore extends InMemoryUserStore {
+  private readonly byExactEmail = new Map<string, string>();
+  override async create(data: Partial<BaseUser>) {
+    const user = await super.create(data);
+    this.byExactEmail.set(user.email, user.id);
+    return user;
+  }
+  override async findByEmail(email: string) {
+    const id = this.byExactEmail.get(email);
+    return id ? this.findById(id) : null;
+  }
+}
+
+/** Reads, compares and writes in separate steps, so concurrent refreshes all "win". */
+class ReadThenWriteSessionStore extends InMemorySessionStore {
+  private readonly overrides = new Map<string, RefreshRotation>();
+  override async getSession(handle: string) {
+    const session = await super.getSession(handle);
+    const override = this.overrides.get(handle);
+    return session && override ? { ...session, ...override } : session;
+  }
+  override async rotateRefreshToken(handle: string, expectedHash: string, next: RefreshRotation) {
+    const session = await this.getSession(handle);
+    if (!session || session.refreshTokenHash !== expectedHash) return false;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.overrides.set(handle, next);
+    return true;
+  }
+}
+
+/** Has no optional methods at all: only the six required ones. */
+function requiredOnly(store: InMemoryUserStore) {
+  return {
+    findByEmail: (email: string) => store.findByEmail(email),
+    findById: (id: string) => store.findById(id),
+    create: (data: Partial<BaseUser>) => store.create(data),
+    updateRefreshToken: (id: string, t: string | null, e: Date | null) =>
+      store.updateRefreshToken(id, t, e),
+    updateResetToken: (id: string, t: string | null, e: Date | null) =>
+      store.updateResetToken(id, t, e),
+    updatePassword: (id: string, hash: string) => store.updatePassword(id, hash),
+  };
+}
+
+const failedChecks = (report: ConformanceReport) => report.failures.map((f) => f.check);
+
+describe('the conformance kit reports broken stores', () => {
+  it('fails a user store whose findByEmail is case-sensitive, and keeps running', async () => {
+    const report = await checkUserStore(new CaseSensitiveUserStore());
+    console.log(formatReport(report));
+    expect(failedChecks(report)).toContain(
+      'findByEmail is case-insensitive and the stored email keeps its case',
+    );
+    expect(report.passed).toContain('findById returns every field exactly as created');
+  });
+
+  it('fails a session store whose rotateRefreshToken is not a compare-and-set', async () => {
+    const report = await checkSessionStore(new ReadThenWriteSessionStore());
+    console.log(formatReport(report));
+    const failure = report.failures.find((f) =>
+      f.check.startsWith('of 20 concurrent rotations with the same expected hash'),
+    );
+    expect(failure?.message).toMatch(/20 of 20 calls returned true/);
+    expect(report.passed).toContain(
+      'rotateRefreshToken with the current hash applies all of next and returns true',
+    );
+  });
+
+  it('records a check that throws, or hangs, as a failure with its message', async () => {
+    const memory = new InMemoryRateLimitStore();
+    const flaky: IRateLimitStore = {
+      // Hangs for the short window only, so just that check runs into the time limit.
+      hit: (key, windowMs) =>
+        windowMs < 1000 ? new Promise<never>(() => undefined) : memory.hit(key, windowMs),
+      reset: () => Promise.reject(new Error('connection refused')),
+    };
+    const report = await checkRateLimitStore(flaky, { timeoutMs: 300 });
+    expect(report.failures).toEqual([
+      {
+        check: 'a new window starts at 1 once windowMs has passed',
+        message: 'did not finish within 300 ms',
+      },
+      {
+        check: 'reset starts the count again at 1 and leaves other keys alone',
+        message: 'connection refused',
+      },
+    ]);
+    expect(report.passed).toHaveLength(3);
+  });
+
+  it('bounds clean-ups by the time limit, so a hanging store cannot hang the run', async () => {
+    const memory = new InMemoryUserMetadataStore();
+    const store: IUserMetadataStore = {
+      getMetadata: (userId) => memory.getMetadata(userId),
+      updateMetadata: (userId, metadata) => memory.updateMetadata(userId, metadata),
+      // Every check clears its users afterwards; only one check calls this itself.
+      clearMetadata: () => new Promise<never>(() => undefined),
+    };
+    const report = await checkUserMetadataStore(store, { timeoutMs: 200 });
+    expect(report.failures).toEqual([
+      {
+        check: 'clearMetadata removes everything for that user only',
+        message: 'did not finish within 200 ms',
+      },
+    ]);
+    expect(report.passed).toHaveLength(5);
+  });
+
+  it('skips checks of missing optional methods by default and fails them when required', async () => {
+    const store = requiredOnly(new InMemoryUserStore());
+    const lenient = await checkUserStore(store);
+    expect(lenient.failures).toEqual([]);
+    expect(lenient.skipped).toContain(
+      'findByResetToken finds the user holding the hash, and null for unknown or cleared hashes',
+    );
+    expect(formatReport(lenient)).toMatch(/^IUserStore: \d+\/\d+ checks passed, \d+ skipped/);
+
+    const strict = await checkUserStore(store, { optional: 'require' });
+    expect(strict.skipped).toEqual([]);
+    expect(strict.failures).toContainEqual({
+      check: 'deleteUser of an unknown id does nothing',
+      message: 'not implemented: deleteUser',
+    });
+    expect(strict.failures).toHaveLength(lenient.skipped!.length);
+  });
+});

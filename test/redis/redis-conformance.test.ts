@@ -1,0 +1,38 @@
+import { createRedisStores, type RedisStores } from 'keyward/redis';
+import {
+  checkPendingLinkStore,
+  checkRateLimitStore,
+  checkSessionStore,
+  formatReport,
+  type ConformanceReport,
+} from 'keyward/testing';
+import { describeWithService } from '../helpers/services';
+import { RedisFixture } from './redis-support';
+
+describeWithService('redis', 'the Redis stores against the conformance kit', (url) => {
+  const fixture = new RedisFixture(url);
+  let stores: RedisStores;
+
+  beforeAll(() => {
+    stores = createRedisStores({ client: fixture.client(), keyPrefix: fixture.prefix() });
+  });
+  afterAll(() => fixture.closeAll());
+
+  function expectConformant(report: ConformanceReport) {
+    console.log(formatReport(report));
+    expect(report.failures).toEqual([]);
+    expect(report.passed.length).toBeGreaterThan(0);
+  }
+
+  it('the session store passes every session store check', async () => {
+    expectConformant(await checkSessionStore(stores.sessionStore));
+  });
+
+  it('the pending-link store passes every pending-link store check', async () => {
+    expectConformant(await checkPendingLinkStore(stores.pendingLinkStore));
+  });
+
+  it('the rate-limit store passes every rate-limit store check', async () => {
+    expectConformant(await checkRateLimitStore(stores.rateLimitStore));
+  });
+});
