@@ -1,8 +1,12 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * One `npm test` runs three projects:
+ * - memory: every test, with in-memory stores;
+ * - sqlite: the auth endpoint suite again, on SQLite stores;
+ * - postgres: the endpoint suite again, on PostgreSQL stores (needs KEYWARD_PG_URL; .ci/run sets it).
+ */
+const base = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': [
       'ts-jest',
@@ -13,6 +17,8 @@ module.exports = {
           ignoreDeprecations: '6.0',
           esModuleInterop: true,
           isolatedModules: true,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
         },
       },
     ],
@@ -23,5 +29,46 @@ module.exports = {
     '^keyward/(sql|redis)$': '<rootDir>/src/adapters/$1/index.ts',
     '^keyward/testing$': '<rootDir>/src/testing/index.ts',
   },
-  testTimeout: 30000,
 };
+
+/** The HTTP suites of the auth endpoints; they build their apps with test/helpers/app.ts. */
+const ENDPOINT_SUITES = [
+  'smoke',
+  'login',
+  'register',
+  'middleware',
+  'cookies',
+  'csrf',
+  'cors',
+  'refresh',
+  'sessions',
+  'password-reset',
+  'change-password',
+  'email-verification',
+  'change-email',
+  'account-deletion',
+  'events',
+  'rate-limiter',
+  'bad-input',
+  'mailer',
+].map((name) => `<rootDir>/test/${name}.test.ts`);
+
+const onStore = (name) => ({
+  ...base,
+  displayName: name,
+  testMatch: ENDPOINT_SUITES,
+  setupFiles: [`<rootDir>/test/helpers/use-${name}.ts`],
+});
+
+const projects = [
+  { ...base, displayName: 'memory', testMatch: ['<rootDir>/test/**/*.test.ts'] },
+  onStore('sqlite'),
+];
+if (process.env.KEYWARD_PG_URL) {
+  projects.push(onStore('postgres'));
+} else {
+  console.warn('\n!!! KEYWARD_PG_URL is not set: SKIPPING the endpoint suite on PostgreSQL.\n');
+}
+
+/** @type {import('jest').Config} */
+module.exports = { projects, testTimeout: 30000 };

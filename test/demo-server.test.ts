@@ -1,11 +1,19 @@
 import request from 'supertest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDemoApp } from '../examples/demo-server/app';
+import { openDemoStores } from '../examples/demo-server/stores';
 
 describe('demo server (npm start)', () => {
   const lines: string[] = [];
-  process.env.ACCESS_TOKEN_SECRET = 'demo-test-access-secret-0123456789abcdefghij';
-  process.env.REFRESH_TOKEN_SECRET = 'demo-test-refresh-secret-0123456789abcdefghi';
-  const { app, auth } = createDemoApp('http://localhost:3999', (line) => lines.push(line));
+  const secrets = {
+    accessTokenSecret: 'demo-test-access-secret-0123456789abcdefghij',
+    refreshTokenSecret: 'demo-test-refresh-secret-0123456789abcdefghi',
+  };
+  const { app, auth } = createDemoApp('http://localhost:3999', secrets, undefined, (line) =>
+    lines.push(line),
+  );
   afterAll(() => auth.close());
 
   it('serves the page under a CSP without inline script, and its assets', async () => {
@@ -55,5 +63,33 @@ describe('demo server (npm start)', () => {
       ),
     ).toBe(true);
     expect((await request(app).get('/auth/reset-password?token=x')).status).toBe(200);
+  });
+});
+
+describe('demo server on its SQLite file (npm start)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-demo-'));
+  const secrets = {
+    accessTokenSecret: 'demo-test-access-secret-0123456789abcdefghij',
+    refreshTokenSecret: 'demo-test-refresh-secret-0123456789abcdefghi',
+  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps accounts across a restart', async () => {
+    const first = await openDemoStores(undefined, dir);
+    const demo1 = createDemoApp('http://localhost:3999', secrets, first.stores, () => undefined);
+    const account = { email: 'Persist@Example.test', password: 'demo password 1' };
+    expect((await request(demo1.app).post('/auth/register').send(account)).status).toBe(201);
+    await demo1.auth.close();
+    await first.stores.destroy();
+
+    const second = await openDemoStores(undefined, dir);
+    const demo2 = createDemoApp('http://localhost:3999', secrets, second.stores, () => undefined);
+    const login = await request(demo2.app)
+      .post('/auth/login')
+      .send({ email: 'persist@example.test', password: account.password });
+    expect(login.status).toBe(200);
+    expect(second.description).toContain('SQLite');
+    await demo2.auth.close();
+    await second.stores.destroy();
   });
 });

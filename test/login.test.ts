@@ -134,7 +134,7 @@ describe('POST /auth/login', () => {
         email: 'google-only@example.test',
         loginProvider: 'google',
       });
-      expect(oauthUser.password).toBeUndefined();
+      expect(oauthUser.password ?? undefined).toBeUndefined();
       for (const password of [PASSWORD, 'anything at all']) {
         const res = await login(t.app, oauthUser.email, password);
         expect(res.status).toBe(401);

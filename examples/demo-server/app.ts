@@ -1,8 +1,7 @@
 /**
- * The demo app: in-memory stores (everything is lost on restart), mails printed to the console.
- * index.ts serves it; test/demo-server.test.ts drives it over HTTP.
+ * The demo app: mails printed to the console, stores given by the caller (in-memory when
+ * none). index.ts serves it on a database; test/demo-server.test.ts drives it over HTTP.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import express from 'express';
 import {
@@ -12,23 +11,34 @@ import {
   InMemorySessionStore,
   InMemoryUserStore,
   type AuthConfig,
+  type ISessionStore,
+  type IUserStore,
 } from 'keyward';
 import { demoPage } from './page';
 
-function secret(name: string): string {
-  const value = process.env[name];
-  if (value) return value;
-  console.warn(
-    `\n  !!  ${name} is not set: using a random development secret.\n` +
-      `  !!  Tokens stop working on restart. Never run like this in production.\n`,
-  );
-  return randomBytes(48).toString('base64url');
+/** Where the demo keeps its data; in-memory by default, SQL when index.ts opens a database. */
+export interface DemoStores {
+  userStore: IUserStore;
+  sessionStore: ISessionStore;
 }
 
-export function createDemoApp(siteUrl: string, log: (line: string) => void = console.log) {
+/** The two signing secrets. */
+export interface DemoSecrets {
+  accessTokenSecret: string;
+  refreshTokenSecret: string;
+}
+
+export function createDemoApp(
+  siteUrl: string,
+  secrets: DemoSecrets,
+  stores: DemoStores = {
+    userStore: new InMemoryUserStore(),
+    sessionStore: new InMemorySessionStore(),
+  },
+  log: (line: string) => void = console.log,
+) {
   const config: AuthConfig = {
-    accessTokenSecret: secret('ACCESS_TOKEN_SECRET'),
-    refreshTokenSecret: secret('REFRESH_TOKEN_SECRET'),
+    ...secrets,
     csrf: { enabled: true },
     email: {
       siteUrl,
@@ -41,8 +51,7 @@ export function createDemoApp(siteUrl: string, log: (line: string) => void = con
     },
   };
 
-  const users = new InMemoryUserStore();
-  const sessionStore = new InMemorySessionStore();
+  const { userStore: users, sessionStore } = stores;
   const eventBus = new AuthEventBus();
   eventBus.onEvent('*', (e) => log(`[event] ${e.event}${e.userId ? ` user=${e.userId}` : ''}`));
 

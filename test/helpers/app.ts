@@ -10,6 +10,7 @@ import {
   type BaseUser,
   type RouterOptions,
 } from 'keyward';
+import { openBackendStores, type FullUserStore } from './store-backend';
 
 /** Secrets long enough for validation; tests never reuse them elsewhere. */
 export const ACCESS_SECRET = 'test-access-secret-0123456789abcdef0123456789';
@@ -29,7 +30,8 @@ export interface CapturedMail {
 export interface TestApp {
   app: Express;
   auth: AuthConfigurator;
-  store: InMemoryUserStore;
+  /** The user store: in-memory, or SQL when the suite runs on a database. */
+  store: FullUserStore;
   bus: AuthEventBus;
   events: AuthEventPayload[];
   mails: CapturedMail[];
@@ -55,7 +57,10 @@ export interface TestAppOptions {
  * cheap bcrypt cost, mails captured through the public email callbacks, events recorded.
  */
 export function createTestApp(opts: TestAppOptions = {}): TestApp {
-  const store = opts.userStore ?? new InMemoryUserStore();
+  // On the SQL runs the app's user store is SQL (sessions then live on its user records); a test
+  // that brings its own stores keeps them.
+  const backend = opts.userStore ? undefined : openBackendStores();
+  const store: FullUserStore = opts.userStore ?? backend?.userStore ?? new InMemoryUserStore();
   const bus = new AuthEventBus();
   const events: AuthEventPayload[] = [];
   bus.onEvent('*', (e) => {
@@ -114,7 +119,10 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
         ...rest,
       });
     },
-    close: () => auth.close(),
+    async close() {
+      await auth.close();
+      await backend?.close();
+    },
   };
 }
 

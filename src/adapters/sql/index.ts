@@ -1,2 +1,91 @@
-// keyward/sql: SQL stores (PostgreSQL, MySQL/MariaDB, SQLite) over Kysely.
-export {};
+// keyward/sql: every store on PostgreSQL (pg), MySQL/MariaDB (mysql2) and SQLite
+// (better-sqlite3), written once over Kysely. The application passes the pool or database;
+// this module never loads a driver itself.
+import type { IPendingLinkStore } from '../../stores/linking';
+import type {
+  ILinkedAccountsStore,
+  IRolesPermissionsStore,
+  ITenantStore,
+  IUserMetadataStore,
+} from '../../stores/profile-stores';
+import type { ISessionStore } from '../../stores/session';
+import type { ISettingsStore } from '../../stores/settings';
+import type { BaseUser, IUserStore } from '../../stores/user';
+import { openContext, type SqlStoresOptions } from './dialect';
+import { guardStore, mapSqlError } from './errors';
+import { SqlUserMetadataStore, SqlSettingsStore } from './key-value-stores';
+import { SqlLinkedAccountsStore, SqlPendingLinkStore } from './linking-stores';
+import { dropTables, migrate } from './migrations';
+import { assertValidPrefix } from './prefix';
+import { SqlRolesPermissionsStore } from './rbac-store';
+import { SqlSessionStore } from './session-store';
+import { SqlTenantStore } from './tenant-store';
+import { SqlUserStore } from './user-store';
+
+export type {
+  MysqlStoresOptions,
+  PostgresStoresOptions,
+  SqliteStoresOptions,
+  SqlDialectName,
+  SqlStoresOptions,
+} from './dialect';
+
+/**
+ * Every keyward store on one SQL database, plus schema management. `U` is the application's
+ * user type: fields beyond BaseUser are kept as JSON and come back on every read.
+ */
+export interface SqlStores<U extends BaseUser = BaseUser> {
+  /** Creates or upgrades the tables (versioned; safe to run at every start). */
+  migrate(): Promise<void>;
+  /** Every optional method included. */
+  userStore: Required<IUserStore<U>>;
+  /** Includes `deleteExpiredSessions` and `getAllSessions`. */
+  sessionStore: Required<ISessionStore>;
+  metadataStore: IUserMetadataStore;
+  /** Tenant-aware; includes `getAllRoles` and `removeAllRolesFromUser`. */
+  rbacStore: Required<IRolesPermissionsStore>;
+  tenantStore: ITenantStore;
+  settingsStore: ISettingsStore;
+  linkedAccountsStore: ILinkedAccountsStore;
+  /** Entries expire after `pendingLinkTtlSeconds` (1 h by default). */
+  pendingLinkStore: IPendingLinkStore;
+  /** Drops every table of this prefix, migration bookkeeping included (tests, uninstall). */
+  dropTables(): Promise<void>;
+  /** Closes the connection pool or database handle that was passed in. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * Creates the stores over a pool/database the application opened:
+ *
+ * ```ts
+ * const stores = createSqlStores({ dialect: 'postgres', pool: new Pool({ connectionString }) });
+ * await stores.migrate();
+ * const auth = new AuthConfigurator(config, stores.userStore, { sessionStore: stores.sessionStore });
+ * ```
+ *
+ * When the database cannot be reached, every method rejects with AuthError 503
+ * `STORE_UNAVAILABLE`; a duplicate email rejects with AuthError 409 `EMAIL_IN_USE`.
+ */
+export function createSqlStores<U extends BaseUser = BaseUser>(
+  options: SqlStoresOptions,
+): SqlStores<U> {
+  const prefix = options.tablePrefix ?? 'keyward_';
+  assertValidPrefix(prefix);
+  const ctx = openContext(options, prefix);
+  let destroyed: Promise<void> | undefined;
+
+  return {
+    migrate: () => migrate(ctx).catch(mapSqlError),
+    userStore: guardStore(new SqlUserStore<U>(ctx)),
+    sessionStore: guardStore(new SqlSessionStore(ctx)),
+    metadataStore: guardStore(new SqlUserMetadataStore(ctx)),
+    rbacStore: guardStore(new SqlRolesPermissionsStore(ctx)),
+    tenantStore: guardStore(new SqlTenantStore(ctx)),
+    settingsStore: guardStore(new SqlSettingsStore(ctx)),
+    linkedAccountsStore: guardStore(new SqlLinkedAccountsStore(ctx)),
+    pendingLinkStore: guardStore(new SqlPendingLinkStore(ctx)),
+    dropTables: () => dropTables(ctx).catch(mapSqlError),
+    destroy: () => (destroyed ??= ctx.db.destroy()),
+  };
+}

@@ -60,9 +60,11 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
       try {
         user = await strategy.authenticate({ email, password });
       } catch (err) {
-        ctx.publish(AuthEventNames.AUTH_LOGIN_FAILED, req, {
-          data: { email, reason: 'invalid_credentials' },
-        });
+        if (err instanceof AuthError && err.code === 'INVALID_CREDENTIALS') {
+          ctx.publish(AuthEventNames.AUTH_LOGIN_FAILED, req, {
+            data: { email, reason: 'invalid_credentials' },
+          });
+        }
         throw err;
       }
       await ctx.completeSignIn(user, req, res);

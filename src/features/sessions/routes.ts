@@ -46,7 +46,9 @@ export function registerSessionRoutes(router: Router, ctx: RouterContext): void 
         ctx.deliver(req, res, issued);
       } catch (err) {
         noStore(res);
-        if (err instanceof AuthError && err.code !== 'CSRF_INVALID' && presented.fromCookie) {
+        // Only a refresh token that can never work again (401) ends the browser's session; a
+        // CSRF failure or an unavailable store (503) must not sign the user out.
+        if (err instanceof AuthError && err.statusCode === 401 && presented.fromCookie) {
           failAndClear(res, config, err);
         }
         throw err;

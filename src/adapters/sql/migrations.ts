@@ -1,0 +1,242 @@
+import {
+  Migrator,
+  sql,
+  type ColumnDefinitionBuilder,
+  type CreateTableBuilder,
+  type Kysely,
+  type Migration,
+} from 'kysely';
+import type { SqlContext, SqlDialectName } from './dialect';
+import { TABLES } from './schema';
+
+/**
+ * Column types per dialect. MySQL cannot index TEXT without a prefix length, so every column
+ * that is looked up is a VARCHAR there (255 characters; 320 for emails, the longest an address
+ * can be); free text is MEDIUMTEXT (TEXT stops at 64 kB). PostgreSQL and SQLite use unbounded
+ * TEXT throughout. Instants are BIGINT epoch milliseconds, flags SMALLINT 0/1, JSON is text.
+ */
+function columnTypes(dialect: SqlDialectName) {
+  const mysql = dialect === 'mysql';
+  return {
+    key: mysql ? sql`varchar(255)` : sql`text`,
+    email: mysql ? sql`varchar(320)` : sql`text`,
+    text: mysql ? sql`mediumtext` : sql`text`,
+    millis: sql`bigint`,
+    flag: sql`smallint`,
+    seq: dialect === 'postgres' ? sql`bigserial` : dialect === 'mysql' ? sql`bigint` : sql`integer`,
+  };
+}
+
+/** An auto-incrementing primary key: listings come back in insertion order. */
+function seqColumn(dialect: SqlDialectName) {
+  return (col: ColumnDefinitionBuilder) => {
+    if (dialect === 'sqlite') return col.primaryKey().autoIncrement();
+    if (dialect === 'mysql') return col.autoIncrement().primaryKey();
+    return col.primaryKey();
+  };
+}
+
+const required = (col: ColumnDefinitionBuilder) => col.notNull();
+
+/**
+ * The binary collation with NO PAD where the server has one. `_ci` collations would make token
+ * and id look-ups case-insensitive, and PAD SPACE collations (utf8mb4_bin) compare 'a' and 'a '
+ * as equal, which would let two emails differing by a trailing space collide.
+ */
+async function mysqlCollation(db: Kysely<unknown>): Promise<string> {
+  const { rows } = await sql<{ Collation: string }>`show collation like 'utf8mb4%bin'`.execute(db);
+  const available = new Set(rows.map((r) => r.Collation));
+  return ['utf8mb4_0900_bin', 'utf8mb4_nopad_bin'].find((c) => available.has(c)) ?? 'utf8mb4_bin';
+}
+
+/**
+ * Versioned migrations. Names sort in order; a released migration is never edited, changes
+ * come as new entries. Tables are named logically; the prefix plugin prefixes them, and index
+ * and constraint names carry the prefix explicitly.
+ */
+export function migrationsFor(ctx: SqlContext): Record<string, Migration> {
+  const { dialect, prefix: p } = ctx;
+  const t = columnTypes(dialect);
+  const seq = seqColumn(dialect);
+
+  return {
+    '0001_initial': {
+      async up(db: Kysely<unknown>) {
+        const tableOptions =
+          dialect === 'mysql'
+            ? sql`engine=InnoDB default charset=utf8mb4 collate=${sql.raw(await mysqlCollation(db))}`
+            : undefined;
+        const table = (name: string): CreateTableBuilder<string, never> => {
+          const builder = db.schema.createTable(name);
+          return tableOptions ? builder.modifyEnd(tableOptions) : builder;
+        };
+        const index = (name: string, on: string, columns: string[]) =>
+          db.schema
+            .createIndex(p + name)
+            .on(on)
+            .columns(columns)
+            .execute();
+
+        await table('users')
+          .addColumn('seq', t.seq, seq)
+          .addColumn('id', t.key, required)
+          .addColumn('email', t.email, required)
+          .addColumn('email_lower', t.email, required)
+          .addColumn('password', t.text)
+          .addColumn('role', t.text)
+          .addColumn('first_name', t.text)
+          .addColumn('last_name', t.text)
+          .addColumn('first_name_lower', t.text)
+          .addColumn('last_name_lower', t.text)
+          .addColumn('login_provider', t.key)
+          .addColumn('refresh_token', t.text)
+          .addColumn('refresh_token_expiry', t.millis)
+          .addColumn('reset_token', t.key)
+          .addColumn('reset_token_expiry', t.millis)
+          .addColumn('totp_secret', t.text)
+          .addColumn('is_totp_enabled', t.flag, (c) => c.notNull().defaultTo(0))
+          .addColumn('is_email_verified', t.flag, (c) => c.notNull().defaultTo(0))
+          .addColumn('magic_link_token', t.key)
+          .addColumn('magic_link_token_expiry', t.millis)
+          .addColumn('sms_code', t.text)
+          .addColumn('sms_code_expiry', t.millis)
+          .addColumn('phone_number', t.text)
+          .addColumn('require_2fa', t.flag, (c) => c.notNull().defaultTo(0))
+          .addColumn('email_verification_token', t.key)
+          .addColumn('email_verification_token_expiry', t.millis)
+          .addColumn('email_verification_deadline', t.millis)
+          .addColumn('pending_email', t.text)
+          .addColumn('email_change_token', t.key)
+          .addColumn('email_change_token_expiry', t.millis)
+          .addColumn('account_link_token', t.key)
+          .addColumn('account_link_token_expiry', t.millis)
+          .addColumn('account_link_pending_email', t.text)
+          .addColumn('account_link_pending_provider', t.text)
+          .addColumn('provider_account_id', t.key)
+          .addColumn('created_at', t.millis, required)
+          .addColumn('extra', t.text)
+          .addUniqueConstraint(`${p}users_id`, ['id'])
+          .addUniqueConstraint(`${p}users_email`, ['email_lower'])
+          .execute();
+        await index('users_reset', 'users', ['reset_token']);
+        await index('users_verify', 'users', ['email_verification_token']);
+        await index('users_change', 'users', ['email_change_token']);
+        await index('users_magic', 'users', ['magic_link_token']);
+        await index('users_link', 'users', ['account_link_token']);
+        await index('users_provider', 'users', ['login_provider', 'provider_account_id']);
+
+        await table('sessions')
+          .addColumn('seq', t.seq, seq)
+          .addColumn('session_handle', t.key, required)
+          .addColumn('user_id', t.key, required)
+          .addColumn('tenant_id', t.key)
+          .addColumn('created_at', t.millis, required)
+          .addColumn('expires_at', t.millis, required)
+          .addColumn('last_active_at', t.millis)
+          .addColumn('user_agent', t.text)
+          .addColumn('ip_address', t.text)
+          .addColumn('data', t.text)
+          .addColumn('refresh_token_hash', t.text)
+          .addColumn('previous_refresh_token_hash', t.text)
+          .addColumn('rotated_at', t.millis)
+          .addUniqueConstraint(`${p}sessions_handle`, ['session_handle'])
+          .execute();
+        await index('sessions_user', 'sessions', ['user_id', 'tenant_id']);
+        await index('sessions_expiry', 'sessions', ['expires_at']);
+
+        await table('user_metadata')
+          .addColumn('user_id', t.key, required)
+          .addColumn('meta_key', t.key, required)
+          .addColumn('value', t.text, required)
+          .addPrimaryKeyConstraint(`${p}user_metadata_pk`, ['user_id', 'meta_key'])
+          .execute();
+
+        await table('roles')
+          .addColumn('seq', t.seq, seq)
+          .addColumn('name', t.key, required)
+          .addUniqueConstraint(`${p}roles_name`, ['name'])
+          .execute();
+        await table('role_permissions')
+          .addColumn('seq', t.seq, seq)
+          .addColumn('role', t.key, required)
+          .addColumn('permission', t.key, required)
+          .addUniqueConstraint(`${p}role_permissions_pair`, ['role', 'permission'])
+          .execute();
+        await table('user_roles')
+          .addColumn('seq', t.seq, seq)
+          .addColumn('user_id', t.key, required)
+          .addColumn('role', t.key, required)
+          .addColumn('tenant_id', t.key, required)
+          .addUniqueConstraint(`${p}user_roles_triple`, ['user_id', 'tenant_id', 'role'])
+          .execute();
+        await index('user_roles_role', 'user_roles', ['role']);
+
+        await table('tenants')
+          .addColumn('seq', t.seq, seq)
+          .addColumn('id', t.key, required)
+          .addColumn('name', t.text, required)
+          .addColumn('is_active', t.flag, (c) => c.notNull().defaultTo(1))
+          .addColumn('config', t.text)
+          .addColumn('created_at', t.millis, required)
+          .addUniqueConstraint(`${p}tenants_id`, ['id'])
+          .execute();
+        await table('tenant_members')
+          .addColumn('seq', t.seq, seq)
+          .addColumn('tenant_id', t.key, required)
+          .addColumn('user_id', t.key, required)
+          .addUniqueConstraint(`${p}tenant_members_pair`, ['tenant_id', 'user_id'])
+          .execute();
+        await index('tenant_members_user', 'tenant_members', ['user_id']);
+
+        await table('settings')
+          .addColumn('setting_key', t.key, (c) => c.primaryKey())
+          .addColumn('value', t.text, required)
+          .execute();
+
+        await table('linked_accounts')
+          .addColumn('seq', t.seq, seq)
+          .addColumn('user_id', t.key, required)
+          .addColumn('provider', t.key, required)
+          .addColumn('provider_account_id', t.key, required)
+          .addColumn('email', t.text)
+          .addColumn('linked_at', t.millis, required)
+          .addUniqueConstraint(`${p}linked_accounts_account`, ['provider', 'provider_account_id'])
+          .execute();
+        await index('linked_accounts_user', 'linked_accounts', ['user_id']);
+
+        await table('pending_links')
+          .addColumn('email_lower', t.email, required)
+          .addColumn('provider', t.key, required)
+          .addColumn('provider_account_id', t.text, required)
+          .addColumn('expires_at', t.millis, required)
+          .addPrimaryKeyConstraint(`${p}pending_links_pk`, ['email_lower', 'provider'])
+          .execute();
+        await index('pending_links_expiry', 'pending_links', ['expires_at']);
+      },
+    },
+  };
+}
+
+const migrationTable = (ctx: SqlContext) => `${ctx.prefix}migrations`;
+const migrationLockTable = (ctx: SqlContext) => `${ctx.prefix}migrations_lock`;
+
+/** Applies every pending migration; a no-op when the schema is current. */
+export async function migrate(ctx: SqlContext): Promise<void> {
+  const migrator = new Migrator({
+    db: ctx.db,
+    provider: { getMigrations: async () => migrationsFor(ctx) },
+    migrationTableName: migrationTable(ctx),
+    migrationLockTableName: migrationLockTable(ctx),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    throw error instanceof Error ? error : new Error('Migration failed', { cause: error });
+  }
+}
+
+/** Drops every table of this prefix, the migration bookkeeping included. */
+export async function dropTables(ctx: SqlContext): Promise<void> {
+  for (const name of [...TABLES, migrationTable(ctx), migrationLockTable(ctx)]) {
+    await ctx.db.schema.dropTable(name).ifExists().execute();
+  }
+}

@@ -1,0 +1,174 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Instants are epoch milliseconds in a BIGINT on every dialect. Drivers disagree on what a
+ * BIGINT reads back as (pg: string, mysql2: number or string, better-sqlite3: number or bigint),
+ * so reads are typed loosely and converted in one place (codec.ts).
+ */
+export type Millis = ColumnType<string | number | bigint, number, number>;
+/** Booleans are small integers, 0 or 1: no dialect-specific boolean type to reconcile. */
+export type Flag = ColumnType<number | string, number, number>;
+/** Insertion order: listings come back in the order records were written, like the reference. */
+export type Seq = Generated<string | number | bigint>;
+
+export interface UsersTable {
+  seq: Seq;
+  id: string;
+  email: string;
+  /** `email.toLowerCase()`, computed in JavaScript (SQL lower() differs by dialect); unique. */
+  email_lower: string;
+  password: string | null;
+  role: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  /** Lower-cased copies for the case-insensitive admin filter. */
+  first_name_lower: string | null;
+  last_name_lower: string | null;
+  login_provider: string | null;
+  refresh_token: string | null;
+  refresh_token_expiry: Millis | null;
+  reset_token: string | null;
+  reset_token_expiry: Millis | null;
+  totp_secret: string | null;
+  is_totp_enabled: Flag;
+  is_email_verified: Flag;
+  magic_link_token: string | null;
+  magic_link_token_expiry: Millis | null;
+  sms_code: string | null;
+  sms_code_expiry: Millis | null;
+  phone_number: string | null;
+  require_2fa: Flag;
+  email_verification_token: string | null;
+  email_verification_token_expiry: Millis | null;
+  email_verification_deadline: Millis | null;
+  pending_email: string | null;
+  email_change_token: string | null;
+  email_change_token_expiry: Millis | null;
+  account_link_token: string | null;
+  account_link_token_expiry: Millis | null;
+  account_link_pending_email: string | null;
+  account_link_pending_provider: string | null;
+  provider_account_id: string | null;
+  created_at: Millis;
+  /** Fields of an extended user type that keyward does not know, as JSON. */
+  extra: string | null;
+}
+
+export interface SessionsTable {
+  seq: Seq;
+  session_handle: string;
+  user_id: string;
+  tenant_id: string | null;
+  created_at: Millis;
+  expires_at: Millis;
+  last_active_at: Millis | null;
+  user_agent: string | null;
+  ip_address: string | null;
+  /** JSON */
+  data: string | null;
+  refresh_token_hash: string | null;
+  previous_refresh_token_hash: string | null;
+  rotated_at: Millis | null;
+}
+
+/** One row per metadata key, so a shallow merge is a set of upserts with no read-modify-write. */
+export interface UserMetadataTable {
+  user_id: string;
+  meta_key: string;
+  /** JSON */
+  value: string;
+}
+
+export interface RolesTable {
+  seq: Seq;
+  name: string;
+}
+
+export interface RolePermissionsTable {
+  seq: Seq;
+  role: string;
+  permission: string;
+}
+
+export interface UserRolesTable {
+  seq: Seq;
+  user_id: string;
+  role: string;
+  /** '' when the role is not scoped to a tenant (NULL would defeat the unique index). */
+  tenant_id: string;
+}
+
+export interface TenantsTable {
+  seq: Seq;
+  id: string;
+  name: string;
+  is_active: Flag;
+  /** JSON */
+  config: string | null;
+  created_at: Millis;
+}
+
+export interface TenantMembersTable {
+  seq: Seq;
+  tenant_id: string;
+  user_id: string;
+}
+
+/** One row per setting, so `updateSettings` merges with upserts. */
+export interface SettingsTable {
+  setting_key: string;
+  /** JSON */
+  value: string;
+}
+
+export interface LinkedAccountsTable {
+  seq: Seq;
+  user_id: string;
+  provider: string;
+  provider_account_id: string;
+  email: string | null;
+  linked_at: Millis;
+}
+
+export interface PendingLinksTable {
+  /** `email.toLowerCase()`: pending links are keyed case-insensitively. */
+  email_lower: string;
+  provider: string;
+  provider_account_id: string;
+  expires_at: Millis;
+}
+
+/**
+ * The tables under their logical names; the prefix plugin (prefix.ts) adds `tablePrefix` when a
+ * query is compiled, so the typed queries never spell the prefix.
+ */
+export interface SqlDatabase {
+  users: UsersTable;
+  sessions: SessionsTable;
+  user_metadata: UserMetadataTable;
+  roles: RolesTable;
+  role_permissions: RolePermissionsTable;
+  user_roles: UserRolesTable;
+  tenants: TenantsTable;
+  tenant_members: TenantMembersTable;
+  settings: SettingsTable;
+  linked_accounts: LinkedAccountsTable;
+  pending_links: PendingLinksTable;
+}
+
+export type TableName = keyof SqlDatabase;
+
+/** Every table, children before parents (the order dropTables uses). */
+export const TABLES: readonly TableName[] = [
+  'pending_links',
+  'linked_accounts',
+  'settings',
+  'tenant_members',
+  'tenants',
+  'user_roles',
+  'role_permissions',
+  'roles',
+  'user_metadata',
+  'sessions',
+  'users',
+];
