@@ -8,42 +8,15 @@
  * protected GET /api/profile on PORT (default 3000). Set ACCESS_TOKEN_SECRET and
  * REFRESH_TOKEN_SECRET outside development (see ../shared/setup.ts).
  */
-import express from 'express';
 import mysql from 'mysql2/promise';
-import { AuthConfigurator, type AuthConfig } from 'keyward';
 import { createSqlStores } from 'keyward/sql';
-import { readSecrets, registerWithPassword, requireEnv, serve } from '../shared/setup';
+import { serveSqlApp } from '../shared/sql-app';
+import { requireEnv } from '../shared/setup';
 
 async function main() {
   const pool = mysql.createPool(requireEnv('DATABASE_URL'));
   const stores = createSqlStores({ dialect: 'mysql', pool });
-  await stores.migrate();
-
-  const config: AuthConfig = { ...readSecrets(), csrf: { enabled: true } };
-  const auth = new AuthConfigurator(config, stores.userStore, {
-    sessionStore: stores.sessionStore,
-  });
-
-  const app = express();
-  app.use(
-    '/auth',
-    auth.router({
-      metadataStore: stores.metadataStore,
-      rbacStore: stores.rbacStore,
-      tenantStore: stores.tenantStore,
-      settingsStore: stores.settingsStore,
-      linkedAccountsStore: stores.linkedAccountsStore,
-      onRegister: registerWithPassword(auth),
-    }),
-  );
-  app.get('/api/profile', auth.middleware(), (req, res) => {
-    res.json({ message: `Hello ${req.user!.email}`, claims: req.user });
-  });
-
-  serve(app, async () => {
-    await auth.close();
-    await stores.destroy(); // also ends the pool
-  });
+  await serveSqlApp(stores);
 }
 
 main().catch((err: unknown) => {

@@ -12,10 +12,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import express from 'express';
-import { AuthConfigurator, type AuthConfig } from 'keyward';
 import { createSqlStores } from 'keyward/sql';
-import { readSecrets, registerWithPassword, serve } from '../shared/setup';
+import { serveSqlApp } from '../shared/sql-app';
 
 async function main() {
   const file = process.env.DATABASE_FILE ?? 'data/sqlite-app.db';
@@ -23,33 +21,7 @@ async function main() {
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
   const stores = createSqlStores({ dialect: 'sqlite', database });
-  await stores.migrate();
-
-  const config: AuthConfig = { ...readSecrets(), csrf: { enabled: true } };
-  const auth = new AuthConfigurator(config, stores.userStore, {
-    sessionStore: stores.sessionStore,
-  });
-
-  const app = express();
-  app.use(
-    '/auth',
-    auth.router({
-      metadataStore: stores.metadataStore,
-      rbacStore: stores.rbacStore,
-      tenantStore: stores.tenantStore,
-      settingsStore: stores.settingsStore,
-      linkedAccountsStore: stores.linkedAccountsStore,
-      onRegister: registerWithPassword(auth),
-    }),
-  );
-  app.get('/api/profile', auth.middleware(), (req, res) => {
-    res.json({ message: `Hello ${req.user!.email}`, claims: req.user });
-  });
-
-  serve(app, async () => {
-    await auth.close();
-    await stores.destroy();
-  });
+  await serveSqlApp(stores);
 }
 
 main().catch((err: unknown) => {
