@@ -121,7 +121,6 @@ const failedChecks = (report: ConformanceReport) => report.failures.map((f) => f
 describe('the conformance kit reports broken stores', () => {
   it('fails a user store whose findByEmail is case-sensitive, and keeps running', async () => {
     const report = await checkUserStore(new CaseSensitiveUserStore());
-    console.log(formatReport(report));
     expect(failedChecks(report)).toContain(
       'findByEmail is case-insensitive and the stored email keeps its case',
     );
@@ -130,7 +129,6 @@ describe('the conformance kit reports broken stores', () => {
 
   it('fails a session store whose rotateRefreshToken is not a compare-and-set', async () => {
     const report = await checkSessionStore(new ReadThenWriteSessionStore());
-    console.log(formatReport(report));
     const failure = report.failures.find((f) =>
       f.check.startsWith('of 20 concurrent rotations with the same expected hash'),
     );
