@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { AuthEventNames } from 'keyward';
-import { PASSWORD, bearerLogin, createTestApp, type CapturedMail } from './helpers/app';
+import { PASSWORD, bearerLogin, createTestApp, type CapturedMail, sleep } from './helpers/app';
 
 const SITE = 'https://app.example.test';
 const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fresh = (label: string) => `${label}-${Math.random().toString(36).slice(2)}@example.test`;
 
 describe('change email', () => {

@@ -6,9 +6,8 @@ import {
   createTestApp,
   type TestApp,
   type TestAppOptions,
+  sleep,
 } from './helpers/app';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const opened: TestApp[] = [];
 function app(opts: TestAppOptions = {}): TestApp {

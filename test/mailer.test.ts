@@ -9,12 +9,17 @@ import {
   type BaseUser,
   type MailerConfig,
 } from 'keyward';
-import { bearerLogin, createTestApp, type TestApp, type TestAppOptions } from './helpers/app';
+import {
+  bearerLogin,
+  createTestApp,
+  type TestApp,
+  type TestAppOptions,
+  sleep,
+} from './helpers/app';
 
 const SITE = 'https://app.example.test';
 const API_KEY = 'mail-api-key-for-tests';
 const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface MailBody {
   to: string;

@@ -7,13 +7,13 @@ import {
   createTestApp,
   type CapturedMail,
   type TestApp,
+  sleep,
 } from './helpers/app';
 
 const SITE = 'https://app.example.test';
 const NEW_PASSWORD = 'a brand new passphrase';
 
 const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('password reset', () => {
   let t: TestApp;

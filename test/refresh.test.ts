@@ -17,6 +17,9 @@ import {
   createTestApp,
   type TestApp,
   type TestAppOptions,
+  sleep,
+  bearerRefresh,
+  sidOf,
 } from './helpers/app';
 
 const opened: TestApp[] = [];
@@ -40,23 +43,6 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   await Promise.all(opened.map((t) => t.close()));
 });
-
-type Target = Parameters<typeof request>[0];
-
-function bearerRefresh(target: Target, refreshToken: string) {
-  return request(target)
-    .post('/auth/refresh')
-    .set('X-Auth-Strategy', 'bearer')
-    .send({ refreshToken });
-}
-
-function sidOf(token: string): string {
-  const claims = jwt.decode(token) as { sid?: string } | null;
-  if (!claims?.sid) throw new Error('token carries no sid');
-  return claims.sid;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Yields to the event loop, as a store behind a network round trip would. */
 const roundTrip = () => new Promise((resolve) => setTimeout(resolve, 2));

@@ -1,3 +1,4 @@
+import jwt from 'jsonwebtoken';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import {
@@ -166,4 +167,22 @@ export function within<T>(promise: Promise<T>, ms = 2000): Promise<T> {
       },
     );
   });
+}
+
+/** Waits `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** POST /auth/refresh in bearer mode. */
+export function bearerRefresh(target: Parameters<typeof request>[0], refreshToken: string) {
+  return request(target)
+    .post('/auth/refresh')
+    .set('X-Auth-Strategy', 'bearer')
+    .send({ refreshToken });
+}
+
+/** The session id (`sid`) a token carries. */
+export function sidOf(token: string): string {
+  const claims = jwt.decode(token) as { sid?: string } | null;
+  if (!claims?.sid) throw new Error('token carries no sid');
+  return claims.sid;
 }

@@ -1,27 +1,11 @@
 import http from 'node:http';
-import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { AuthEventNames, InMemoryUserStore, type AuthConfig, type ISessionStore } from 'keyward';
 import { createRedisStores } from 'keyward/redis';
 import type { Redis } from 'ioredis';
-import { bearerLogin, createTestApp, type TestApp } from '../helpers/app';
+import { bearerLogin, createTestApp, type TestApp, bearerRefresh, sidOf } from '../helpers/app';
 import { describeWithService } from '../helpers/services';
 import { RedisFixture } from './redis-support';
-
-type Target = Parameters<typeof request>[0];
-
-function bearerRefresh(target: Target, refreshToken: string) {
-  return request(target)
-    .post('/auth/refresh')
-    .set('X-Auth-Strategy', 'bearer')
-    .send({ refreshToken });
-}
-
-function sidOf(token: string): string {
-  const claims = jwt.decode(token) as { sid?: string } | null;
-  if (!claims?.sid) throw new Error('token carries no sid');
-  return claims.sid;
-}
 
 describeWithService('redis', 'the auth router on Redis sessions', (url) => {
   const fixture = new RedisFixture(url);

@@ -5,10 +5,10 @@ import { AuthError, type BaseUser, type SessionInfo } from 'keyward';
 import { createSqlStores, type SqlStores } from 'keyward/sql';
 import { describeWithService, uniquePrefix } from '../helpers/services';
 import { forEachDialect, type DialectName, type RawDb } from './dialects';
+import { sleep } from '../helpers/app';
 
 const hash = () => randomBytes(32).toString('hex');
 const tag = () => randomBytes(4).toString('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const HOUR = 3_600_000;
 /** A date with a non-zero millisecond part. */
 const msDate = (offset: number) => new Date(Math.floor((Date.now() + offset) / 1000) * 1000 + 437);
