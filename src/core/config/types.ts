@@ -86,7 +86,7 @@ export interface AuthConfig {
   buildTokenPayload?: BuildTokenPayload;
   /**
    * Seconds during which the refresh token just rotated away is still answered with its
-   * successor (several tabs refreshing at once). Default 0: any re-use revokes the session.
+   * successor (several tabs refreshing at once). Default 0: every re-use revokes the session.
    */
   refreshReuseGraceSeconds?: number;
   /**
