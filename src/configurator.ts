@@ -11,6 +11,7 @@ import type { AuthCore } from './router/context';
 import { buildAuthRouter, createAuthCore, type AuthRouter } from './router/create-auth-router';
 import type { RouterOptions } from './router/options';
 import type { ISessionStore } from './stores/session';
+import type { ITwoFactorStore } from './stores/two-factor';
 import type { BaseUser, IUserStore } from './stores/user';
 import type { BaseAuthStrategy } from './strategies/base-auth-strategy';
 import { LocalStrategy } from './strategies/local-strategy';
@@ -21,6 +22,11 @@ export interface AuthConfiguratorOptions {
   sessionStore?: ISessionStore;
   /** Where routers publish events. */
   eventBus?: AuthEventBus;
+  /**
+   * Second-factor state shared by all instances (TOTP replay, recovery codes, spent temporary
+   * tokens). Default: in process memory, which suits a single instance only.
+   */
+  twoFactorStore?: ITwoFactorStore;
   /** Replaces the default bcrypt-on-worker-threads hasher. */
   passwordHasher?: PasswordHasher;
 }
@@ -51,6 +57,7 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
       passwords: this.passwordService,
       sessionStore: options.sessionStore,
       bus: options.eventBus,
+      twoFactor: options.twoFactorStore,
     });
     this.sessionStoreGiven = options.sessionStore !== undefined;
     this.tokenService = this.core.tokens;

@@ -51,6 +51,8 @@ export type {
 } from './stores/profile-stores';
 export type { IPendingLinkStore, PendingLink } from './stores/linking';
 export type { IRateLimitStore, RateLimitHit } from './stores/rate-limit';
+export type { ITwoFactorStore } from './stores/two-factor';
+export { InMemoryTwoFactorStore } from './stores/in-memory/in-memory-two-factor-store';
 export { InMemoryUserStore } from './stores/in-memory/in-memory-user-store';
 export { InMemorySessionStore } from './stores/in-memory/in-memory-session-store';
 export {

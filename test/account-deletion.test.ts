@@ -38,11 +38,11 @@ describe('account deletion and the rich profile', () => {
       firstName: 'Ada',
       resetToken: 'a'.repeat(64),
       resetTokenExpiry: new Date(Date.now() + 3600_000),
-      totpSecret: 'JBSWY3DPEHPK3PXP',
-      isTotpEnabled: true,
     });
     const phone = await bearerLogin(t.app, user.email);
     const laptop = await bearerLogin(t.app, user.email);
+    // Enabled after signing in: with TOTP on, a password login would answer with a 2FA challenge.
+    await t.store.updateTotpSecret(user.id, 'JBSWY3DPEHPK3PXP');
     await metadataStore.updateMetadata(user.id, { theme: 'dark', plan: 'pro' });
     await rbacStore.addRoleToUser(user.id, 'editor');
     await rbacStore.addRoleToUser(user.id, 'tenant-admin', tenantId);

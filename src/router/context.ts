@@ -2,10 +2,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { ResolvedConfig } from '../core/config/resolved';
 import type { EmailVerificationMode } from '../core/config/types';
 import { AuthError } from '../core/errors';
-import { AuthEventNames, type AuthEventBus, type AuthEventInput } from '../core/events';
+import type { AuthEventBus, AuthEventInput } from '../core/events';
 import { clearTokenCookies, noStore, setTokenCookies } from '../core/http/cookies';
 import { linkBaseUrl } from '../core/http/cors';
-import { requestContext, wantsBearer } from '../core/http/request-context';
+import { wantsBearer } from '../core/http/request-context';
 import { createAuthMiddleware } from '../core/middleware';
 import type { KeyedMutex } from '../core/mutex';
 import type { PasswordService } from '../core/passwords/password-service';
@@ -13,8 +13,11 @@ import { SessionManager, type IssuedSession } from '../core/sessions/session-man
 import type { TokenService } from '../core/tokens/token-service';
 import { MailDispatcher } from '../mail/mail-dispatcher';
 import type { ISessionStore } from '../stores/session';
+import type { AuthSettings } from '../stores/settings';
+import type { ITwoFactorStore } from '../stores/two-factor';
 import type { BaseUser, IUserStore } from '../stores/user';
 import type { RouterOptions } from './options';
+import { createSignIn, type SecondFactorCheck, type SecondFactorMethod } from './sign-in';
 
 /** What one AuthConfigurator builds once and every router and middleware shares. */
 export interface AuthCore {
@@ -26,6 +29,8 @@ export interface AuthCore {
   bus: AuthEventBus | undefined;
   /** Serialises consumption of one-time tokens, keyed by token hash, across all routers. */
   oneTime: KeyedMutex;
+  /** TOTP replay state, recovery codes, spent temporary tokens. */
+  twoFactor: ITwoFactorStore;
 }
 
 /** Everything a feature's routes need, built once per router. */
@@ -40,8 +45,22 @@ export interface RouterContext extends AuthCore {
   publish(event: string, req: Request, input?: AuthEventInput): void;
   /** Base URL for links in mails; throws MAIL_NOT_CONFIGURED when there is none. */
   linkBase(req: Request): string;
-  /** The first factor succeeded: apply policy, start the session, deliver tokens. */
+  /**
+   * The first factor succeeded: apply policy, then start the session (tokens delivered) or the
+   * 2FA challenge (temporary token and methods).
+   */
   completeSignIn(user: BaseUser, req: Request, res: Response): Promise<void>;
+  /** A second factor is being answered: check it with `check`, then start the session. */
+  finishSecondFactor(
+    tempToken: string,
+    req: Request,
+    res: Response,
+    check: SecondFactorCheck,
+  ): Promise<void>;
+  /** Second factors the features offer; features push theirs while registering. */
+  secondFactors: SecondFactorMethod[];
+  /** The settings store's current values ({} without one). */
+  runtimeSettings(): Promise<AuthSettings>;
   /** Sends a session's tokens as cookies, or in the body for `X-Auth-Strategy: bearer`. */
   deliver(req: Request, res: Response, issued: IssuedSession, status?: number): void;
   /**
@@ -73,13 +92,27 @@ export function createRouterContext(core: AuthCore, options: RouterOptions): Rou
     res.status(status).json({ success: true });
   };
 
-  const emailVerificationMode = async (): Promise<EmailVerificationMode> => {
-    const runtime = options.settingsStore ? await options.settingsStore.getSettings() : undefined;
-    return runtime?.emailVerificationMode ?? config.emailVerificationMode;
-  };
+  const runtimeSettings = async (): Promise<AuthSettings> =>
+    options.settingsStore ? options.settingsStore.getSettings() : {};
+  const emailVerificationMode = async (): Promise<EmailVerificationMode> =>
+    (await runtimeSettings()).emailVerificationMode ?? config.emailVerificationMode;
+  const secondFactors: SecondFactorMethod[] = [];
+  const twoFactor = options.twoFactorStore ?? core.twoFactor;
+  const signIn = createSignIn({
+    config,
+    users: core.users,
+    tokens: core.tokens,
+    sessions,
+    twoFactor,
+    secondFactors,
+    runtimeSettings,
+    publish,
+    deliver,
+  });
 
   return {
     ...core,
+    twoFactor,
     bus,
     options,
     sessions,
@@ -106,16 +139,9 @@ export function createRouterContext(core: AuthCore, options: RouterOptions): Rou
       }
       return base;
     },
-    async completeSignIn(user, req, res) {
-      assertEmailVerified(user, await emailVerificationMode());
-      const issued = await sessions.issue(user, requestContext(req));
-      publish(AuthEventNames.AUTH_LOGIN_SUCCESS, req, {
-        userId: user.id,
-        sessionId: issued.session.sessionHandle,
-        data: { provider: user.loginProvider ?? 'local' },
-      });
-      deliver(req, res, issued);
-    },
+    secondFactors,
+    runtimeSettings,
+    ...signIn,
   };
 }
 
@@ -123,19 +149,4 @@ export function createRouterContext(core: AuthCore, options: RouterOptions): Rou
 export function failAndClear(res: Response, config: ResolvedConfig, err: AuthError): never {
   clearTokenCookies(res, config);
   throw err;
-}
-
-function assertEmailVerified(user: BaseUser, mode: EmailVerificationMode): void {
-  if (mode === 'none' || user.isEmailVerified) return;
-  if (mode === 'strict') {
-    throw new AuthError('Email address is not verified', 'EMAIL_NOT_VERIFIED', 403);
-  }
-  const deadline = user.emailVerificationDeadline;
-  if (deadline && new Date(deadline).getTime() <= Date.now()) {
-    throw new AuthError(
-      'The grace period to verify your email address is over; verify it to sign in',
-      'EMAIL_VERIFICATION_REQUIRED',
-      403,
-    );
-  }
 }

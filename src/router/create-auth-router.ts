@@ -6,6 +6,7 @@ import type { AuthConfig } from '../core/config/types';
 import { createCors } from '../core/http/cors';
 import { createErrorMiddleware } from '../core/http/error-middleware';
 import { KeyedMutex } from '../core/mutex';
+import { InMemoryTwoFactorStore } from '../stores/in-memory/in-memory-two-factor-store';
 import { PasswordService } from '../core/passwords/password-service';
 import { UserRecordSessionStore } from '../core/sessions/user-record-session-store';
 import { TokenService } from '../core/tokens/token-service';
@@ -32,7 +33,7 @@ const FEATURES = [
 export function createAuthCore(
   userStore: IUserStore,
   config: AuthConfig | ResolvedConfig,
-  extras: Partial<Pick<AuthCore, 'passwords' | 'sessionStore' | 'bus'>> = {},
+  extras: Partial<Pick<AuthCore, 'passwords' | 'sessionStore' | 'bus' | 'twoFactor'>> = {},
 ): AuthCore {
   const resolved = 'accessKey' in config ? config : resolveConfig(config);
   return {
@@ -43,6 +44,9 @@ export function createAuthCore(
     sessionStore: extras.sessionStore ?? new UserRecordSessionStore(userStore),
     bus: extras.bus,
     oneTime: new KeyedMutex(),
+    // In process memory unless a store is given: fine for one instance; several instances need
+    // a shared one (keyward/sql provides it) so a code or temporary token works only once.
+    twoFactor: extras.twoFactor ?? new InMemoryTwoFactorStore(),
   };
 }
 
@@ -76,6 +80,7 @@ export function createAuthRouter<U extends BaseUser = BaseUser>(
   const core = createAuthCore(userStore, config, {
     sessionStore: options.sessionStore,
     bus: options.eventBus,
+    twoFactor: options.twoFactorStore,
   });
   return buildAuthRouter(core, options);
 }

@@ -10,6 +10,7 @@ import type {
 } from '../stores/profile-stores';
 import type { ISessionStore } from '../stores/session';
 import type { ISettingsStore } from '../stores/settings';
+import type { ITwoFactorStore } from '../stores/two-factor';
 import type { BaseUser } from '../stores/user';
 
 /** Options of `auth.router()` / `createAuthRouter()`. Every store is optional. */
@@ -30,6 +31,8 @@ export interface RouterOptions {
   linkedAccountsStore?: ILinkedAccountsStore;
   /** Runtime policy (email verification mode, mandatory 2FA). */
   settingsStore?: ISettingsStore;
+  /** Second-factor state (TOTP replay, recovery codes, spent temporary tokens). */
+  twoFactorStore?: ITwoFactorStore;
   /** Publishes the router's events here. */
   eventBus?: AuthEventBus;
   /** Credentialed CORS for these origins; their Origin also becomes the base of mail links. */

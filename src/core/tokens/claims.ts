@@ -27,6 +27,24 @@ export interface RefreshTokenPayload {
   exp: number;
 }
 
+/** Claims of a temporary token: proof of a first factor, valid only to finish a 2FA challenge. */
+export interface TempTokenPayload {
+  sub: string;
+  /** Unique id: a finished challenge marks it used, so the token cannot finish another. */
+  jti: string;
+  /** The second factors offered to this user. */
+  methods: string[];
+  typ: 'temp-2fa';
+  aud: typeof TEMP_TOKEN_AUDIENCE;
+  iat: number;
+  exp: number;
+}
+
+/** Audience of temporary tokens; nothing else accepts it. */
+export const TEMP_TOKEN_AUDIENCE = 'keyward:2fa';
+/** Temporary tokens live five minutes. */
+export const TEMP_TOKEN_TTL_SECONDS = 300;
+
 /** A freshly issued pair. */
 export interface TokenPair {
   accessToken: string;

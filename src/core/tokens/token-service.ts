@@ -7,6 +7,9 @@ import { generateToken } from '../secrets';
 import { VerifiedTokenCache } from './verified-token-cache';
 import {
   RESERVED_CLAIMS,
+  TEMP_TOKEN_AUDIENCE,
+  TEMP_TOKEN_TTL_SECONDS,
+  type TempTokenPayload,
   type AccessTokenPayload,
   type RefreshTokenPayload,
   type TokenPair,
@@ -112,6 +115,41 @@ export class TokenService {
   verifyAccessToken(token: string, config?: AuthConfig): AccessTokenPayload | null {
     const result = this.checkAccessToken(token, config);
     return result.ok ? result.payload : null;
+  }
+
+  /** Signs a 5-minute temporary token for a user who passed the first factor. */
+  signTempToken(userId: string, methods: string[], config?: AuthConfig): string {
+    const c = this.pick(config);
+    return jwt.sign(
+      { sub: userId, jti: generateToken(16), methods, typ: 'temp-2fa' },
+      c.accessKey,
+      { algorithm: ALGORITHM, expiresIn: TEMP_TOKEN_TTL_SECONDS, audience: TEMP_TOKEN_AUDIENCE },
+    );
+  }
+
+  /** A temporary token's claims; throws 401 TEMP_TOKEN_EXPIRED or INVALID_TEMP_TOKEN. */
+  verifyTempToken(token: string, config?: AuthConfig): TempTokenPayload {
+    const c = this.pick(config);
+    let payload: TempTokenPayload;
+    try {
+      payload = jwt.verify(token, c.accessKey, {
+        ...VERIFY_OPTIONS,
+        audience: TEMP_TOKEN_AUDIENCE,
+      }) as TempTokenPayload;
+    } catch (err) {
+      if (err instanceof jwt.TokenExpiredError) {
+        throw new AuthError(
+          'The sign-in attempt expired; sign in again',
+          'TEMP_TOKEN_EXPIRED',
+          401,
+        );
+      }
+      throw new AuthError('Invalid temporary token', 'INVALID_TEMP_TOKEN', 401);
+    }
+    if (payload.typ !== 'temp-2fa' || typeof payload.sub !== 'string' || !payload.jti) {
+      throw new AuthError('Invalid temporary token', 'INVALID_TEMP_TOKEN', 401);
+    }
+    return payload;
   }
 
   /** The refresh token's claims; throws INVALID_REFRESH_TOKEN otherwise. */

@@ -13,6 +13,7 @@ export async function deleteAccountData(ctx: RouterContext, userId: string): Pro
   const tenants = tenantStore ? await tenantStore.getTenantsForUser(userId) : [];
   await ctx.users.deleteUser!(userId);
   await ctx.sessionStore.revokeAllSessionsForUser(userId);
+  await ctx.twoFactor.clearUser(userId);
 
   if (rbacStore) {
     if (rbacStore.removeAllRolesFromUser) {
