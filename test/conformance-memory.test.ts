@@ -6,6 +6,7 @@ import {
   InMemorySessionStore,
   InMemorySettingsStore,
   InMemoryTenantStore,
+  InMemoryTwoFactorStore,
   InMemoryUserMetadataStore,
   InMemoryUserStore,
   type BaseUser,
@@ -21,6 +22,7 @@ import {
   checkSessionStore,
   checkSettingsStore,
   checkTenantStore,
+  checkTwoFactorStore,
   checkUserMetadataStore,
   checkUserStore,
   formatReport,
@@ -51,6 +53,7 @@ const kits: [string, () => () => Promise<ConformanceReport>][] = [
   ],
   ['InMemoryPendingLinkStore', on(() => new InMemoryPendingLinkStore(), checkPendingLinkStore)],
   ['InMemoryRateLimitStore', on(() => new InMemoryRateLimitStore(), checkRateLimitStore)],
+  ['InMemoryTwoFactorStore', on(() => new InMemoryTwoFactorStore(), checkTwoFactorStore)],
 ];
 
 describe('the in-memory stores pass the conformance kit', () => {
@@ -102,6 +105,22 @@ class ReadThenWriteSessionStore extends InMemorySessionStore {
   }
 }
 
+/** Reads, compares and writes in separate steps: concurrent equal steps all "win". */
+class ReadThenWriteTwoFactorStore extends InMemoryTwoFactorStore {
+  private readonly steps = new Map<string, number>();
+  override async recordTotpStep(userId: string, step: number) {
+    const last = this.steps.get(userId) ?? -Infinity;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (last >= step) return false;
+    this.steps.set(userId, step);
+    return true;
+  }
+  override async clearUser(userId: string) {
+    this.steps.delete(userId);
+    await super.clearUser(userId);
+  }
+}
+
 /** Has no optional methods at all: only the six required ones. */
 function requiredOnly(store: InMemoryUserStore) {
   return {
@@ -135,6 +154,18 @@ describe('the conformance kit reports broken stores', () => {
     expect(failure?.message).toMatch(/20 of 20 calls returned true/);
     expect(report.passed).toContain(
       'rotateRefreshToken with the current hash applies all of next and returns true',
+    );
+  });
+
+  it('fails a two-factor store whose recordTotpStep is not atomic', async () => {
+    const report = await checkTwoFactorStore(new ReadThenWriteTwoFactorStore());
+    const failure = report.failures.find((f) =>
+      f.check.startsWith('of 20 concurrent recordTotpStep calls'),
+    );
+    expect(failure?.message).toMatch(/exactly one call must return true, but 20 of 20 calls did/);
+    expect(report.failures).toHaveLength(1);
+    expect(report.passed).toContain(
+      'recovery codes are replaced as a whole, counted, and each consumed once',
     );
   });
 

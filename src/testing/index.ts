@@ -15,3 +15,4 @@ export { checkSettingsStore } from './settings-store-checks';
 export { checkLinkedAccountsStore } from './linked-accounts-store-checks';
 export { checkPendingLinkStore } from './pending-link-store-checks';
 export { checkRateLimitStore } from './rate-limit-store-checks';
+export { checkTwoFactorStore } from './two-factor-store-checks';

@@ -3,6 +3,7 @@ import {
   checkPendingLinkStore,
   checkRateLimitStore,
   checkSessionStore,
+  checkTwoFactorStore,
   formatReport,
   type ConformanceReport,
 } from 'keyward/testing';
@@ -34,5 +35,9 @@ describeWithService('redis', 'the Redis stores against the conformance kit', (ur
 
   it('the rate-limit store passes every rate-limit store check', async () => {
     expectConformant(await checkRateLimitStore(stores.rateLimitStore));
+  });
+
+  it('the two-factor store passes every two-factor store check', async () => {
+    expectConformant(await checkTwoFactorStore(stores.twoFactorStore));
   });
 });

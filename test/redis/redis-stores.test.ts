@@ -149,6 +149,71 @@ describeWithService('redis', 'Redis pending-link and rate-limit stores, and outa
     });
   });
 
+  describe('two-factor state', () => {
+    it('keeps the step, the codes and used ids under the prefix, used ids with their TTL', async () => {
+      const userId = newUser();
+      const tf = stores.twoFactorStore;
+      expect(await tf.recordTotpStep(userId, 58_000_002)).toBe(true);
+      expect(await tf.recordTotpStep(userId, 58_000_001)).toBe(false);
+      expect(await client.get(`${prefix}totp-step:${userId}`)).toBe('58000002');
+
+      await tf.replaceRecoveryCodes(userId, ['c1', 'c2', 'c3', 'c1']);
+      expect((await client.smembers(`${prefix}recovery-codes:${userId}`)).sort()).toEqual([
+        'c1',
+        'c2',
+        'c3',
+      ]);
+      expect(await tf.consumeRecoveryCode(userId, 'c2')).toBe(true);
+      expect(await tf.countRecoveryCodes(userId)).toBe(2);
+      await tf.replaceRecoveryCodes(userId, []);
+      expect(await client.exists(`${prefix}recovery-codes:${userId}`)).toBe(0);
+
+      const id = `jti-${userId}`;
+      expect(await tf.markUsed(id, new Date(Date.now() + 60_000))).toBe(true);
+      const ttl = await client.pttl(`${prefix}used-id:${id}`);
+      expect(ttl).toBeGreaterThan(55_000);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+      expect(await tf.markUsed(id, new Date(Date.now() + 60_000))).toBe(false);
+
+      const brief = `jti-brief-${userId}`;
+      expect(await tf.markUsed(brief, new Date(Date.now() + 200))).toBe(true);
+      await sleep(300);
+      // Forgotten once expired, as the interface allows.
+      expect(await client.exists(`${prefix}used-id:${brief}`)).toBe(0);
+
+      await tf.replaceRecoveryCodes(userId, ['c4']);
+      await tf.clearUser(userId);
+      expect(await client.exists(`${prefix}totp-step:${userId}`)).toBe(0);
+      expect(await client.exists(`${prefix}recovery-codes:${userId}`)).toBe(0);
+      expect(await tf.recordTotpStep(userId, 1)).toBe(true);
+      await tf.clearUser(userId);
+    });
+
+    it('lets one of 20 concurrent calls win from several connections', async () => {
+      const userId = newUser();
+      const others = [fixture.client(), fixture.client(), fixture.client()].map((c) =>
+        createRedisStores({ client: c, keyPrefix: prefix }),
+      );
+      const on = (i: number) => others[i % others.length]!.twoFactorStore;
+      const steps = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => on(i).recordTotpStep(userId, 42)),
+      );
+      expect(steps.filter(Boolean)).toHaveLength(1);
+      await stores.twoFactorStore.replaceRecoveryCodes(userId, ['once']);
+      const uses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => on(i).consumeRecoveryCode(userId, 'once')),
+      );
+      expect(uses.filter(Boolean)).toHaveLength(1);
+      const marks = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          on(i).markUsed(`jti-race-${userId}`, new Date(Date.now() + 60_000)),
+        ),
+      );
+      expect(marks.filter(Boolean)).toHaveLength(1);
+      await stores.twoFactorStore.clearUser(userId);
+    });
+  });
+
   describe('when Redis cannot be reached', () => {
     /** One call of every store method. */
     function everyCall(s: RedisStores): Array<[string, () => Promise<unknown>]> {
@@ -167,6 +232,12 @@ describeWithService('redis', 'Redis pending-link and rate-limit stores, and outa
         ['remove', () => s.pendingLinkStore.remove('a@example.test', 'github')],
         ['hit', () => s.rateLimitStore.hit('k', 1000)],
         ['reset', () => s.rateLimitStore.reset('k')],
+        ['recordTotpStep', () => s.twoFactorStore.recordTotpStep('u', 1)],
+        ['replaceRecoveryCodes', () => s.twoFactorStore.replaceRecoveryCodes('u', ['c'])],
+        ['consumeRecoveryCode', () => s.twoFactorStore.consumeRecoveryCode('u', 'c')],
+        ['countRecoveryCodes', () => s.twoFactorStore.countRecoveryCodes('u')],
+        ['markUsed', () => s.twoFactorStore.markUsed('id', new Date(Date.now() + 60_000))],
+        ['clearUser', () => s.twoFactorStore.clearUser('u')],
       ];
     }
 

@@ -6,6 +6,7 @@ import {
   checkSessionStore,
   checkSettingsStore,
   checkTenantStore,
+  checkTwoFactorStore,
   checkUserMetadataStore,
   checkUserStore,
   formatReport,
@@ -30,6 +31,7 @@ const KIT: Array<
   ['settingsStore', (s, o) => checkSettingsStore(s.settingsStore, o)],
   ['linkedAccountsStore', (s, o) => checkLinkedAccountsStore(s.linkedAccountsStore, o)],
   ['pendingLinkStore', (s, o) => checkPendingLinkStore(s.pendingLinkStore, o)],
+  ['twoFactorStore', (s, o) => checkTwoFactorStore(s.twoFactorStore, o)],
 ];
 
 forEachDialect('SQL stores pass the conformance kit', (d) => {

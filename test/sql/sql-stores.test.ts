@@ -98,12 +98,15 @@ forEachDialect('SQL stores', (d) => {
       'migrations',
       'migrations_lock',
       'pending_links',
+      'recovery_codes',
       'role_permissions',
       'roles',
       'sessions',
       'settings',
       'tenant_members',
       'tenants',
+      'totp_steps',
+      'used_ids',
       'user_metadata',
       'user_roles',
       'users',
@@ -114,6 +117,72 @@ forEachDialect('SQL stores', (d) => {
     await stores.migrate();
     expect((await raw.tables(prefix)).sort()).toEqual(expected);
     expect((await stores.userStore.findById(before.id))?.email).toBe(before.email);
+  });
+
+  it('migrate() upgrades a database migrated before 0002: the two-factor tables appear, data stays', async () => {
+    const ownPrefix = uniquePrefix('kwm');
+    const q = (name: string) => (d.name === 'mysql' ? `\`${name}\`` : `"${name}"`);
+    const TWO_FACTOR = ['recovery_codes', 'totp_steps', 'used_ids'].map((n) => ownPrefix + n);
+    const older = d.open(ownPrefix);
+    try {
+      await older.migrate();
+      const u = await user(older);
+      // Back to the schema a release before 0002 left: its tables and its record gone.
+      for (const name of TWO_FACTOR) await raw.exec(`drop table ${q(name)}`);
+      await raw.exec(
+        `delete from ${q(`${ownPrefix}migrations`)} where ${q('name')} = '0002_two_factor'`,
+      );
+      const before = await raw.tables(ownPrefix);
+      expect(before).toHaveLength(13);
+      expect(before).not.toContain(TWO_FACTOR[0]);
+
+      await older.migrate();
+      expect((await raw.tables(ownPrefix)).sort()).toEqual([...before, ...TWO_FACTOR].sort());
+      expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0001_initial')).toHaveLength(1);
+      expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0002_two_factor')).toHaveLength(1);
+      expect((await older.userStore.findById(u.id))?.email).toBe(u.email);
+      expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(true);
+      expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(false);
+
+      // Current now: another migrate() changes nothing.
+      await older.migrate();
+      expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(false);
+    } finally {
+      await older.dropTables();
+      await older.destroy();
+    }
+    expect(await raw.tables(ownPrefix)).toEqual([]);
+  });
+
+  it('two-factor state is what the store says: one step row per user, codes as rows, used ids swept once expired', async () => {
+    const u = await user(stores);
+    const tf = stores.twoFactorStore;
+    expect(await tf.recordTotpStep(u.id, 58_000_000)).toBe(true);
+    expect(await tf.recordTotpStep(u.id, 58_000_002)).toBe(true);
+    expect(await tf.recordTotpStep(u.id, 58_000_001)).toBe(false);
+    const steps = await raw.rows(t('totp_steps'), 'user_id', u.id);
+    expect(steps.map((r) => Number(r.last_step))).toEqual([58_000_002]);
+
+    const codes = [hash(), hash(), hash(), hash()];
+    await tf.replaceRecoveryCodes(u.id, [...codes, codes[0]!]);
+    expect(await rowsOf('recovery_codes', 'user_id', u.id)).toBe(4);
+    expect(await tf.consumeRecoveryCode(u.id, codes[2]!)).toBe(true);
+    expect(await rowsOf('recovery_codes', 'user_id', u.id)).toBe(3);
+
+    const stale = `jti-${tag()}`;
+    expect(await tf.markUsed(stale, new Date(Date.now() + 300))).toBe(true);
+    expect(await rowsOf('used_ids', 'id', stale)).toBe(1);
+    await sleep(400);
+    const fresh = `jti-${tag()}`;
+    expect(await tf.markUsed(fresh, new Date(Date.now() + HOUR))).toBe(true);
+    expect(await rowsOf('used_ids', 'id', stale)).toBe(0);
+    expect(await rowsOf('used_ids', 'id', fresh)).toBe(1);
+    expect(await tf.markUsed(fresh, new Date(Date.now() + HOUR))).toBe(false);
+
+    await tf.clearUser(u.id);
+    expect(await rowsOf('totp_steps', 'user_id', u.id)).toBe(0);
+    expect(await rowsOf('recovery_codes', 'user_id', u.id)).toBe(0);
+    await stores.userStore.deleteUser(u.id);
   });
 
   it('text values that break naive SQL round-trip exactly through every store', async () => {
@@ -367,6 +436,8 @@ forEachDialect('SQL stores', (d) => {
     await stores.metadataStore.updateMetadata(u.id, { a: 1, b: 2 });
     await stores.linkedAccountsStore.linkAccount(u.id, { provider: 'p', providerAccountId: u.id });
     await stores.pendingLinkStore.stash(u.email, 'p', 'pending');
+    await stores.twoFactorStore.recordTotpStep(u.id, 1000);
+    await stores.twoFactorStore.replaceRecoveryCodes(u.id, [hash(), hash(), hash()]);
     return u;
   }
   const footprint = async (u: BaseUser) => ({
@@ -377,6 +448,8 @@ forEachDialect('SQL stores', (d) => {
     user_metadata: await rowsOf('user_metadata', 'user_id', u.id),
     linked_accounts: await rowsOf('linked_accounts', 'user_id', u.id),
     pending_links: await rowsOf('pending_links', 'email_lower', u.email.toLowerCase()),
+    totp_steps: await rowsOf('totp_steps', 'user_id', u.id),
+    recovery_codes: await rowsOf('recovery_codes', 'user_id', u.id),
   });
   const FULL = {
     users: 1,
@@ -386,6 +459,8 @@ forEachDialect('SQL stores', (d) => {
     user_metadata: 2,
     linked_accounts: 1,
     pending_links: 1,
+    totp_steps: 1,
+    recovery_codes: 3,
   };
 
   it('deleteUser removes the user and their rows from every table, and nobody else’s', async () => {
@@ -401,6 +476,8 @@ forEachDialect('SQL stores', (d) => {
       user_metadata: 0,
       linked_accounts: 0,
       pending_links: 0,
+      totp_steps: 0,
+      recovery_codes: 0,
     });
     expect(await footprint(bystander)).toEqual(FULL);
   });
@@ -509,6 +586,9 @@ forEachDialect('SQL stores', (d) => {
       listUsers: [{}],
       getAllSessions: [{}],
       createRole: ['r', ['p']],
+      recordTotpStep: [u.id, 1],
+      replaceRecoveryCodes: [u.id, [hash()]],
+      markUsed: ['id', new Date(Date.now() + HOUR)],
     };
     const storeNames = [
       'userStore',
@@ -519,6 +599,7 @@ forEachDialect('SQL stores', (d) => {
       'settingsStore',
       'linkedAccountsStore',
       'pendingLinkStore',
+      'twoFactorStore',
     ] as const;
     let called = 0;
     for (const storeName of storeNames) {
@@ -538,8 +619,8 @@ forEachDialect('SQL stores', (d) => {
         called++;
       }
     }
-    // Every method of the eight interfaces, optional ones included.
-    expect(called).toBe(23 + 9 + 3 + 12 + 9 + 2 + 4 + 3);
+    // Every method of the nine interfaces, optional ones included.
+    expect(called).toBe(23 + 9 + 3 + 12 + 9 + 2 + 4 + 3 + 6);
     await expect(doomed.migrate()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
 
     const cleanup = d.open(ownPrefix);
@@ -562,12 +643,15 @@ describe('SQL stores: naming', () => {
         'migrations',
         'migrations_lock',
         'pending_links',
+        'recovery_codes',
         'role_permissions',
         'roles',
         'sessions',
         'settings',
         'tenant_members',
         'tenants',
+        'totp_steps',
+        'used_ids',
         'user_metadata',
         'user_roles',
         'users',

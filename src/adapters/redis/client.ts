@@ -6,11 +6,20 @@
 export interface RedisLike {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, millisecondsToken: 'PX', milliseconds: number): Promise<unknown>;
+  /** SET … PX … NX: resolves 'OK' when the key was set, null when it already existed. */
+  set(
+    key: string,
+    value: string,
+    millisecondsToken: 'PX',
+    milliseconds: number,
+    nx: 'NX',
+  ): Promise<'OK' | null>;
   del(...keys: string[]): Promise<number>;
   hgetall(key: string): Promise<Record<string, string>>;
   hget(key: string, field: string): Promise<string | null>;
   smembers(key: string): Promise<string[]>;
   srem(key: string, ...members: string[]): Promise<number>;
+  scard(key: string): Promise<number>;
   scan(
     cursor: string,
     patternToken: 'MATCH',

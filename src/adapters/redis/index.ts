@@ -2,14 +2,16 @@
 import type { IPendingLinkStore } from '../../stores/linking';
 import type { IRateLimitStore } from '../../stores/rate-limit';
 import type { ISessionStore } from '../../stores/session';
+import type { ITwoFactorStore } from '../../stores/two-factor';
 import type { RedisLike } from './client';
 import { RedisPendingLinkStore } from './pending-link-store';
 import { RedisRateLimitStore } from './rate-limit-store';
 import { RedisSessionStore } from './session-store';
+import { RedisTwoFactorStore } from './two-factor-store';
 
 export type { RedisLike, RedisKeyOptions } from './client';
 export type { RedisPendingLinkStoreOptions } from './pending-link-store';
-export { RedisSessionStore, RedisPendingLinkStore, RedisRateLimitStore };
+export { RedisSessionStore, RedisPendingLinkStore, RedisRateLimitStore, RedisTwoFactorStore };
 
 export interface RedisStoresOptions {
   /**
@@ -37,6 +39,8 @@ export interface RedisStores {
   sessionStore: ISessionStore;
   pendingLinkStore: IPendingLinkStore;
   rateLimitStore: IRateLimitStore;
+  /** TOTP steps, recovery codes and used one-time ids, shared by every instance. */
+  twoFactorStore: ITwoFactorStore;
 }
 
 /**
@@ -54,5 +58,6 @@ export function createRedisStores(options: RedisStoresOptions): RedisStores {
       ttlSeconds: pendingLinkTtlSeconds,
     }),
     rateLimitStore: new RedisRateLimitStore(client, { keyPrefix }),
+    twoFactorStore: new RedisTwoFactorStore(client, { keyPrefix }),
   };
 }

@@ -112,3 +112,28 @@ if ttl < 0 then
 end
 return { count, ttl }
 `);
+
+/**
+ * Records a TOTP time step if it is greater than the stored one: compare and raise in one
+ * script, so of concurrent calls with the same step (from any number of processes) one wins.
+ * KEYS: the user's step. ARGV: step (an integer). Returns 1 when stored, 0 when refused.
+ */
+export const RAISE_TOTP_STEP = new RedisScript(`
+local current = redis.call('GET', KEYS[1])
+if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+`);
+
+/**
+ * Replaces a set's members in one step, so no reader sees it empty or half filled. SADD gets
+ * the members in slices (Lua's unpack has a stack limit).
+ * KEYS: the set. ARGV: the new members (none empties the set).
+ */
+export const REPLACE_SET = new RedisScript(`
+redis.call('DEL', KEYS[1])
+for i = 1, #ARGV, 1000 do
+  redis.call('SADD', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+end
+return #ARGV
+`);

@@ -10,6 +10,7 @@ import type {
 } from '../../stores/profile-stores';
 import type { ISessionStore } from '../../stores/session';
 import type { ISettingsStore } from '../../stores/settings';
+import type { ITwoFactorStore } from '../../stores/two-factor';
 import type { BaseUser, IUserStore } from '../../stores/user';
 import { openContext, type SqlStoresOptions } from './dialect';
 import { guardStore, mapSqlError } from './errors';
@@ -20,6 +21,7 @@ import { assertValidPrefix } from './prefix';
 import { SqlRolesPermissionsStore } from './rbac-store';
 import { SqlSessionStore } from './session-store';
 import { SqlTenantStore } from './tenant-store';
+import { SqlTwoFactorStore } from './two-factor-store';
 import { SqlUserStore } from './user-store';
 
 export type {
@@ -49,6 +51,8 @@ export interface SqlStores<U extends BaseUser = BaseUser> {
   linkedAccountsStore: ILinkedAccountsStore;
   /** Entries expire after `pendingLinkTtlSeconds` (1 h by default). */
   pendingLinkStore: IPendingLinkStore;
+  /** TOTP steps, recovery codes and used one-time ids (tables from migration 0002). */
+  twoFactorStore: ITwoFactorStore;
   /** Drops every table of this prefix, migration bookkeeping included (tests, uninstall). */
   dropTables(): Promise<void>;
   /** Closes the connection pool or database handle that was passed in. */
@@ -85,6 +89,7 @@ export function createSqlStores<U extends BaseUser = BaseUser>(
     settingsStore: guardStore(new SqlSettingsStore(ctx)),
     linkedAccountsStore: guardStore(new SqlLinkedAccountsStore(ctx)),
     pendingLinkStore: guardStore(new SqlPendingLinkStore(ctx)),
+    twoFactorStore: guardStore(new SqlTwoFactorStore(ctx)),
     dropTables: () => dropTables(ctx).catch(mapSqlError),
     destroy: () => (destroyed ??= ctx.db.destroy()),
   };

@@ -214,7 +214,49 @@ export function migrationsFor(ctx: SqlContext): Record<string, Migration> {
         await index('pending_links_expiry', 'pending_links', ['expires_at']);
       },
     },
+
+    // Second-factor state (ITwoFactorStore): no foreign keys, like 0001; deleteUser removes a
+    // user's rows from the two per-user tables in its transaction.
+    '0002_two_factor': {
+      async up(db: Kysely<unknown>) {
+        const table = await tableBuilder(db, dialect);
+
+        await table('totp_steps')
+          .addColumn('user_id', t.key, (c) => c.primaryKey())
+          .addColumn('last_step', sql`bigint`, required)
+          .execute();
+
+        await table('recovery_codes')
+          .addColumn('user_id', t.key, required)
+          .addColumn('code_hash', t.key, required)
+          .addPrimaryKeyConstraint(`${p}recovery_codes_pk`, ['user_id', 'code_hash'])
+          .execute();
+
+        await table('used_ids')
+          .addColumn('id', t.key, (c) => c.primaryKey())
+          .addColumn('expires_at', t.millis, required)
+          .execute();
+        await db.schema
+          .createIndex(`${p}used_ids_expiry`)
+          .on('used_ids')
+          .columns(['expires_at'])
+          .execute();
+      },
+    },
   };
+}
+
+/**
+ * `createTable` with the table options every keyward table has on MySQL (InnoDB, utf8mb4, the
+ * binary collation), for migrations after 0001 (which spells them out itself).
+ */
+async function tableBuilder(
+  db: Kysely<unknown>,
+  dialect: SqlDialectName,
+): Promise<(name: string) => CreateTableBuilder<string, never>> {
+  if (dialect !== 'mysql') return (name) => db.schema.createTable(name);
+  const options = sql`engine=InnoDB default charset=utf8mb4 collate=${sql.raw(await mysqlCollation(db))}`;
+  return (name) => db.schema.createTable(name).modifyEnd(options);
 }
 
 const migrationTable = (ctx: SqlContext) => `${ctx.prefix}migrations`;

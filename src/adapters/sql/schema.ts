@@ -138,6 +138,24 @@ export interface PendingLinksTable {
   expires_at: Millis;
 }
 
+/** The last TOTP time step accepted per user: a code works once (migration 0002). */
+export interface TotpStepsTable {
+  user_id: string;
+  last_step: ColumnType<string | number | bigint, number, number>;
+}
+
+/** One row per unused recovery code (its SHA-256 hash); using a code deletes its row. */
+export interface RecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+}
+
+/** One-time ids already used (a temporary token's `jti`), kept until they expire. */
+export interface UsedIdsTable {
+  id: string;
+  expires_at: Millis;
+}
+
 /**
  * The tables under their logical names; the prefix plugin (prefix.ts) adds `tablePrefix` when a
  * query is compiled, so the typed queries never spell the prefix.
@@ -154,12 +172,18 @@ export interface SqlDatabase {
   settings: SettingsTable;
   linked_accounts: LinkedAccountsTable;
   pending_links: PendingLinksTable;
+  totp_steps: TotpStepsTable;
+  recovery_codes: RecoveryCodesTable;
+  used_ids: UsedIdsTable;
 }
 
 export type TableName = keyof SqlDatabase;
 
 /** Every table, children before parents (the order dropTables uses). */
 export const TABLES: readonly TableName[] = [
+  'used_ids',
+  'recovery_codes',
+  'totp_steps',
   'pending_links',
   'linked_accounts',
   'settings',
