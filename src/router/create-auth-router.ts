@@ -14,6 +14,7 @@ import { registerAccountRoutes } from '../features/account/routes';
 import { registerEmailVerificationRoutes } from '../features/email/routes';
 import { registerLocalRoutes } from '../features/local/routes';
 import { registerSessionRoutes } from '../features/sessions/routes';
+import { registerTotpRoutes } from '../features/totp/routes';
 import type { BaseUser, IUserStore } from '../stores/user';
 import { createRouterContext, type AuthCore } from './context';
 import type { RouterOptions } from './options';
@@ -27,6 +28,7 @@ const FEATURES = [
   registerSessionRoutes,
   registerAccountRoutes,
   registerEmailVerificationRoutes,
+  registerTotpRoutes,
 ];
 
 /** Builds the shared core for a standalone router or middleware. */

@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync } from 'node:crypto';
 import { z } from 'zod';
 import { AuthConfigError } from '../errors';
 import { parseDurationSeconds } from './duration';
@@ -62,6 +62,7 @@ const schema = z.object({
   refreshReuseGraceSeconds: z.number().min(0).max(60).optional(),
   checkSessionOnRequest: z.boolean().optional(),
   logger: z.object({ error: fn, warn: fn }).optional(),
+  twoFactor: z.object({ appName: z.string().min(1).max(64).optional() }).optional(),
 });
 
 const consoleLogger: AuthLogger = {
@@ -103,6 +104,11 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     rotationKey: createHmac('sha256', config.refreshTokenSecret)
       .update('keyward rotation v1')
       .digest(),
+    // HKDF with its own label, so this key is unrelated to the JWT and CSRF keys made from the
+    // same secret. Rotating accessTokenSecret changes it: stored TOTP secrets become unreadable.
+    totpKey: Buffer.from(
+      hkdfSync('sha256', config.accessTokenSecret, '', 'keyward totp-secret v1', 32),
+    ),
     accessTtlSeconds: parseDurationSeconds(config.accessTokenExpiresIn ?? '15m')!,
     refreshTtlSeconds: parseDurationSeconds(config.refreshTokenExpiresIn ?? '7d')!,
     cookies: Object.freeze({
@@ -136,6 +142,7 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     refreshReuseGraceSeconds: config.refreshReuseGraceSeconds ?? 0,
     checkSessionOnRequest: config.checkSessionOnRequest === true,
     logger: config.logger ?? consoleLogger,
+    totpAppName: config.twoFactor?.appName ?? 'keyward',
   });
 }
 

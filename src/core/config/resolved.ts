@@ -27,6 +27,11 @@ export interface ResolvedConfig {
   readonly csrfKey: Buffer;
   /** Derived from the refresh secret; derives a refresh token's successor id. */
   readonly rotationKey: Buffer;
+  /**
+   * Derived from the access secret (HKDF-SHA256, label `keyward totp-secret v1`); encrypts TOTP
+   * secrets at rest (AES-256-GCM). Rotating `accessTokenSecret` makes stored ones unreadable.
+   */
+  readonly totpKey: Buffer;
   readonly accessTtlSeconds: number;
   readonly refreshTtlSeconds: number;
   readonly cookies: ResolvedCookies;
@@ -38,4 +43,6 @@ export interface ResolvedConfig {
   readonly refreshReuseGraceSeconds: number;
   readonly checkSessionOnRequest: boolean;
   readonly logger: AuthLogger;
+  /** Issuer shown in authenticator apps (`twoFactor.appName`, default `'keyward'`). */
+  readonly totpAppName: string;
 }

@@ -95,8 +95,9 @@ export interface AuthConfig {
    */
   checkSessionOnRequest?: boolean;
   logger?: AuthLogger;
-  /** Reserved for the second-factor, SMS and OAuth features. */
+  /** TOTP: `appName` is the issuer authenticator apps show (default `'keyward'`). */
   twoFactor?: { appName?: string };
+  /** Reserved for the SMS and OAuth features. */
   sms?: Record<string, unknown>;
   oauth?: Record<string, unknown>;
 }

@@ -1,0 +1,85 @@
+import { AuthError } from '../../core/errors';
+import type { RouterContext } from '../../router/context';
+import type { BaseUser } from '../../stores/user';
+import { generateRecoveryCodes, hashRecoveryCode } from './recovery-codes';
+import type { TotpSecretBox } from './secret-box';
+import type { TotpStrategy } from './strategy';
+
+/** What a request offers as proof of the second factor: one of the two. */
+export interface TotpProof {
+  totpCode?: string;
+  recoveryCode?: string;
+}
+
+const invalidCode = () => new AuthError('Invalid two-factor code', 'INVALID_2FA_CODE', 401);
+
+/**
+ * The checks every TOTP endpoint shares: a code from the app (accepted once per time step),
+ * or a recovery code (accepted once, ever).
+ */
+export class TotpFactor {
+  constructor(
+    private readonly ctx: RouterContext,
+    private readonly strategy: TotpStrategy,
+    private readonly box: TotpSecretBox,
+  ) {}
+
+  /** True when the user has a TOTP secret and 2FA switched on. */
+  isEnabled(user: BaseUser): boolean {
+    return user.isTotpEnabled === true && !!user.totpSecret;
+  }
+
+  /** Throws 400 2FA_NOT_ENABLED unless the user has TOTP switched on. */
+  assertEnabled(user: BaseUser): void {
+    if (!this.isEnabled(user)) {
+      throw new AuthError('Two-factor authentication is not enabled', '2FA_NOT_ENABLED', 400);
+    }
+  }
+
+  /** Checks whichever proof was given; throws 401 INVALID_2FA_CODE when it fails. */
+  async check(user: BaseUser, proof: TotpProof): Promise<void> {
+    this.assertEnabled(user);
+    if (proof.recoveryCode !== undefined) return this.checkRecoveryCode(user, proof.recoveryCode);
+    return this.checkCode(user, proof.totpCode ?? '');
+  }
+
+  /**
+   * A code from the authenticator app, ±1 step of drift. Its time step must be later than the
+   * last one accepted for this user, so a code (drifted or not) works once (RFC 6238 §5.2).
+   */
+  async checkCode(user: BaseUser, code: string): Promise<void> {
+    this.assertEnabled(user);
+    const secret = this.box.open(user.totpSecret!, user.id);
+    if (secret === null) {
+      // Recovery codes still work: their hashes do not depend on the key.
+      this.ctx.config.logger.error(
+        'TOTP secret cannot be decrypted (accessTokenSecret rotated, or the value was not written by keyward)',
+        { userId: user.id },
+      );
+      throw invalidCode();
+    }
+    const step = this.strategy.matchStep(code, secret);
+    if (step === null || !(await this.ctx.twoFactor.recordTotpStep(user.id, step))) {
+      throw invalidCode();
+    }
+  }
+
+  /** A recovery code; consumed atomically, so it works once. */
+  async checkRecoveryCode(user: BaseUser, code: string): Promise<void> {
+    if (!(await this.ctx.twoFactor.consumeRecoveryCode(user.id, hashRecoveryCode(code)))) {
+      throw invalidCode();
+    }
+  }
+
+  /** Replaces the user's recovery codes with fresh ones and returns them (shown once). */
+  async issueRecoveryCodes(userId: string): Promise<string[]> {
+    const codes = generateRecoveryCodes();
+    await this.ctx.twoFactor.replaceRecoveryCodes(userId, codes.map(hashRecoveryCode));
+    return codes;
+  }
+
+  /** Encrypts a secret for the user record. */
+  seal(secret: string, userId: string): string {
+    return this.box.seal(secret, userId);
+  }
+}

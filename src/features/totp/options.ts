@@ -1,0 +1,19 @@
+/**
+ * The TOTP parameters keyward uses. They are the ones every authenticator app (Google
+ * Authenticator, Authy, 1Password, …) assumes when the otpauth URL names nothing else:
+ * HMAC-SHA1, 6 digits, 30-second steps (RFC 6238).
+ */
+export const TOTP_PERIOD_SECONDS = 30;
+export const TOTP_DIGITS = 6;
+
+/** Clock drift accepted on either side, in time steps: one step (30 s) early or late. */
+export const TOTP_DRIFT_STEPS = 1;
+
+/** Random bytes in a new secret: 160 bits, the size RFC 4226 recommends for HMAC-SHA1. */
+export const TOTP_SECRET_BYTES = 20;
+
+/** How many recovery codes a user gets at once. */
+export const RECOVERY_CODE_COUNT = 10;
+
+/** Longest code field accepted in a body (codes are short; this only bounds bad input). */
+export const MAX_CODE_CHARS = 64;

@@ -1,0 +1,130 @@
+import type { Request, Router } from 'express';
+import { AuthError } from '../../core/errors';
+import { AuthEventNames } from '../../core/events';
+import { asyncHandler } from '../../core/http/async-handler';
+import { noStore } from '../../core/http/cookies';
+import { parseBody } from '../../core/http/validate';
+import type { RouterContext } from '../../router/context';
+import type { BaseUser } from '../../stores/user';
+import { TotpFactor } from './factor';
+import { challengeBody, proofBody, totpCodeBody, verifySetupBody } from './schemas';
+import { TotpSecretBox } from './secret-box';
+import { TotpStrategy } from './strategy';
+
+/**
+ * TOTP second factor: POST /2fa/setup, /2fa/verify-setup, /2fa/verify, /2fa/disable and
+ * /2fa/recovery-codes. Mounted only when the user store can save a TOTP secret.
+ */
+export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
+  const { users } = ctx;
+  if (!users.updateTotpSecret) return;
+  const saveSecret = users.updateTotpSecret.bind(users);
+  const strategy = new TotpStrategy();
+  const factor = new TotpFactor(ctx, strategy, new TotpSecretBox(ctx.config.totpKey));
+  // Recovery codes belong to this method: they are issued with it and die with it.
+  ctx.secondFactors.push({ name: 'totp', availableFor: (user) => factor.isEnabled(user) });
+
+  const currentUser = async (req: Request): Promise<BaseUser> => {
+    const user = await users.findById(req.user!.sub);
+    if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
+    return user;
+  };
+  const assertNotEnabled = (user: BaseUser) => {
+    if (factor.isEnabled(user)) {
+      throw new AuthError(
+        'Two-factor authentication is already enabled',
+        '2FA_ALREADY_ENABLED',
+        400,
+      );
+    }
+  };
+
+  router.post(
+    '/2fa/setup',
+    ...ctx.sensitive,
+    ctx.requireAuth,
+    asyncHandler(async (req, res) => {
+      const user = await currentUser(req);
+      assertNotEnabled(user);
+      // Nothing is stored yet: 2FA starts only once /2fa/verify-setup proves the app has it.
+      const { secret, otpauthUrl, qrCode } = strategy.generateSecret(
+        user.email,
+        ctx.config.totpAppName,
+      );
+      noStore(res);
+      res.json({ secret, otpauthUrl, qrCode: await qrCode });
+    }),
+  );
+
+  router.post(
+    '/2fa/verify-setup',
+    ...ctx.sensitive,
+    ctx.requireAuth,
+    asyncHandler(async (req, res) => {
+      const { token, secret } = parseBody(req, verifySetupBody);
+      const user = await currentUser(req);
+      assertNotEnabled(user);
+      const step = strategy.matchStep(token, secret);
+      // The accepted step is recorded, so the code that enabled 2FA cannot also sign in.
+      if (step === null || !(await ctx.twoFactor.recordTotpStep(user.id, step))) {
+        throw new AuthError('Invalid two-factor code', 'INVALID_2FA_CODE', 401);
+      }
+      await saveSecret(user.id, factor.seal(secret, user.id));
+      const recoveryCodes = await factor.issueRecoveryCodes(user.id);
+      ctx.publish(AuthEventNames.USER_2FA_ENABLED, req, {
+        userId: user.id,
+        data: { method: 'totp' },
+      });
+      noStore(res);
+      res.json({ success: true, recoveryCodes });
+    }),
+  );
+
+  router.post(
+    '/2fa/verify',
+    ...ctx.sensitive,
+    asyncHandler(async (req, res) => {
+      const { tempToken, totpCode, recoveryCode } = parseBody(req, challengeBody);
+      await ctx.finishSecondFactor(tempToken, req, res, (user) =>
+        factor.check(user, { totpCode, recoveryCode }),
+      );
+    }),
+  );
+
+  router.post(
+    '/2fa/disable',
+    ...ctx.sensitive,
+    ctx.requireAuth,
+    asyncHandler(async (req, res) => {
+      // A current code is required, unlike the reference API: an access token alone (stolen,
+      // or a device left signed in) must not be enough to remove the second factor.
+      const proof = parseBody(req, proofBody);
+      const user = await currentUser(req);
+      if (user.require2FA === true || (await ctx.runtimeSettings()).require2FA === true) {
+        throw new AuthError('Two-factor authentication is required here', '2FA_REQUIRED', 403);
+      }
+      await factor.check(user, proof);
+      await saveSecret(user.id, null);
+      await ctx.twoFactor.clearUser(user.id);
+      ctx.publish(AuthEventNames.USER_2FA_DISABLED, req, {
+        userId: user.id,
+        data: { method: 'totp' },
+      });
+      res.json({ success: true });
+    }),
+  );
+
+  router.post(
+    '/2fa/recovery-codes',
+    ...ctx.sensitive,
+    ctx.requireAuth,
+    asyncHandler(async (req, res) => {
+      const { totpCode } = parseBody(req, totpCodeBody);
+      const user = await currentUser(req);
+      await factor.checkCode(user, totpCode);
+      const recoveryCodes = await factor.issueRecoveryCodes(user.id);
+      noStore(res);
+      res.json({ success: true, recoveryCodes });
+    }),
+  );
+}

@@ -1,0 +1,85 @@
+import request from 'supertest';
+import { bearerLogin, createTestApp } from './helpers/app';
+import { bearer, challenge, codeForStep, enrol } from './helpers/totp';
+
+describe('TOTP recovery codes', () => {
+  const t = createTestApp();
+  afterAll(() => t.close());
+
+  async function verifyWithRecovery(email: string, recoveryCode: string) {
+    const tempToken = await challenge(t.app, email);
+    return request(t.app).post('/auth/2fa/verify').send({ tempToken, recoveryCode });
+  }
+
+  it('issues 10 distinct codes in the xxxx-xxxx-xx format', async () => {
+    const { recoveryCodes } = await enrol(t);
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+    for (const code of recoveryCodes) expect(code).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{2}$/);
+  });
+
+  it('accepts each code once in place of a TOTP code', async () => {
+    const { user, recoveryCodes } = await enrol(t);
+    for (const code of recoveryCodes) {
+      const res = await verifyWithRecovery(user.email, code);
+      expect(res.status).toBe(200);
+    }
+    for (const code of recoveryCodes.slice(0, 3)) {
+      const again = await verifyWithRecovery(user.email, code);
+      expect(again.status).toBe(401);
+      expect(again.body.code).toBe('INVALID_2FA_CODE');
+    }
+  });
+
+  it('accepts a code typed in upper case and without the dashes', async () => {
+    const { user, recoveryCodes } = await enrol(t);
+    const typed = recoveryCodes[0]!.toUpperCase().replace(/-/g, '');
+    expect((await verifyWithRecovery(user.email, typed)).status).toBe(200);
+  });
+
+  it("refuses another user's recovery code", async () => {
+    const alice = await enrol(t);
+    const bob = await enrol(t);
+    expect((await verifyWithRecovery(bob.user.email, alice.recoveryCodes[0]!)).status).toBe(401);
+  });
+
+  it('regenerates 10 new codes with a current TOTP code; the old ones stop working', async () => {
+    const { user, secret, step, accessToken, recoveryCodes: old } = await enrol(t);
+    const res = await request(t.app)
+      .post('/auth/2fa/recovery-codes')
+      .set(bearer(accessToken))
+      .send({ totpCode: codeForStep(secret, step) });
+    expect(res.status).toBe(200);
+    expect(res.body.success).toBe(true);
+    const fresh = res.body.recoveryCodes as string[];
+    expect(fresh).toHaveLength(10);
+    expect(fresh.some((c) => old.includes(c))).toBe(false);
+    expect((await verifyWithRecovery(user.email, old[0]!)).status).toBe(401);
+    expect((await verifyWithRecovery(user.email, fresh[0]!)).status).toBe(200);
+  });
+
+  it('refuses to regenerate without a valid TOTP code', async () => {
+    const { user, accessToken, recoveryCodes } = await enrol(t);
+    const missing = await request(t.app).post('/auth/2fa/recovery-codes').set(bearer(accessToken));
+    expect(missing.status).toBe(400);
+    const wrong = await request(t.app)
+      .post('/auth/2fa/recovery-codes')
+      .set(bearer(accessToken))
+      .send({ totpCode: '000000' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.code).toBe('INVALID_2FA_CODE');
+    // The old codes are still valid.
+    expect((await verifyWithRecovery(user.email, recoveryCodes[0]!)).status).toBe(200);
+  });
+
+  it('answers 400 2FA_NOT_ENABLED to regeneration when 2FA is off', async () => {
+    const user = await t.createUser();
+    const { accessToken } = await bearerLogin(t.app, user.email);
+    const res = await request(t.app)
+      .post('/auth/2fa/recovery-codes')
+      .set(bearer(accessToken))
+      .send({ totpCode: '123456' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('2FA_NOT_ENABLED');
+  });
+});

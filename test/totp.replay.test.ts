@@ -1,0 +1,99 @@
+import request from 'supertest';
+import { createTestApp } from './helpers/app';
+import { STEP_SECONDS, challenge, codeForStep, enrol } from './helpers/totp';
+
+async function verify(app: Parameters<typeof request>[0], tempToken: string, totpCode: string) {
+  return request(app).post('/auth/2fa/verify').send({ tempToken, totpCode });
+}
+
+describe('TOTP codes are accepted once, within one step of drift (RFC 6238 §5.2)', () => {
+  const t = createTestApp();
+  afterAll(() => t.close());
+  afterEach(() => jest.restoreAllMocks());
+
+  /** Moves the server's clock `seconds` ahead of the authenticator app's. */
+  function serverClockAhead(seconds: number) {
+    const realNow = Date.now.bind(Date);
+    jest.spyOn(Date, 'now').mockImplementation(() => realNow() + seconds * 1000);
+  }
+
+  it('refuses the same code a second time, even within its window', async () => {
+    const { user, secret, step } = await enrol(t);
+    const code = codeForStep(secret, step);
+    expect((await verify(t.app, await challenge(t.app, user.email), code)).status).toBe(200);
+    const replay = await verify(t.app, await challenge(t.app, user.email), code);
+    expect(replay.status).toBe(401);
+    expect(replay.body.code).toBe('INVALID_2FA_CODE');
+  });
+
+  it('refuses the code that enabled 2FA as a sign-in code', async () => {
+    const { user, secret, step } = await enrol(t);
+    const res = await verify(
+      t.app,
+      await challenge(t.app, user.email),
+      codeForStep(secret, step - 1),
+    );
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('INVALID_2FA_CODE');
+  });
+
+  it('refuses a drifted code once a later one has been accepted', async () => {
+    const { user, secret, step } = await enrol(t);
+    expect(
+      (await verify(t.app, await challenge(t.app, user.email), codeForStep(secret, step + 1)))
+        .status,
+    ).toBe(200);
+    const older = await verify(
+      t.app,
+      await challenge(t.app, user.email),
+      codeForStep(secret, step),
+    );
+    expect(older.status).toBe(401);
+  });
+
+  it('accepts the code of the next step (app clock 30 s ahead) once', async () => {
+    const { user, secret, step } = await enrol(t);
+    const ahead = codeForStep(secret, step + 1);
+    expect((await verify(t.app, await challenge(t.app, user.email), ahead)).status).toBe(200);
+    expect((await verify(t.app, await challenge(t.app, user.email), ahead)).status).toBe(401);
+  });
+
+  it('refuses the code two steps ahead (app clock 60 s ahead)', async () => {
+    const { user, secret, step } = await enrol(t);
+    const res = await verify(
+      t.app,
+      await challenge(t.app, user.email),
+      codeForStep(secret, step + 2),
+    );
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('INVALID_2FA_CODE');
+  });
+
+  it('accepts the code of the previous step (app clock 30 s behind)', async () => {
+    const { user, secret, step } = await enrol(t);
+    serverClockAhead(STEP_SECONDS);
+    const res = await verify(t.app, await challenge(t.app, user.email), codeForStep(secret, step));
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses the code two steps behind (app clock 60 s behind), though never used', async () => {
+    const { user, secret, step } = await enrol(t);
+    serverClockAhead(2 * STEP_SECONDS);
+    const tempToken = await challenge(t.app, user.email);
+    const res = await verify(t.app, tempToken, codeForStep(secret, step));
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('INVALID_2FA_CODE');
+    // The step was not spent by the refusal: the current code still works.
+    expect((await verify(t.app, tempToken, codeForStep(secret, step + 2))).status).toBe(200);
+  });
+
+  it('lets only one of two concurrent verifications with the same code through', async () => {
+    const { user, secret, step } = await enrol(t);
+    const code = codeForStep(secret, step);
+    const [a, b] = await Promise.all([
+      verify(t.app, await challenge(t.app, user.email), code),
+      verify(t.app, await challenge(t.app, user.email), code),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 401]);
+  });
+});
