@@ -76,6 +76,7 @@ const ENDPOINT_SUITES = [
   'totp.replay',
   'totp.recovery',
   'totp.policy',
+  'totp.enrolment',
 ].map((name) => `<rootDir>/test/${name}.test.ts`);
 
 const onStore = (name) => ({

@@ -5,7 +5,7 @@ import { bearer, codeForStep, enrol } from './helpers/totp';
 
 /**
  * The application's user store, where an administrator can set `require2FA` on an account
- * after the user enrolled (a user flagged before enrolling cannot sign in to enrol yet).
+ * after the user enrolled.
  */
 class AdminFlaggedUserStore extends InMemoryUserStore {
   readonly flagged = new Set<string>();

@@ -62,7 +62,12 @@ export interface RouterContext extends AuthCore {
   /** The settings store's current values ({} without one). */
   runtimeSettings(): Promise<AuthSettings>;
   /** Sends a session's tokens as cookies, or in the body for `X-Auth-Strategy: bearer`. */
-  deliver(req: Request, res: Response, issued: IssuedSession, status?: number): void;
+  deliver(
+    req: Request,
+    res: Response,
+    issued: IssuedSession,
+    extra?: Record<string, unknown>,
+  ): void;
   /**
    * Runs work after the answer has gone out, logging (never throwing) its failure. Used where
    * the answer must not depend on whether an account exists.
@@ -82,14 +87,14 @@ export function createRouterContext(core: AuthCore, options: RouterOptions): Rou
   const publish: RouterContext['publish'] = (event, req, input = {}) =>
     bus?.publish(event, { ip: req.ip, ...input });
 
-  const deliver: RouterContext['deliver'] = (req, res, issued, status = 200) => {
+  const deliver: RouterContext['deliver'] = (req, res, issued, extra = {}) => {
     noStore(res);
     if (wantsBearer(req)) {
-      res.status(status).json({ success: true, ...issued.tokens });
+      res.json({ ...extra, success: true, ...issued.tokens });
       return;
     }
     setTokenCookies(res, issued.tokens, config, issued.session.userId);
-    res.status(status).json({ success: true });
+    res.json({ ...extra, success: true });
   };
 
   const runtimeSettings = async (): Promise<AuthSettings> =>

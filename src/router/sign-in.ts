@@ -32,11 +32,19 @@ export interface SignInDeps {
     req: Request,
     input?: { userId?: string; sessionId?: string; data?: Record<string, unknown> },
   ): void;
-  deliver(req: Request, res: Response, issued: IssuedSession): void;
+  deliver(
+    req: Request,
+    res: Response,
+    issued: IssuedSession,
+    extra?: Record<string, unknown>,
+  ): void;
 }
 
-/** Checks a second factor for `user`; throws an AuthError (e.g. INVALID_2FA_CODE) when it fails. */
-export type SecondFactorCheck = (user: BaseUser) => Promise<void>;
+/**
+ * Checks a second factor for `user`; throws an AuthError (e.g. INVALID_2FA_CODE) when it fails.
+ * Fields it returns are added to the answer that starts the session (e.g. new recovery codes).
+ */
+export type SecondFactorCheck = (user: BaseUser) => Promise<void | Record<string, unknown>>;
 
 /**
  * Where every first factor ends: `completeSignIn` applies the email-verification policy, then
@@ -48,7 +56,13 @@ export type SecondFactorCheck = (user: BaseUser) => Promise<void>;
 export function createSignIn(deps: SignInDeps) {
   const { config, tokens, sessions, twoFactor } = deps;
 
-  async function startSession(user: BaseUser, req: Request, res: Response, via: string) {
+  async function startSession(
+    user: BaseUser,
+    req: Request,
+    res: Response,
+    via: string,
+    extra?: Record<string, unknown>,
+  ) {
     const issued = await sessions.issue(user, requestContext(req));
     deps.publish(AuthEventNames.AUTH_LOGIN_SUCCESS, req, {
       userId: user.id,
@@ -58,7 +72,7 @@ export function createSignIn(deps: SignInDeps) {
         ...(via === 'second-factor' ? { secondFactor: true } : {}),
       },
     });
-    deps.deliver(req, res, issued);
+    deps.deliver(req, res, issued, extra);
   }
 
   async function completeSignIn(user: BaseUser, req: Request, res: Response): Promise<void> {
@@ -92,13 +106,13 @@ export function createSignIn(deps: SignInDeps) {
     const claims = tokens.verifyTempToken(tempToken);
     const user = await deps.users.findById(claims.sub);
     if (!user) throw new AuthError('Invalid temporary token', 'INVALID_TEMP_TOKEN', 401);
-    await check(user);
+    const extra = await check(user);
     // Spent only after the factor held, so a mistyped code does not end the attempt; spent
     // atomically, so two correct answers racing with one token cannot both sign in.
     if (!(await twoFactor.markUsed(`temp:${claims.jti}`, new Date(claims.exp * 1000)))) {
       throw new AuthError('This sign-in attempt was already completed', 'TEMP_TOKEN_USED', 401);
     }
-    await startSession(user, req, res, 'second-factor');
+    await startSession(user, req, res, 'second-factor', extra ?? undefined);
   }
 
   return { completeSignIn, finishSecondFactor };

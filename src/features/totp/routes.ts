@@ -1,4 +1,4 @@
-import type { Request, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
@@ -24,8 +24,22 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
   // Recovery codes belong to this method: they are issued with it and die with it.
   ctx.secondFactors.push({ name: 'totp', availableFor: (user) => factor.isEnabled(user) });
 
-  const currentUser = async (req: Request): Promise<BaseUser> => {
-    const user = await users.findById(req.user!.sub);
+  // Setup works for a signed-in user (access token) and, during sign-in, for a user whom policy
+  // requires to enrol (the temporary token of a 2FA_SETUP_REQUIRED answer in the body).
+  const signedInOrEnrolling: RequestHandler = (req, res, next) => {
+    const tempToken = (req.body as { tempToken?: unknown } | undefined)?.tempToken;
+    if (typeof tempToken !== 'string') return ctx.requireAuth(req, res, next);
+    try {
+      res.locals.enrollingUserId = ctx.tokens.verifyTempToken(tempToken).sub;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+
+  const currentUser = async (req: Request, res?: Response): Promise<BaseUser> => {
+    const enrolling = res?.locals.enrollingUserId as string | undefined;
+    const user = await users.findById(enrolling ?? req.user!.sub);
     if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
     return user;
   };
@@ -42,9 +56,9 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
   router.post(
     '/2fa/setup',
     ...ctx.sensitive,
-    ctx.requireAuth,
+    signedInOrEnrolling,
     asyncHandler(async (req, res) => {
-      const user = await currentUser(req);
+      const user = await currentUser(req, res);
       assertNotEnabled(user);
       // Nothing is stored yet: 2FA starts only once /2fa/verify-setup proves the app has it.
       const { secret, otpauthUrl, qrCode } = strategy.generateSecret(
@@ -56,25 +70,38 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
     }),
   );
 
+  /** Checks the first code for `secret`, then stores it and issues recovery codes. */
+  const enable = async (user: BaseUser, token: string, secret: string, req: Request) => {
+    assertNotEnabled(user);
+    const step = strategy.matchStep(token, secret);
+    // The accepted step is recorded, so the code that enabled 2FA cannot also sign in.
+    if (step === null || !(await ctx.twoFactor.recordTotpStep(user.id, step))) {
+      throw new AuthError('Invalid two-factor code', 'INVALID_2FA_CODE', 401);
+    }
+    await saveSecret(user.id, factor.seal(secret, user.id));
+    const recoveryCodes = await factor.issueRecoveryCodes(user.id);
+    ctx.publish(AuthEventNames.USER_2FA_ENABLED, req, {
+      userId: user.id,
+      data: { method: 'totp' },
+    });
+    return { recoveryCodes };
+  };
+
   router.post(
     '/2fa/verify-setup',
     ...ctx.sensitive,
-    ctx.requireAuth,
+    signedInOrEnrolling,
     asyncHandler(async (req, res) => {
-      const { token, secret } = parseBody(req, verifySetupBody);
-      const user = await currentUser(req);
-      assertNotEnabled(user);
-      const step = strategy.matchStep(token, secret);
-      // The accepted step is recorded, so the code that enabled 2FA cannot also sign in.
-      if (step === null || !(await ctx.twoFactor.recordTotpStep(user.id, step))) {
-        throw new AuthError('Invalid two-factor code', 'INVALID_2FA_CODE', 401);
+      const { token, secret, tempToken } = parseBody(req, verifySetupBody);
+      if (tempToken !== undefined) {
+        // Enrolling during sign-in: the new factor is the second factor, so the sign-in
+        // completes here and the answer carries the session and the recovery codes.
+        await ctx.finishSecondFactor(tempToken, req, res, (user) =>
+          enable(user, token, secret, req),
+        );
+        return;
       }
-      await saveSecret(user.id, factor.seal(secret, user.id));
-      const recoveryCodes = await factor.issueRecoveryCodes(user.id);
-      ctx.publish(AuthEventNames.USER_2FA_ENABLED, req, {
-        userId: user.id,
-        data: { method: 'totp' },
-      });
+      const { recoveryCodes } = await enable(await currentUser(req, res), token, secret, req);
       noStore(res);
       res.json({ success: true, recoveryCodes });
     }),

@@ -11,6 +11,8 @@ const proofMessage = { message: 'give either totpCode or recoveryCode' };
 /** POST /2fa/verify-setup: the code the app shows for the secret from /2fa/setup. */
 export const verifySetupBody = z.object({
   token: code(),
+  // Enrolment during sign-in: the temporary token of a 2FA_SETUP_REQUIRED answer.
+  tempToken: z.string().min(1).max(4096).optional(),
   // Base32 as shown for manual entry; spaces and lower case are what people type.
   secret: z
     .string()
