@@ -77,6 +77,7 @@ const ENDPOINT_SUITES = [
   'totp.recovery',
   'totp.policy',
   'totp.enrolment',
+  'magic-link',
 ].map((name) => `<rootDir>/test/${name}.test.ts`);
 
 const onStore = (name) => ({

@@ -35,6 +35,7 @@ export { BcryptWorkerPool } from './core/passwords/bcrypt-worker-pool';
 export { BaseAuthStrategy } from './strategies/base-auth-strategy';
 export { LocalStrategy, type LocalCredentials } from './strategies/local-strategy';
 export { TotpStrategy, type TotpSecret, type TotpStrategyOptions } from './features/totp/strategy';
+export { MagicLinkStrategy, type SendMagicLinkOptions } from './features/magic-link/strategy';
 export { MailerService } from './mail/mailer-service';
 export type { MailerConfig, MailLang } from './mail/mailer-config';
 export type { CorsOptions } from './core/http/cors';

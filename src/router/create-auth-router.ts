@@ -13,6 +13,7 @@ import { TokenService } from '../core/tokens/token-service';
 import { registerAccountRoutes } from '../features/account/routes';
 import { registerEmailVerificationRoutes } from '../features/email/routes';
 import { registerLocalRoutes } from '../features/local/routes';
+import { registerMagicLinkRoutes } from '../features/magic-link/routes';
 import { registerSessionRoutes } from '../features/sessions/routes';
 import { registerTotpRoutes } from '../features/totp/routes';
 import type { BaseUser, IUserStore } from '../stores/user';
@@ -29,6 +30,7 @@ const FEATURES = [
   registerAccountRoutes,
   registerEmailVerificationRoutes,
   registerTotpRoutes,
+  registerMagicLinkRoutes,
 ];
 
 /** Builds the shared core for a standalone router or middleware. */

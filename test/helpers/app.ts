@@ -49,6 +49,11 @@ export interface TestAppOptions {
   configurator?: AuthConfiguratorOptions;
   /** Capture mail through email.* callbacks (default true). */
   captureMail?: boolean;
+  /**
+   * Also capture magic-link mail (default false). Off by default because a magic-link sender
+   * makes 'magic-link' a second factor on offer, which changes every 2FA challenge.
+   */
+  captureMagicLinks?: boolean;
   /** The user store to use (default: a fresh InMemoryUserStore), e.g. a subclass adding latency. */
   userStore?: InMemoryUserStore;
 }
@@ -87,12 +92,24 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
           sendEmailChanged: (to: string, newEmail: string, lang?: string) =>
             capture({ kind: 'changed', to, newEmail, lang }),
         };
+  const magicCallback =
+    opts.captureMail !== false && opts.captureMagicLinks === true
+      ? {
+          sendMagicLink: (to: string, token: string, link: string, lang?: string) =>
+            capture({ kind: 'magic', to, token, link, lang }),
+        }
+      : {};
   const config: AuthConfig = {
     accessTokenSecret: ACCESS_SECRET,
     refreshTokenSecret: REFRESH_SECRET,
     bcryptSaltRounds: 4,
     ...opts.config,
-    email: { siteUrl: 'https://app.example.test', ...mailCallbacks, ...opts.config?.email },
+    email: {
+      siteUrl: 'https://app.example.test',
+      ...mailCallbacks,
+      ...magicCallback,
+      ...opts.config?.email,
+    },
   };
   const auth = new AuthConfigurator(config, store, { eventBus: bus, ...opts.configurator });
   const app = express();
