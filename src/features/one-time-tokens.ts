@@ -37,3 +37,8 @@ export async function consumeOneTimeToken<U extends BaseUser>(
     return user;
   });
 }
+
+/** The link a mail carries for a one-time token: `${base}${path}?token=…`. */
+export function linkWithToken(base: string, path: string, token: string): string {
+  return `${base}${path}?token=${encodeURIComponent(token)}`;
+}

@@ -1,14 +1,10 @@
 import type { Request, Response } from 'express';
-import type { ResolvedConfig } from '../core/config/resolved';
 import { AuthError } from '../core/errors';
 import { AuthEventNames } from '../core/events';
 import { noStore } from '../core/http/cookies';
 import { requestContext } from '../core/http/request-context';
-import type { IssuedSession, SessionManager } from '../core/sessions/session-manager';
-import type { TokenService } from '../core/tokens/token-service';
-import type { AuthSettings } from '../stores/settings';
-import type { ITwoFactorStore } from '../stores/two-factor';
-import type { BaseUser, IUserStore } from '../stores/user';
+import type { BaseUser } from '../stores/user';
+import type { RouterContext } from './context';
 
 /** A second factor a feature offers (`'totp'`, `'sms'`, `'magic-link'`). */
 export interface SecondFactorMethod {
@@ -18,27 +14,18 @@ export interface SecondFactorMethod {
 }
 
 /** What the sign-in pipeline needs from the router. */
-export interface SignInDeps {
-  config: ResolvedConfig;
-  users: IUserStore;
-  tokens: TokenService;
-  sessions: SessionManager;
-  twoFactor: ITwoFactorStore;
-  /** Filled by the features as they register; read per request. */
-  secondFactors: SecondFactorMethod[];
-  runtimeSettings(): Promise<AuthSettings>;
-  publish(
-    event: string,
-    req: Request,
-    input?: { userId?: string; sessionId?: string; data?: Record<string, unknown> },
-  ): void;
-  deliver(
-    req: Request,
-    res: Response,
-    issued: IssuedSession,
-    extra?: Record<string, unknown>,
-  ): void;
-}
+export type SignInDeps = Pick<
+  RouterContext,
+  | 'config'
+  | 'users'
+  | 'tokens'
+  | 'sessions'
+  | 'twoFactor'
+  | 'secondFactors'
+  | 'runtimeSettings'
+  | 'publish'
+  | 'deliver'
+>;
 
 /**
  * Checks a second factor for `user`; throws an AuthError (e.g. INVALID_2FA_CODE) when it fails.

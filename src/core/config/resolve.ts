@@ -154,7 +154,7 @@ function crossFieldProblems(config: AuthConfig): string[] {
     if (bytes < MIN_SECRET_BYTES) {
       problems.push(
         `${key} is ${bytes} bytes; use at least ${MIN_SECRET_BYTES} random bytes ` +
-          `(e.g. node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))")`,
+          '(e.g. the output of `openssl rand -base64 48`)',
       );
     }
   }

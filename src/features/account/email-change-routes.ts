@@ -6,7 +6,7 @@ import { asyncHandler } from '../../core/http/async-handler';
 import { fields, parseBody } from '../../core/http/validate';
 import { issueOneTimeToken } from '../../core/secrets';
 import type { RouterContext } from '../../router/context';
-import { consumeOneTimeToken } from '../one-time-tokens';
+import { consumeOneTimeToken, linkWithToken } from '../one-time-tokens';
 
 /** Email-change tokens live one hour. */
 const CHANGE_TTL_SECONDS = 3600;
@@ -51,7 +51,11 @@ export function registerEmailChangeRoutes(router: Router, ctx: RouterContext): v
         if (await users.findByEmail(newEmail)) return;
         const issued = issueOneTimeToken(CHANGE_TTL_SECONDS);
         await users.updateEmailChangeToken!(user.id, newEmail, issued.hash, issued.expiresAt);
-        const link = `${base}${ctx.config.email.linkPaths.confirmEmailChange}?token=${encodeURIComponent(issued.token)}`;
+        const link = linkWithToken(
+          base,
+          ctx.config.email.linkPaths.confirmEmailChange,
+          issued.token,
+        );
         await ctx.mail.send('sendVerificationEmail', newEmail, issued.token, link, emailLang);
       });
     }),

@@ -6,7 +6,7 @@ import { asyncHandler } from '../../core/http/async-handler';
 import { fields, parseBody } from '../../core/http/validate';
 import { issueOneTimeToken } from '../../core/secrets';
 import type { RouterContext } from '../../router/context';
-import { consumeOneTimeToken } from '../one-time-tokens';
+import { consumeOneTimeToken, linkWithToken } from '../one-time-tokens';
 
 /** Verification links live 24 hours. */
 const VERIFY_TTL_SECONDS = 24 * 3600;
@@ -46,7 +46,7 @@ export function registerEmailVerificationRoutes(router: Router, ctx: RouterConte
       const base = ctx.linkBase(req);
       const issued = issueOneTimeToken(VERIFY_TTL_SECONDS);
       await users.updateEmailVerificationToken!(user.id, issued.hash, issued.expiresAt);
-      const link = `${base}${ctx.config.email.linkPaths.verifyEmail}?token=${encodeURIComponent(issued.token)}`;
+      const link = linkWithToken(base, ctx.config.email.linkPaths.verifyEmail, issued.token);
       await ctx.mail.send('sendVerificationEmail', user.email, issued.token, link, emailLang);
       res.json({ success: true });
     }),

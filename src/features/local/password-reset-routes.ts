@@ -6,7 +6,7 @@ import { asyncHandler } from '../../core/http/async-handler';
 import { requestContext } from '../../core/http/request-context';
 import { fields, parseBody } from '../../core/http/validate';
 import type { RouterContext } from '../../router/context';
-import { consumeOneTimeToken } from '../one-time-tokens';
+import { consumeOneTimeToken, linkWithToken } from '../one-time-tokens';
 import { issueOneTimeToken } from '../../core/secrets';
 
 /** Reset tokens live one hour. */
@@ -85,6 +85,6 @@ async function sendResetLink(ctx: RouterContext, email: string, base: string, la
   const issued = issueOneTimeToken(RESET_TTL_SECONDS);
   // Overwrites any earlier token: only the newest link works.
   await ctx.users.updateResetToken(user.id, issued.hash, issued.expiresAt);
-  const link = `${base}${ctx.config.email.linkPaths.resetPassword}?token=${encodeURIComponent(issued.token)}`;
+  const link = linkWithToken(base, ctx.config.email.linkPaths.resetPassword, issued.token);
   await ctx.mail.send('sendPasswordReset', user.email, issued.token, link, lang);
 }

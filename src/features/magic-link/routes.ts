@@ -10,11 +10,11 @@ import { sendBody, verifyBody } from './schemas';
 import {
   consumeMagicLinkToken,
   issueMagicLinkToken,
-  magicLinkUrl,
   markEmailVerified,
   supportsMagicLinks,
   type MagicLinkStore,
 } from './token';
+import { linkWithToken } from '../one-time-tokens';
 
 const SAME_ANSWER = {
   success: true,
@@ -45,7 +45,7 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
 
   const sendTo = async (user: BaseUser, base: string, lang?: string) => {
     const token = await issueMagicLinkToken(users, user.id);
-    const link = magicLinkUrl(base, ctx.config.email.linkPaths.magicLink, token);
+    const link = linkWithToken(base, ctx.config.email.linkPaths.magicLink, token);
     await ctx.mail.send('sendMagicLink', user.email, token, link, lang);
   };
 

@@ -8,11 +8,11 @@ import type { BaseUser, IUserStore } from '../../stores/user';
 import {
   consumeMagicLinkToken,
   issueMagicLinkToken,
-  magicLinkUrl,
   markEmailVerified,
   supportsMagicLinks,
   type MagicLinkStore,
 } from './token';
+import { linkWithToken } from '../one-time-tokens';
 
 /** Options of {@link MagicLinkStrategy.sendMagicLink}. */
 export interface SendMagicLinkOptions {
@@ -52,7 +52,7 @@ export class MagicLinkStrategy {
     const user = await users.findByEmail(email);
     if (!user) return;
     const token = await issueMagicLinkToken(users, user.id);
-    const link = magicLinkUrl(base, resolved.email.linkPaths.magicLink, token);
+    const link = linkWithToken(base, resolved.email.linkPaths.magicLink, token);
     await mail.send('sendMagicLink', user.email, token, link, options.lang);
   }
 

@@ -45,11 +45,6 @@ export function consumeMagicLinkToken<U extends BaseUser>(
   });
 }
 
-/** The link a mail carries: `${base}${path}?token=…`. */
-export function magicLinkUrl(base: string, path: string, token: string): string {
-  return `${base}${path}?token=${encodeURIComponent(token)}`;
-}
-
 /**
  * The link reached the user's inbox, so the address is theirs: marks it verified when it was
  * not yet (when the store can). `newly` is true when this call recorded it.
