@@ -9,10 +9,10 @@ export default defineConfig({
   },
   // Database drivers are optional peers: never bundled, only loaded by the subpath that uses them.
   external: ['pg', 'mysql2', 'better-sqlite3', 'ioredis'],
-  // otplib 13 and its dependencies are bundled into both builds: `@scure/base` ships only ES
-  // modules, so the CommonJS build would otherwise need `require(esm)` (Node 20.19+, 22.12+),
+  // otplib 13 with its dependencies, and oauth4webapi, are bundled into both builds: `@scure/base`
+  // and oauth4webapi ship only ES modules, so the CommonJS build would otherwise need `require(esm)` (Node 20.19+, 22.12+),
   // and with the whole tree bundled dist/ never requires a package keyward does not declare.
-  noExternal: ['otplib', /^@otplib\//, '@scure/base', /^@noble\/hashes(\/|$)/],
+  noExternal: ['otplib', /^@otplib\//, '@scure/base', /^@noble\/hashes(\/|$)/, 'oauth4webapi'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
