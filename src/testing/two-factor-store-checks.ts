@@ -21,6 +21,13 @@ const freshId = (): string => `kw-jti-${nonce(12)}`;
 /** A TOTP time step like keyward computes: floor(unix seconds / 30). */
 const currentStep = (): number => Math.floor(Date.now() / 30_000);
 
+/** An SMS code issue as keyward makes one: live for `ttlMs`, replaceable after `resendMs`. */
+const smsIssue = (ttlMs = 5 * MINUTE, resendMs = 30_000) => ({
+  codeHash: fakeHash(),
+  expiresAt: new Date(Date.now() + ttlMs),
+  resendAt: new Date(Date.now() + resendMs),
+});
+
 /** Exactly one of `results` must be true, the rest false. */
 function expectOneWinner(results: unknown[], what: string): void {
   const wins = results.filter((r) => r === true).length;
@@ -154,7 +161,87 @@ export const twoFactorStoreChecks: readonly Check<Store>[] = [
     },
   },
   {
-    name: 'clearUser forgets the TOTP step and the recovery codes of that user only',
+    name: 'an SMS code is claimed attempt by attempt, consumed once, and dead after the limit',
+    async run(store, ctx) {
+      const userId = userFor(store, ctx);
+      expectEqual(await store.claimSmsAttempt(userId, 5), null, 'a claim with no code');
+      const issue = smsIssue();
+      expectEqual(await store.saveSmsCode(userId, issue), true, 'the first code');
+      expectEqual(await store.claimSmsAttempt(userId, 5), issue.codeHash, 'the first claim');
+      expectEqual(await store.consumeSmsCode(userId, fakeHash()), false, 'consume another hash');
+      expectEqual(await store.consumeSmsCode(userId, issue.codeHash), true, 'consume the code');
+      expectEqual(await store.consumeSmsCode(userId, issue.codeHash), false, 'consume it again');
+      expectEqual(await store.claimSmsAttempt(userId, 5), null, 'a claim after it was used');
+
+      const limited = userFor(store, ctx);
+      const code = smsIssue();
+      await store.saveSmsCode(limited, code);
+      for (let i = 1; i <= 5; i++) {
+        expectEqual(await store.claimSmsAttempt(limited, 5), code.codeHash, `claim ${i} of 5`);
+      }
+      expectEqual(await store.claimSmsAttempt(limited, 5), null, 'a sixth claim');
+      expectEqual(await store.claimSmsAttempt(limited, 6), code.codeHash, 'under a higher limit');
+    },
+  },
+  {
+    name: `of ${CONCURRENT} concurrent SMS attempt claims with a limit of 5 exactly 5 get the hash`,
+    async run(store, ctx) {
+      const userId = userFor(store, ctx);
+      const issue = smsIssue();
+      await store.saveSmsCode(userId, issue);
+      const results = await Promise.all(
+        Array.from({ length: CONCURRENT }, () => store.claimSmsAttempt(userId, 5)),
+      );
+      const granted = results.filter((r) => r === issue.codeHash).length;
+      if (granted !== 5) fail(`expected 5 claims to get the hash, ${granted} did`);
+      expectEqual(results.filter((r) => r === null).length, CONCURRENT - 5, 'refused claims');
+
+      const consumes = await Promise.all(
+        Array.from({ length: CONCURRENT }, () => store.consumeSmsCode(userId, issue.codeHash)),
+      );
+      expectOneWinner(consumes, 'concurrent consumes of one SMS code');
+    },
+  },
+  {
+    name: 'an SMS code cannot be replaced before its resend time, and a new one resets attempts',
+    async run(store, ctx) {
+      const userId = userFor(store, ctx);
+      const first = smsIssue(5 * MINUTE, 5 * MINUTE);
+      expectEqual(await store.saveSmsCode(userId, first), true, 'the first code');
+      expectEqual(await store.saveSmsCode(userId, smsIssue()), false, 'a code before resendAt');
+      expectEqual(await store.claimSmsAttempt(userId, 5), first.codeHash, 'the first code stays');
+
+      const other = userFor(store, ctx);
+      const old = smsIssue(5 * MINUTE, -1000);
+      await store.saveSmsCode(other, old);
+      for (let i = 0; i < 5; i++) await store.claimSmsAttempt(other, 5);
+      const next = smsIssue();
+      expectEqual(await store.saveSmsCode(other, next), true, 'a code after resendAt');
+      expectEqual(
+        await store.claimSmsAttempt(other, 5),
+        next.codeHash,
+        'the new code, attempts reset',
+      );
+      expectEqual(await store.consumeSmsCode(other, old.codeHash), false, 'the replaced code');
+
+      const fresh = userFor(store, ctx);
+      const saves = await Promise.all(
+        Array.from({ length: CONCURRENT }, () => store.saveSmsCode(fresh, smsIssue())),
+      );
+      expectOneWinner(saves, 'concurrent first saves within the resend time');
+    },
+  },
+  {
+    name: 'an expired SMS code is refused',
+    async run(store, ctx) {
+      const userId = userFor(store, ctx);
+      const issue = smsIssue(-1000, -1000);
+      expectEqual(await store.saveSmsCode(userId, issue), true, 'an expired code is stored');
+      expectEqual(await store.claimSmsAttempt(userId, 5), null, 'a claim of the expired code');
+    },
+  },
+  {
+    name: 'clearUser forgets the TOTP step, recovery codes and SMS code of that user only',
     async run(store, ctx) {
       const [a, b] = [userFor(store, ctx), userFor(store, ctx)];
       const step = currentStep();
@@ -173,6 +260,15 @@ export const twoFactorStoreChecks: readonly Check<Store>[] = [
       expectEqual(await store.countRecoveryCodes(b), 1, 'the other user’s codes');
       expectEqual(await store.recordTotpStep(b, step), false, 'the other user’s step');
       expectEqual(await store.markUsed(id, new Date(Date.now() + MINUTE)), false, 'a used id');
+
+      const smsA = smsIssue(5 * MINUTE, 5 * MINUTE);
+      const smsB = smsIssue(5 * MINUTE, 5 * MINUTE);
+      await store.saveSmsCode(a, smsA);
+      await store.saveSmsCode(b, smsB);
+      await store.clearUser(a);
+      expectEqual(await store.claimSmsAttempt(a, 5), null, 'the cleared user’s SMS code');
+      expectEqual(await store.saveSmsCode(a, smsIssue()), true, 'a new SMS code after clearUser');
+      expectEqual(await store.claimSmsAttempt(b, 5), smsB.codeHash, 'the other user’s SMS code');
       await store.clearUser(`kw-2fa-${nonce()}`);
     },
   },

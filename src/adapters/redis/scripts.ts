@@ -137,3 +137,43 @@ for i = 1, #ARGV, 1000 do
 end
 return #ARGV
 `);
+
+/**
+ * Stores a new SMS code unless the stored one is still within its resend time. The hash
+ * `code` (hash, or '' once spent), `exp` (ms), `att` (attempts), `resend` (ms).
+ * KEYS: the user's SMS hash. ARGV: now ms, code hash, expires ms, resend ms.
+ * Returns 1 when stored, 0 when throttled. The key expires once both times have passed.
+ */
+export const SAVE_SMS_CODE = new RedisScript(`
+local resend = tonumber(redis.call('HGET', KEYS[1], 'resend'))
+if resend and resend > tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'code', ARGV[2], 'exp', ARGV[3], 'att', 0, 'resend', ARGV[4])
+local keep = math.max(tonumber(ARGV[3]), tonumber(ARGV[4])) - tonumber(ARGV[1])
+redis.call('PEXPIRE', KEYS[1], math.max(1, keep))
+return 1
+`);
+
+/**
+ * Counts one attempt at a live SMS code (stored, unspent, unexpired, under the limit) and
+ * returns its hash; returns false (nil) otherwise.
+ * KEYS: the user's SMS hash. ARGV: now ms, max attempts.
+ */
+export const CLAIM_SMS_ATTEMPT = new RedisScript(`
+local v = redis.call('HMGET', KEYS[1], 'code', 'exp', 'att')
+if not v[1] or v[1] == '' then return false end
+if tonumber(v[2]) <= tonumber(ARGV[1]) then return false end
+if tonumber(v[3]) >= tonumber(ARGV[2]) then return false end
+redis.call('HINCRBY', KEYS[1], 'att', 1)
+return v[1]
+`);
+
+/**
+ * Spends the SMS code if its hash is the given one. KEYS: the user's SMS hash. ARGV: hash.
+ * Returns 1 the first time, 0 otherwise.
+ */
+export const CONSUME_SMS_CODE = new RedisScript(`
+local code = redis.call('HGET', KEYS[1], 'code')
+if not code or code == '' or code ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'code', '')
+return 1
+`);

@@ -51,7 +51,7 @@ export interface SqlStores<U extends BaseUser = BaseUser> {
   linkedAccountsStore: ILinkedAccountsStore;
   /** Entries expire after `pendingLinkTtlSeconds` (1 h by default). */
   pendingLinkStore: IPendingLinkStore;
-  /** TOTP steps, recovery codes and used one-time ids (tables from migration 0002). */
+  /** TOTP steps, recovery codes, used one-time ids (migration 0002) and SMS codes (0003). */
   twoFactorStore: ITwoFactorStore;
   /** Drops every table of this prefix, migration bookkeeping included (tests, uninstall). */
   dropTables(): Promise<void>;

@@ -243,6 +243,21 @@ export function migrationsFor(ctx: SqlContext): Record<string, Migration> {
           .execute();
       },
     },
+
+    // The pending SMS code per user (ITwoFactorStore.saveSmsCode): its keyed hash (NULL once
+    // spent), expiry, attempts so far and the earliest time another code may replace it.
+    '0003_sms_codes': {
+      async up(db: Kysely<unknown>) {
+        const table = await tableBuilder(db, dialect);
+        await table('sms_codes')
+          .addColumn('user_id', t.key, (c) => c.primaryKey())
+          .addColumn('code_hash', t.key)
+          .addColumn('expires_at', t.millis, required)
+          .addColumn('attempts', sql`integer`, (c) => c.notNull().defaultTo(0))
+          .addColumn('resend_at', t.millis, required)
+          .execute();
+      },
+    },
   };
 }
 

@@ -156,6 +156,15 @@ export interface UsedIdsTable {
   expires_at: Millis;
 }
 
+/** The pending SMS code per user (migration 0003); `code_hash` is NULL once it was used. */
+export interface SmsCodesTable {
+  user_id: string;
+  code_hash: string | null;
+  expires_at: Millis;
+  attempts: ColumnType<string | number | bigint, number | undefined, number>;
+  resend_at: Millis;
+}
+
 /**
  * The tables under their logical names; the prefix plugin (prefix.ts) adds `tablePrefix` when a
  * query is compiled, so the typed queries never spell the prefix.
@@ -175,12 +184,14 @@ export interface SqlDatabase {
   totp_steps: TotpStepsTable;
   recovery_codes: RecoveryCodesTable;
   used_ids: UsedIdsTable;
+  sms_codes: SmsCodesTable;
 }
 
 export type TableName = keyof SqlDatabase;
 
 /** Every table, children before parents (the order dropTables uses). */
 export const TABLES: readonly TableName[] = [
+  'sms_codes',
   'used_ids',
   'recovery_codes',
   'totp_steps',

@@ -1,4 +1,5 @@
-import type { ITwoFactorStore } from '../../stores/two-factor';
+import { sql } from 'kysely';
+import type { ITwoFactorStore, SmsCodeIssue } from '../../stores/two-factor';
 import { toCount, toMillis } from './codec';
 import type { SqlContext } from './dialect';
 import { classifySqlError } from './errors';
@@ -52,7 +53,11 @@ async function sweepUsedIds(ctx: SqlContext): Promise<void> {
  *   UPDATE … WHERE last_step < excluded.last_step` on PostgreSQL and SQLite; UPDATE-then-INSERT
  *   on MySQL/MariaDB);
  * - `consumeRecoveryCode`: one DELETE of the (user, hash) row;
- * - `markUsed`: an INSERT into a primary key, refused for an id already there.
+ * - `markUsed`: an INSERT into a primary key, refused for an id already there;
+ * - `saveSmsCode`: an UPDATE only past the row's resend time, else an INSERT whose duplicate key
+ *   means the row is still within it (or a concurrent first call won);
+ * - `claimSmsAttempt`: an UPDATE that counts the attempt only while the code is live and under
+ *   the limit, then a read of the hash; `consumeSmsCode`: an UPDATE clearing that hash.
  */
 export class SqlTwoFactorStore implements ITwoFactorStore {
   constructor(private readonly ctx: SqlContext) {}
@@ -112,11 +117,66 @@ export class SqlTwoFactorStore implements ITwoFactorStore {
     await sweepUsedIds(this.ctx);
     return true;
   }
-  /** Both per-user tables in one transaction. Used ids are not per user; they expire. */
+  async saveSmsCode(userId: string, issue: SmsCodeIssue) {
+    const values = {
+      code_hash: issue.codeHash,
+      expires_at: toMillis(issue.expiresAt) ?? 0,
+      attempts: 0,
+      resend_at: toMillis(issue.resendAt) ?? 0,
+    };
+    const replaced = await this.ctx.db
+      .updateTable('sms_codes')
+      .set(values)
+      .where('user_id', '=', userId)
+      .where('resend_at', '<=', Date.now())
+      .executeTakeFirst();
+    if (replaced.numUpdatedRows === 1n) return true;
+    try {
+      await this.ctx.db
+        .insertInto('sms_codes')
+        .values({ user_id: userId, ...values })
+        .execute();
+      return true;
+    } catch (err) {
+      if (classifySqlError(err) === 'duplicate') return false;
+      throw err;
+    }
+  }
+  async claimSmsAttempt(userId: string, maxAttempts: number) {
+    // The attempt is counted before the hash is read: a guess is compared only after it has
+    // taken one of the code's attempts. attempts + 1 always changes the row, so matched and
+    // changed counts agree on MySQL too.
+    const claimed = await this.ctx.db
+      .updateTable('sms_codes')
+      .set({ attempts: sql<number>`attempts + 1` })
+      .where('user_id', '=', userId)
+      .where('code_hash', 'is not', null)
+      .where('expires_at', '>', Date.now())
+      .where('attempts', '<', maxAttempts)
+      .executeTakeFirst();
+    if (claimed.numUpdatedRows !== 1n) return null;
+    const row = await this.ctx.db
+      .selectFrom('sms_codes')
+      .select('code_hash')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.code_hash ?? null;
+  }
+  async consumeSmsCode(userId: string, codeHash: string) {
+    const result = await this.ctx.db
+      .updateTable('sms_codes')
+      .set({ code_hash: null })
+      .where('user_id', '=', userId)
+      .where('code_hash', '=', codeHash)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+  /** Every per-user table in one transaction. Used ids are not per user; they expire. */
   async clearUser(userId: string) {
     await this.ctx.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('totp_steps').where('user_id', '=', userId).execute();
       await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+      await trx.deleteFrom('sms_codes').where('user_id', '=', userId).execute();
     });
   }
 }

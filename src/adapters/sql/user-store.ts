@@ -195,8 +195,8 @@ export class SqlUserStore<U extends BaseUser = BaseUser> implements Required<IUs
   }
   /**
    * Removes the user and everything keyed by them (sessions, role assignments, tenant
-   * memberships, metadata, linked accounts, pending links for their email, TOTP step and
-   * recovery codes) in one transaction: all of it goes, or none of it.
+   * memberships, metadata, linked accounts, pending links for their email, TOTP step,
+   * recovery codes and SMS code) in one transaction: all of it goes, or none of it.
    */
   async deleteUser(userId: string) {
     await this.ctx.db.transaction().execute(async (trx) => {
@@ -212,6 +212,7 @@ export class SqlUserStore<U extends BaseUser = BaseUser> implements Required<IUs
       await trx.deleteFrom('linked_accounts').where('user_id', '=', userId).execute();
       await trx.deleteFrom('totp_steps').where('user_id', '=', userId).execute();
       await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+      await trx.deleteFrom('sms_codes').where('user_id', '=', userId).execute();
       if (user) {
         await trx.deleteFrom('pending_links').where('email_lower', '=', user.email_lower).execute();
       }
