@@ -78,6 +78,7 @@ const ENDPOINT_SUITES = [
   'totp.policy',
   'totp.enrolment',
   'magic-link',
+  'sms',
 ].map((name) => `<rootDir>/test/${name}.test.ts`);
 
 const onStore = (name) => ({

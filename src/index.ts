@@ -11,6 +11,7 @@ export type {
   EmailConfig,
   EmailLinkPaths,
   EmailVerificationMode,
+  SmsConfig,
   WelcomeMailData,
 } from './core/config/types';
 export type { ResolvedConfig } from './core/config/resolved';
@@ -36,6 +37,8 @@ export { BaseAuthStrategy } from './strategies/base-auth-strategy';
 export { LocalStrategy, type LocalCredentials } from './strategies/local-strategy';
 export { TotpStrategy, type TotpSecret, type TotpStrategyOptions } from './features/totp/strategy';
 export { MagicLinkStrategy, type SendMagicLinkOptions } from './features/magic-link/strategy';
+export { SmsStrategy, type SmsStrategyOptions } from './features/sms/strategy';
+export { SmsService } from './features/sms/sms-service';
 export { MailerService } from './mail/mailer-service';
 export type { MailerConfig, MailLang } from './mail/mailer-config';
 export type { CorsOptions } from './core/http/cors';
@@ -53,7 +56,7 @@ export type {
 } from './stores/profile-stores';
 export type { IPendingLinkStore, PendingLink } from './stores/linking';
 export type { IRateLimitStore, RateLimitHit } from './stores/rate-limit';
-export type { ITwoFactorStore } from './stores/two-factor';
+export type { ITwoFactorStore, SmsCodeIssue } from './stores/two-factor';
 export { InMemoryTwoFactorStore } from './stores/in-memory/in-memory-two-factor-store';
 export { InMemoryUserStore } from './stores/in-memory/in-memory-user-store';
 export { InMemorySessionStore } from './stores/in-memory/in-memory-session-store';

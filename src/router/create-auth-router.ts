@@ -15,6 +15,7 @@ import { registerEmailVerificationRoutes } from '../features/email/routes';
 import { registerLocalRoutes } from '../features/local/routes';
 import { registerMagicLinkRoutes } from '../features/magic-link/routes';
 import { registerSessionRoutes } from '../features/sessions/routes';
+import { registerSmsRoutes } from '../features/sms/routes';
 import { registerTotpRoutes } from '../features/totp/routes';
 import type { BaseUser, IUserStore } from '../stores/user';
 import { createRouterContext, type AuthCore } from './context';
@@ -31,6 +32,7 @@ const FEATURES = [
   registerEmailVerificationRoutes,
   registerTotpRoutes,
   registerMagicLinkRoutes,
+  registerSmsRoutes,
 ];
 
 /** Builds the shared core for a standalone router or middleware. */

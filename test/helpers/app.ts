@@ -111,7 +111,11 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
       ...opts.config?.email,
     },
   };
-  const auth = new AuthConfigurator(config, store, { eventBus: bus, ...opts.configurator });
+  const auth = new AuthConfigurator(config, store, {
+    eventBus: bus,
+    twoFactorStore: backend?.twoFactorStore,
+    ...opts.configurator,
+  });
   const app = express();
   app.use('/auth', auth.router(opts.router));
   const protectedHandler: express.RequestHandler = (req, res) => {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { Pool } from 'pg';
-import type { IUserStore } from 'keyward';
+import type { ITwoFactorStore, IUserStore } from 'keyward';
 import { createSqlStores, type SqlStores } from 'keyward/sql';
 import { uniquePrefix } from './services';
 
@@ -16,6 +16,8 @@ export const TEST_STORE = process.env.KEYWARD_TEST_STORE ?? 'memory';
 /** An SQL user store for one test app, and how to remove its tables afterwards. */
 export interface BackendStores {
   userStore: FullUserStore;
+  /** TOTP steps, recovery codes, SMS codes and spent temporary tokens in the same database. */
+  twoFactorStore: ITwoFactorStore;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export function openBackendStores(): BackendStores | undefined {
   const ready = stores.migrate();
   return {
     userStore: afterReady(stores.userStore as FullUserStore, ready),
+    twoFactorStore: afterReady(stores.twoFactorStore, ready),
     async close() {
       await ready.catch(() => undefined);
       if (drop) await stores.dropTables();

@@ -63,6 +63,26 @@ const schema = z.object({
   checkSessionOnRequest: z.boolean().optional(),
   logger: z.object({ error: fn, warn: fn }).optional(),
   twoFactor: z.object({ appName: z.string().min(1).max(64).optional() }).optional(),
+  sms: z
+    .object({
+      endpoint: url.optional(),
+      apiKey: z.string().min(1).optional(),
+      username: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+      sendSms: fn.optional(),
+      message: fn.optional(),
+      codeExpiresInMinutes: z.number().int().min(1).max(60).optional(),
+      maxAttempts: z.number().int().min(1).max(10).optional(),
+      resendIntervalSeconds: z.number().int().min(0).max(3600).optional(),
+      timeoutMs: z.number().int().positive().optional(),
+    })
+    .refine((v) => v.endpoint !== undefined || v.sendSms !== undefined, {
+      message: 'needs endpoint (an HTTP SMS API) or sendSms (your own sender)',
+    })
+    .refine((v) => (v.username === undefined) === (v.password === undefined), {
+      message: 'needs username and password together',
+    })
+    .optional(),
 });
 
 const consoleLogger: AuthLogger = {
@@ -143,6 +163,19 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     checkSessionOnRequest: config.checkSessionOnRequest === true,
     logger: config.logger ?? consoleLogger,
     totpAppName: config.twoFactor?.appName ?? 'keyward',
+    sms: config.sms
+      ? Object.freeze({
+          ...config.sms,
+          codeExpiresInMinutes: config.sms.codeExpiresInMinutes ?? 10,
+          maxAttempts: config.sms.maxAttempts ?? 5,
+          resendIntervalSeconds: config.sms.resendIntervalSeconds ?? 30,
+        })
+      : undefined,
+    // Keys SMS code hashes, so a database dump alone does not give the codes away (six digits
+    // hashed without a key fall to a million guesses).
+    smsKey: Buffer.from(
+      hkdfSync('sha256', config.accessTokenSecret, '', 'keyward sms-code v1', 32),
+    ),
   });
 }
 

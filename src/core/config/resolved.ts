@@ -5,6 +5,7 @@ import type {
   BuildTokenPayload,
   EmailConfig,
   EmailVerificationMode,
+  SmsConfig,
 } from './types';
 
 /** Cookie attributes and names, computed once. */
@@ -45,4 +46,14 @@ export interface ResolvedConfig {
   readonly logger: AuthLogger;
   /** Issuer shown in authenticator apps (`twoFactor.appName`, default `'keyward'`). */
   readonly totpAppName: string;
+  /** `config.sms` with its defaults; undefined when SMS is not configured. */
+  readonly sms: ResolvedSms | undefined;
+  /** Derived from the access secret (HKDF-SHA256, label `keyward sms-code v1`); keys SMS code hashes. */
+  readonly smsKey: Buffer;
 }
+
+/** SMS settings with every default applied. */
+export type ResolvedSms = Readonly<
+  SmsConfig &
+    Required<Pick<SmsConfig, 'codeExpiresInMinutes' | 'maxAttempts' | 'resendIntervalSeconds'>>
+>;

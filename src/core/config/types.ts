@@ -97,7 +97,34 @@ export interface AuthConfig {
   logger?: AuthLogger;
   /** TOTP: `appName` is the issuer authenticator apps show (default `'keyward'`). */
   twoFactor?: { appName?: string };
-  /** Reserved for the SMS and OAuth features. */
-  sms?: Record<string, unknown>;
+  /** SMS codes (POST /sms/send, /sms/verify, `SmsStrategy`); see docs/two-factor.md. */
+  sms?: SmsConfig;
+  /** Reserved for the OAuth feature. */
   oauth?: Record<string, unknown>;
+}
+
+/**
+ * How SMS codes are delivered and how long they live. Give `endpoint` (keyward POSTs
+ * `{ to, message, code, expiresInMinutes }` as JSON) or your own `sendSms`.
+ */
+export interface SmsConfig {
+  /** HTTP(S) URL that receives one JSON POST per message. */
+  endpoint?: string;
+  /** Sent as the `X-API-Key` header. */
+  apiKey?: string;
+  /** With `password`: sent as HTTP Basic credentials (`Authorization: Basic …`). */
+  username?: string;
+  password?: string;
+  /** Sends the message yourself instead of through `endpoint` (takes precedence). */
+  sendSms?: (to: string, message: string, code: string) => Promise<void>;
+  /** The message text; default `"Your sign-in code is 123456. It expires in 10 minutes."`. */
+  message?: (code: string, expiresInMinutes: number) => string;
+  /** Lifetime of a code, 1–60. Default 10. */
+  codeExpiresInMinutes?: number;
+  /** Wrong attempts a code survives before it is dead, 1–10. Default 5. */
+  maxAttempts?: number;
+  /** Seconds before another code may be sent to the same user, 0–3600. Default 30. */
+  resendIntervalSeconds?: number;
+  /** Timeout of the HTTP call. Default 10000. */
+  timeoutMs?: number;
 }

@@ -14,6 +14,7 @@ import {
   supportsMagicLinks,
   type MagicLinkStore,
 } from './token';
+import { challengedUser } from '../challenged-user';
 import { linkWithToken } from '../one-time-tokens';
 
 const SAME_ANSWER = {
@@ -49,14 +50,6 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
     await ctx.mail.send('sendMagicLink', user.email, token, link, lang);
   };
 
-  /** The user of a valid temporary token; 401 otherwise. */
-  const challengedUser = async (tempToken: string): Promise<BaseUser> => {
-    const claims = ctx.tokens.verifyTempToken(tempToken);
-    const user = await users.findById(claims.sub);
-    if (!user) throw new AuthError('Invalid temporary token', 'INVALID_TEMP_TOKEN', 401);
-    return user;
-  };
-
   router.post(
     '/magic-link/send',
     ...ctx.sensitive,
@@ -67,7 +60,7 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
       if (body.mode === '2fa') {
         // The temporary token already names the user, so there is nothing to hide here: the
         // mail goes out before the answer and a delivery failure is reported.
-        await sendTo(await challengedUser(body.tempToken), base, body.emailLang);
+        await sendTo(await challengedUser(ctx, body.tempToken), base, body.emailLang);
         res.json(SENT);
         return;
       }

@@ -1,0 +1,102 @@
+import type { Response, Router } from 'express';
+import { AuthError } from '../../core/errors';
+import { asyncHandler } from '../../core/http/async-handler';
+import { noStore } from '../../core/http/cookies';
+import { parseBody } from '../../core/http/validate';
+import type { RouterContext } from '../../router/context';
+import type { BaseUser } from '../../stores/user';
+import { challengedUser } from '../challenged-user';
+import { checkSmsCode, invalidSmsCode, sendSmsCode, smsSettings } from './code';
+import { SMS_METHOD } from './options';
+import { sendBody, verifyBody } from './schemas';
+
+const SAME_ANSWER = {
+  success: true,
+  message: 'If the account has a phone number, a code has been sent to it.',
+};
+
+/**
+ * SMS codes: POST /sms/send and POST /sms/verify, as a first factor (mode 'login', by userId or
+ * email; the stored phone number is used) or as the second factor of a sign-in in progress
+ * (mode '2fa'). The routes answer 501 SMS_NOT_CONFIGURED without `config.sms`.
+ */
+export function registerSmsRoutes(router: Router, ctx: RouterContext): void {
+  const { config, users, twoFactor } = ctx;
+  ctx.secondFactors.push({
+    name: SMS_METHOD,
+    availableFor: (user) => config.sms !== undefined && Boolean(user.phoneNumber),
+  });
+
+  const findTarget = async (body: { userId?: string; email?: string }) =>
+    body.userId !== undefined ? users.findById(body.userId) : users.findByEmail(body.email!);
+
+  router.post(
+    '/sms/send',
+    ...ctx.sensitive,
+    asyncHandler(async (req, res) => {
+      const body = parseBody(req, sendBody);
+      const settings = smsSettings(config);
+      if (body.mode === '2fa') {
+        // The temporary token names the user already: failures (no phone, too soon, gateway
+        // down) are reported, since they reveal nothing the caller does not know.
+        const user = await challengedUser(ctx, body.tempToken);
+        if (!user.phoneNumber) {
+          throw new AuthError('This account has no phone number', 'NO_PHONE_NUMBER', 400);
+        }
+        await sendOrRetryLater(res, () =>
+          sendSmsCode(twoFactor, settings, user.id, user.phoneNumber!),
+        );
+        return;
+      }
+      // Answer first, then look the user up and send: every request gets the same body in the
+      // same time, whether the account exists, has a phone, or was sent a code a moment ago.
+      noStore(res);
+      res.json(SAME_ANSWER);
+      ctx.afterResponse('sms/send: code not sent', async () => {
+        const user = await findTarget(body);
+        if (!user?.phoneNumber) return;
+        try {
+          await sendSmsCode(twoFactor, settings, user.id, user.phoneNumber);
+        } catch (err) {
+          if (err instanceof AuthError && err.code === 'SMS_RESEND_TOO_SOON') return;
+          throw err;
+        }
+      });
+    }),
+  );
+
+  router.post(
+    '/sms/verify',
+    ...ctx.sensitive,
+    asyncHandler(async (req, res) => {
+      const body = parseBody(req, verifyBody);
+      const settings = smsSettings(config);
+      const check = async (user: BaseUser) => {
+        if (!(await checkSmsCode(twoFactor, settings, user.id, body.code))) throw invalidSmsCode();
+      };
+      if (body.mode === '2fa') {
+        await ctx.finishSecondFactor(body.tempToken, req, res, check);
+        return;
+      }
+      const user = await findTarget(body);
+      if (!user?.phoneNumber) throw invalidSmsCode();
+      await check(user);
+      // A first factor like a password: a user with another second factor gets the challenge.
+      await ctx.completeSignIn(user, req, res);
+    }),
+  );
+}
+
+/** Sends, answering `{ success: true }`, or 429 with Retry-After while the throttle holds. */
+async function sendOrRetryLater(res: Response, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (err) {
+    if (err instanceof AuthError && err.code === 'SMS_RESEND_TOO_SOON') {
+      res.setHeader('Retry-After', String(Number(err.data?.retryAfterSeconds ?? 30)));
+    }
+    throw err;
+  }
+  noStore(res);
+  res.json({ success: true, message: 'A code has been sent.' });
+}
