@@ -7,6 +7,27 @@ import { describeWithService, uniquePrefix } from '../helpers/services';
 import { forEachDialect, type DialectName, type RawDb } from './dialects';
 import { sleep } from '../helpers/app';
 
+/** Every table keyward creates (logical names, sorted), bookkeeping included. */
+const ALL_TABLES = [
+  'linked_accounts',
+  'migrations',
+  'migrations_lock',
+  'pending_links',
+  'recovery_codes',
+  'role_permissions',
+  'roles',
+  'sessions',
+  'settings',
+  'sms_codes',
+  'tenant_members',
+  'tenants',
+  'totp_steps',
+  'used_ids',
+  'user_metadata',
+  'user_roles',
+  'users',
+];
+
 const hash = () => randomBytes(32).toString('hex');
 const tag = () => randomBytes(4).toString('hex');
 const HOUR = 3_600_000;
@@ -93,24 +114,7 @@ forEachDialect('SQL stores', (d) => {
   });
 
   it('migrate() creates every table under the prefix and can run again without changing anything', async () => {
-    const expected = [
-      'linked_accounts',
-      'migrations',
-      'migrations_lock',
-      'pending_links',
-      'recovery_codes',
-      'role_permissions',
-      'roles',
-      'sessions',
-      'settings',
-      'tenant_members',
-      'tenants',
-      'totp_steps',
-      'used_ids',
-      'user_metadata',
-      'user_roles',
-      'users',
-    ].map(t);
+    const expected = ALL_TABLES.map(t);
     expect((await raw.tables(prefix)).sort()).toEqual(expected);
     const before = await user(stores);
     await stores.migrate();
@@ -119,10 +123,12 @@ forEachDialect('SQL stores', (d) => {
     expect((await stores.userStore.findById(before.id))?.email).toBe(before.email);
   });
 
-  it('migrate() upgrades a database migrated before 0002: the two-factor tables appear, data stays', async () => {
+  it('migrate() upgrades a database migrated before 0002: the two-factor and SMS tables appear, data stays', async () => {
     const ownPrefix = uniquePrefix('kwm');
     const q = (name: string) => (d.name === 'mysql' ? `\`${name}\`` : `"${name}"`);
-    const TWO_FACTOR = ['recovery_codes', 'totp_steps', 'used_ids'].map((n) => ownPrefix + n);
+    const TWO_FACTOR = ['recovery_codes', 'totp_steps', 'used_ids', 'sms_codes'].map(
+      (n) => ownPrefix + n,
+    );
     const older = d.open(ownPrefix);
     try {
       await older.migrate();
@@ -130,7 +136,7 @@ forEachDialect('SQL stores', (d) => {
       // Back to the schema a release before 0002 left: its tables and its record gone.
       for (const name of TWO_FACTOR) await raw.exec(`drop table ${q(name)}`);
       await raw.exec(
-        `delete from ${q(`${ownPrefix}migrations`)} where ${q('name')} = '0002_two_factor'`,
+        `delete from ${q(`${ownPrefix}migrations`)} where ${q('name')} in ('0002_two_factor', '0003_sms_codes')`,
       );
       const before = await raw.tables(ownPrefix);
       expect(before).toHaveLength(13);
@@ -140,6 +146,7 @@ forEachDialect('SQL stores', (d) => {
       expect((await raw.tables(ownPrefix)).sort()).toEqual([...before, ...TWO_FACTOR].sort());
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0001_initial')).toHaveLength(1);
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0002_two_factor')).toHaveLength(1);
+      expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0003_sms_codes')).toHaveLength(1);
       expect((await older.userStore.findById(u.id))?.email).toBe(u.email);
       expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(true);
       expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(false);
@@ -620,7 +627,7 @@ forEachDialect('SQL stores', (d) => {
       }
     }
     // Every method of the nine interfaces, optional ones included.
-    expect(called).toBe(23 + 9 + 3 + 12 + 9 + 2 + 4 + 3 + 6);
+    expect(called).toBe(23 + 9 + 3 + 12 + 9 + 2 + 4 + 3 + 9);
     await expect(doomed.migrate()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
 
     const cleanup = d.open(ownPrefix);
@@ -637,26 +644,7 @@ describe('SQL stores: naming', () => {
     const names = database
       .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite%'`)
       .all() as { name: string }[];
-    expect(names.map((r) => r.name).sort()).toEqual(
-      [
-        'linked_accounts',
-        'migrations',
-        'migrations_lock',
-        'pending_links',
-        'recovery_codes',
-        'role_permissions',
-        'roles',
-        'sessions',
-        'settings',
-        'tenant_members',
-        'tenants',
-        'totp_steps',
-        'used_ids',
-        'user_metadata',
-        'user_roles',
-        'users',
-      ].map((n) => `keyward_${n}`),
-    );
+    expect(names.map((r) => r.name).sort()).toEqual(ALL_TABLES.map((n) => `keyward_${n}`));
     await stores.dropTables();
     // Only SQLite's own bookkeeping (sqlite_sequence, from AUTOINCREMENT) is left.
     expect(
