@@ -39,6 +39,28 @@ export { TotpStrategy, type TotpSecret, type TotpStrategyOptions } from './featu
 export { MagicLinkStrategy, type SendMagicLinkOptions } from './features/magic-link/strategy';
 export { SmsStrategy, type SmsStrategyOptions } from './features/sms/strategy';
 export { SmsService } from './features/sms/sms-service';
+export { BaseOAuthStrategy, type OAuthAuthorizationRequest } from './features/oauth/strategy';
+export { GoogleStrategy, GOOGLE_ENDPOINTS } from './features/oauth/google-strategy';
+export {
+  GithubStrategy,
+  GITHUB_ENDPOINTS,
+  type GithubStrategyOptions,
+} from './features/oauth/github-strategy';
+export {
+  GenericOAuthStrategy,
+  type GenericOAuthProviderConfig,
+} from './features/oauth/generic-strategy';
+export type { OAuthProfile } from './features/oauth/profile';
+export type { FlowSecrets } from './features/oauth/protocol';
+export type { OAuthStrategyOptions, OAuthClientAuthMethod } from './features/oauth/settings';
+export {
+  createSignIn,
+  type SignInOutcome,
+  type BeginSignInOptions,
+  type SignInDeps,
+  type SecondFactorMethod,
+  type SecondFactorCheck,
+} from './router/sign-in';
 export { MailerService } from './mail/mailer-service';
 export type { MailerConfig, MailLang } from './mail/mailer-config';
 export type { CorsOptions } from './core/http/cors';

@@ -138,11 +138,26 @@ describe('Signing in with a magic link: POST /auth/magic-link/send then /verify'
     const { user } = await enrol(t);
     const res = await verify(t, { token: (await linkFor(t, user.email)).token });
     expect(res.status).toBe(200);
+    // A second link from the same inbox would not be a second factor: it is not offered.
     expect(res.body).toEqual({
       requiresTwoFactor: true,
       tempToken: expect.any(String),
-      available2faMethods: ['totp', 'magic-link'],
+      available2faMethods: ['totp'],
     });
+    expect(res.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('refuses a second link as the second factor of a sign-in that began with a link', async () => {
+    const user = await t.createUser({ require2FA: true });
+    const first = await verify(t, { token: (await linkFor(t, user.email)).token });
+    // No other method: the user must enrol one (TOTP) to finish.
+    expect(first.status).toBe(403);
+    expect(first.body.code).toBe('2FA_SETUP_REQUIRED');
+    const tempToken = first.body.tempToken as string;
+    const second = await linkFor(t, user.email);
+    const res = await verify(t, { token: second.token, mode: '2fa', tempToken });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('SECOND_FACTOR_NOT_ALLOWED');
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 

@@ -220,7 +220,12 @@ describe('Signing in with an SMS code: POST /auth/sms/send then /verify (mode lo
     await send(t, { email: enrolled.user.email }).expect(200);
     const res = await verify(t, { email: enrolled.user.email, code: codeIn(await next) });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ requiresTwoFactor: true, tempToken: expect.any(String) });
+    // A second SMS to the same phone would not be a second factor: it is not offered.
+    expect(res.body).toEqual({
+      requiresTwoFactor: true,
+      tempToken: expect.any(String),
+      available2faMethods: ['totp'],
+    });
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 });
@@ -313,6 +318,23 @@ describe('SMS codes: attempt limit, resend throttle, expiry, storage', () => {
     const reused = await verify(t, { mode: '2fa', tempToken, code: codeIn(await second) });
     expect(reused.status).toBe(401);
     expect(reused.body.code).toBe('TEMP_TOKEN_USED');
+  });
+
+  it('refuses an SMS code as the second factor of a sign-in that began with an SMS code', async () => {
+    const user = await t.createUser({ phoneNumber: PHONE, require2FA: true });
+    const first = gateway.next();
+    await send(t, { email: user.email }).expect(200);
+    const signIn = await verify(t, { email: user.email, code: codeIn(await first) });
+    expect(signIn.status).toBe(403);
+    expect(signIn.body.code).toBe('2FA_SETUP_REQUIRED');
+    const tempToken = signIn.body.tempToken as string;
+
+    await sleep(1100); // past the resend interval
+    const second = gateway.next();
+    await send(t, { mode: '2fa', tempToken }).expect(200);
+    const res = await verify(t, { mode: '2fa', tempToken, code: codeIn(await second) });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('SECOND_FACTOR_NOT_ALLOWED');
   });
 
   it('stores a keyed hash of the code, never the code', async () => {

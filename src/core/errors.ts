@@ -23,6 +23,7 @@ export const AuthErrorCodes = [
   'TEMP_TOKEN_EXPIRED',
   'TEMP_TOKEN_USED',
   'INVALID_2FA_CODE',
+  'SECOND_FACTOR_NOT_ALLOWED',
   'INVALID_SMS_CODE',
   'SMS_RESEND_TOO_SOON',
   'SMS_NOT_CONFIGURED',
@@ -44,6 +45,18 @@ export const AuthErrorCodes = [
   'NOT_FOUND',
   'FORBIDDEN',
   'STORE_UNAVAILABLE',
+  // OAuth sign-in (callback failures arrive as redirects to {siteUrl}/auth/error?code=…)
+  'OAUTH_STATE_MISMATCH',
+  'OAUTH_PROVIDER_ERROR',
+  'OAUTH_ISSUER_MISMATCH',
+  'OAUTH_TOKEN_EXCHANGE_FAILED',
+  'OAUTH_ID_TOKEN_INVALID',
+  'OAUTH_PROFILE_FAILED',
+  'OAUTH_ACCOUNT_CONFLICT',
+  'OAUTH_INVALID_RETURN_TO',
+  // Account linking
+  'ACCOUNT_ALREADY_LINKED',
+  'LAST_SIGN_IN_METHOD',
   'INTERNAL_ERROR',
 ] as const;
 

@@ -29,6 +29,9 @@ export class MailerService {
   sendEmailChanged(to: string, newEmail: string, lang?: string): Promise<void> {
     return this.send(to, this.templates(lang).emailChanged(newEmail));
   }
+  sendAccountLink(to: string, _token: string, link: string, lang?: string): Promise<void> {
+    return this.send(to, this.templates(lang).accountLink(link));
+  }
 
   /** Posts one message; throws MAIL_DELIVERY_FAILED (502) when the endpoint does not take it. */
   async send(to: string, mail: RenderedMail): Promise<void> {

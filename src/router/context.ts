@@ -17,7 +17,13 @@ import type { AuthSettings } from '../stores/settings';
 import type { ITwoFactorStore } from '../stores/two-factor';
 import type { BaseUser, IUserStore } from '../stores/user';
 import type { RouterOptions } from './options';
-import { createSignIn, type SecondFactorCheck, type SecondFactorMethod } from './sign-in';
+import {
+  createSignIn,
+  type BeginSignInOptions,
+  type SecondFactorCheck,
+  type SecondFactorMethod,
+  type SignInOutcome,
+} from './sign-in';
 
 /** What one AuthConfigurator builds once and every router and middleware shares. */
 export interface AuthCore {
@@ -49,12 +55,28 @@ export interface RouterContext extends AuthCore {
    * The first factor succeeded: apply policy, then start the session (tokens delivered) or the
    * 2FA challenge (temporary token and methods).
    */
-  completeSignIn(user: BaseUser, req: Request, res: Response): Promise<void>;
-  /** A second factor is being answered: check it with `check`, then start the session. */
+  completeSignIn(
+    user: BaseUser,
+    req: Request,
+    res: Response,
+    options?: BeginSignInOptions,
+  ): Promise<void>;
+  /**
+   * The first factor succeeded: apply policy, then issue the session or start the 2FA challenge,
+   * and return the outcome without answering (browser flows turn it into redirects).
+   */
+  beginSignIn(user: BaseUser, req: Request, options?: BeginSignInOptions): Promise<SignInOutcome>;
+  /** Answers an outcome of `beginSignIn` as JSON, exactly as `completeSignIn` does. */
+  answerSignIn(req: Request, res: Response, outcome: SignInOutcome): void;
+  /**
+   * A second factor (`method`, e.g. `'totp'`) is being answered: check it with `check`, then
+   * start the session.
+   */
   finishSecondFactor(
     tempToken: string,
     req: Request,
     res: Response,
+    method: string,
     check: SecondFactorCheck,
   ): Promise<void>;
   /** Second factors the features offer; features push theirs while registering. */

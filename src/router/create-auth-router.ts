@@ -13,7 +13,9 @@ import { TokenService } from '../core/tokens/token-service';
 import { registerAccountRoutes } from '../features/account/routes';
 import { registerEmailVerificationRoutes } from '../features/email/routes';
 import { registerLocalRoutes } from '../features/local/routes';
+import { registerLinkingRoutes } from '../features/linking/routes';
 import { registerMagicLinkRoutes } from '../features/magic-link/routes';
+import { registerOAuthRoutes } from '../features/oauth/routes';
 import { registerSessionRoutes } from '../features/sessions/routes';
 import { registerSmsRoutes } from '../features/sms/routes';
 import { registerTotpRoutes } from '../features/totp/routes';
@@ -33,6 +35,8 @@ const FEATURES = [
   registerTotpRoutes,
   registerMagicLinkRoutes,
   registerSmsRoutes,
+  registerOAuthRoutes,
+  registerLinkingRoutes,
 ];
 
 /** Builds the shared core for a standalone router or middleware. */

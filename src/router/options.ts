@@ -8,6 +8,8 @@ import type {
   ITenantStore,
   IUserMetadataStore,
 } from '../stores/profile-stores';
+import type { BaseOAuthStrategy } from '../features/oauth/strategy';
+import type { IPendingLinkStore } from '../stores/linking';
 import type { ISessionStore } from '../stores/session';
 import type { ISettingsStore } from '../stores/settings';
 import type { ITwoFactorStore } from '../stores/two-factor';
@@ -27,8 +29,23 @@ export interface RouterOptions {
   rbacStore?: IRolesPermissionsStore;
   /** Memberships are removed on account deletion. */
   tenantStore?: ITenantStore;
-  /** Links are removed on account deletion. */
+  /**
+   * Links are removed on account deletion. Also enables GET /linked-accounts,
+   * DELETE /linked-accounts/:provider/:providerAccountId, POST /link-request and POST /link-verify,
+   * and makes each OAuth sign-in record its link.
+   */
   linkedAccountsStore?: ILinkedAccountsStore;
+  /** Enables GET /oauth/google and its callback. */
+  googleStrategy?: BaseOAuthStrategy;
+  /** Enables GET /oauth/github and its callback. */
+  githubStrategy?: BaseOAuthStrategy;
+  /** Enables GET /oauth/:name and its callback for each (e.g. `GenericOAuthStrategy`s). */
+  oauthStrategies?: BaseOAuthStrategy[];
+  /**
+   * Keeps the provider account of an OAUTH_ACCOUNT_CONFLICT sign-in so that POST /link-verify
+   * can link it once the user has proven they own the existing account.
+   */
+  pendingLinkStore?: IPendingLinkStore;
   /** Runtime policy (email verification mode, mandatory 2FA). */
   settingsStore?: ISettingsStore;
   /** Second-factor state (TOTP replay, recovery codes, spent temporary tokens). */

@@ -3,6 +3,7 @@ import { AuthError } from '../core/errors';
 import { AuthEventNames } from '../core/events';
 import { noStore } from '../core/http/cookies';
 import { requestContext } from '../core/http/request-context';
+import type { IssuedSession } from '../core/sessions/session-manager';
 import type { BaseUser } from '../stores/user';
 import type { RouterContext } from './context';
 
@@ -34,63 +35,127 @@ export type SignInDeps = Pick<
 export type SecondFactorCheck = (user: BaseUser) => Promise<void | Record<string, unknown>>;
 
 /**
- * Where every first factor ends: `completeSignIn` applies the email-verification policy, then
- * either starts a session or, when the user has or needs a second factor, answers with a
- * 5-minute temporary token and the methods on offer. `finishSecondFactor` is where every
- * second factor ends: it checks the temporary token, runs the factor's check, spends the token
- * (once, atomically) and starts the session.
+ * What a first factor leads to: a session (already issued, tokens not yet delivered), a 2FA
+ * challenge (temporary token and the methods on offer), or, when policy requires a second factor
+ * the user has not set up, an enrolment (temporary token only).
+ */
+export type SignInOutcome =
+  | { kind: 'session'; user: BaseUser; issued: IssuedSession }
+  | { kind: '2fa'; user: BaseUser; tempToken: string; methods: string[] }
+  | { kind: '2fa-setup'; user: BaseUser; tempToken: string };
+
+/** Options of `beginSignIn`. */
+export interface BeginSignInOptions {
+  /** The first factor, reported as `data.provider` of the login event (e.g. `'google'`). */
+  provider?: string;
+  /**
+   * A passwordless first factor that is also a second factor (`'magic-link'`, `'sms'`): it is
+   * left out of the methods on offer and refused by `finishSecondFactor` for this sign-in, since
+   * the same inbox or phone twice is one factor, not two.
+   */
+  firstFactor?: string;
+}
+
+/**
+ * Where every first factor ends. `beginSignIn` applies the email-verification policy, then
+ * either starts a session or, when the user has or needs a second factor, a 5-minute temporary
+ * token, and returns that outcome without answering: a JSON route answers with `answerSignIn`
+ * (`completeSignIn` does both), a browser flow such as the OAuth callback turns it into
+ * redirects. `finishSecondFactor` is where every second factor ends: it checks the temporary
+ * token, runs the factor's check, spends the token (once, atomically) and starts the session.
  */
 export function createSignIn(deps: SignInDeps) {
   const { config, tokens, sessions, twoFactor } = deps;
 
-  async function startSession(
+  async function issueSession(
     user: BaseUser,
     req: Request,
-    res: Response,
     via: string,
-    extra?: Record<string, unknown>,
-  ) {
+    provider?: string,
+  ): Promise<IssuedSession> {
     const issued = await sessions.issue(user, requestContext(req));
     deps.publish(AuthEventNames.AUTH_LOGIN_SUCCESS, req, {
       userId: user.id,
       sessionId: issued.session.sessionHandle,
       data: {
-        provider: user.loginProvider ?? 'local',
+        provider: provider ?? user.loginProvider ?? 'local',
         ...(via === 'second-factor' ? { secondFactor: true } : {}),
       },
     });
-    deps.deliver(req, res, issued, extra);
+    return issued;
   }
 
-  async function completeSignIn(user: BaseUser, req: Request, res: Response): Promise<void> {
+  async function beginSignIn(
+    user: BaseUser,
+    req: Request,
+    options: BeginSignInOptions = {},
+  ): Promise<SignInOutcome> {
     const settings = await deps.runtimeSettings();
     assertEmailVerified(user, settings.emailVerificationMode ?? config.emailVerificationMode);
     const required =
       user.isTotpEnabled === true || user.require2FA === true || settings.require2FA === true;
-    if (!required) return startSession(user, req, res, 'password');
+    if (!required) {
+      return {
+        kind: 'session',
+        user,
+        issued: await issueSession(user, req, 'password', options.provider),
+      };
+    }
+    const methods = deps.secondFactors
+      .filter((m) => m.name !== options.firstFactor && m.availableFor(user))
+      .map((m) => m.name);
+    const tempToken = tokens.signTempToken(user.id, methods, undefined, options.firstFactor);
+    if (methods.length === 0) return { kind: '2fa-setup', user, tempToken };
+    return { kind: '2fa', user, tempToken, methods };
+  }
 
-    const methods = deps.secondFactors.filter((m) => m.availableFor(user)).map((m) => m.name);
-    const tempToken = tokens.signTempToken(user.id, methods);
+  /** Answers a sign-in outcome as JSON: tokens (cookies or body), a challenge, or a 403. */
+  function answerSignIn(req: Request, res: Response, outcome: SignInOutcome): void {
+    if (outcome.kind === 'session') {
+      deps.deliver(req, res, outcome.issued);
+      return;
+    }
     noStore(res);
-    if (methods.length === 0) {
+    if (outcome.kind === '2fa-setup') {
       res.status(403).json({
         requires2FASetup: true,
-        tempToken,
+        tempToken: outcome.tempToken,
         error: 'A second factor is required; set one up first',
         code: '2FA_SETUP_REQUIRED',
       });
       return;
     }
-    res.json({ requiresTwoFactor: true, tempToken, available2faMethods: methods });
+    res.json({
+      requiresTwoFactor: true,
+      tempToken: outcome.tempToken,
+      available2faMethods: outcome.methods,
+    });
+  }
+
+  async function completeSignIn(
+    user: BaseUser,
+    req: Request,
+    res: Response,
+    options?: BeginSignInOptions,
+  ): Promise<void> {
+    answerSignIn(req, res, await beginSignIn(user, req, options));
   }
 
   async function finishSecondFactor(
     tempToken: string,
     req: Request,
     res: Response,
+    method: string,
     check: SecondFactorCheck,
   ): Promise<void> {
     const claims = tokens.verifyTempToken(tempToken);
+    if (claims.ff !== undefined && claims.ff === method) {
+      throw new AuthError(
+        'This sign-in started with this method; complete it with another one',
+        'SECOND_FACTOR_NOT_ALLOWED',
+        403,
+      );
+    }
     const user = await deps.users.findById(claims.sub);
     if (!user) throw new AuthError('Invalid temporary token', 'INVALID_TEMP_TOKEN', 401);
     const extra = await check(user);
@@ -99,10 +164,11 @@ export function createSignIn(deps: SignInDeps) {
     if (!(await twoFactor.markUsed(`temp:${claims.jti}`, new Date(claims.exp * 1000)))) {
       throw new AuthError('This sign-in attempt was already completed', 'TEMP_TOKEN_USED', 401);
     }
-    await startSession(user, req, res, 'second-factor', extra ?? undefined);
+    const issued = await issueSession(user, req, 'second-factor');
+    deps.deliver(req, res, issued, extra ?? undefined);
   }
 
-  return { completeSignIn, finishSecondFactor };
+  return { beginSignIn, answerSignIn, completeSignIn, finishSecondFactor };
 }
 
 function assertEmailVerified(user: BaseUser, mode: string): void {

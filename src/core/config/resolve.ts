@@ -153,6 +153,7 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
         verifyEmail: '/auth/verify-email',
         confirmEmailChange: '/auth/change-email/confirm',
         magicLink: '/auth/magic-link/verify',
+        accountLink: '/auth/link-verify',
         login: '/login',
         ...email.linkPaths,
       }),

@@ -11,6 +11,8 @@ export interface EmailLinkPaths {
   confirmEmailChange?: string;
   /** Default `/auth/magic-link/verify`. */
   magicLink?: string;
+  /** Default `/auth/link-verify`: the page that posts the account-link token to POST /link-verify. */
+  accountLink?: string;
   /** Default `/login`, used in the welcome mail. */
   login?: string;
 }

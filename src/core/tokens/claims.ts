@@ -34,6 +34,11 @@ export interface TempTokenPayload {
   jti: string;
   /** The second factors offered to this user. */
   methods: string[];
+  /**
+   * The first factor of this sign-in when it was a passwordless method (`'magic-link'`,
+   * `'sms'`): the same method is not accepted again as its second factor.
+   */
+  ff?: string;
   typ: 'temp-2fa';
   aud: typeof TEMP_TOKEN_AUDIENCE;
   iat: number;

@@ -117,11 +117,25 @@ export class TokenService {
     return result.ok ? result.payload : null;
   }
 
-  /** Signs a 5-minute temporary token for a user who passed the first factor. */
-  signTempToken(userId: string, methods: string[], config?: AuthConfig): string {
+  /**
+   * Signs a 5-minute temporary token for a user who passed the first factor; `firstFactor`
+   * names a passwordless first factor that must not also serve as the second.
+   */
+  signTempToken(
+    userId: string,
+    methods: string[],
+    config?: AuthConfig,
+    firstFactor?: string,
+  ): string {
     const c = this.pick(config);
     return jwt.sign(
-      { sub: userId, jti: generateToken(16), methods, typ: 'temp-2fa' },
+      {
+        sub: userId,
+        jti: generateToken(16),
+        methods,
+        ...(firstFactor ? { ff: firstFactor } : {}),
+        typ: 'temp-2fa',
+      },
       c.accessKey,
       { algorithm: ALGORITHM, expiresIn: TEMP_TOKEN_TTL_SECONDS, audience: TEMP_TOKEN_AUDIENCE },
     );

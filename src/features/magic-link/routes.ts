@@ -80,14 +80,16 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
     asyncHandler(async (req, res) => {
       const body = parseBody(req, verifyBody);
       if (body.mode === '2fa') {
-        await ctx.finishSecondFactor(body.tempToken, req, res, (user) =>
+        await ctx.finishSecondFactor(body.tempToken, req, res, MAGIC_LINK_METHOD, (user) =>
           checkSecondFactor(ctx, users, req, user, body.token),
         );
         return;
       }
-      const linked = await consumeMagicLinkToken(ctx.oneTime, users, body.token);
+      const linked = await consumeMagicLinkToken(ctx, users, body.token);
       // A first factor like a password: a user with a second factor gets the challenge.
-      await ctx.completeSignIn(await verifyEmail(ctx, req, linked), req, res);
+      await ctx.completeSignIn(await verifyEmail(ctx, req, linked), req, res, {
+        firstFactor: MAGIC_LINK_METHOD,
+      });
     }),
   );
 }
@@ -107,7 +109,7 @@ async function checkSecondFactor(
 ): Promise<void> {
   let linked: BaseUser;
   try {
-    linked = await consumeMagicLinkToken(ctx.oneTime, users, token);
+    linked = await consumeMagicLinkToken(ctx, users, token);
   } catch (err) {
     if (err instanceof AuthError && err.code === 'INVALID_OR_EXPIRED_TOKEN') throw invalidLink();
     throw err;

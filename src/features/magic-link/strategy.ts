@@ -59,7 +59,7 @@ export class MagicLinkStrategy {
   /** The link's user; throws 400 INVALID_OR_EXPIRED_TOKEN for an unknown, spent or old token. */
   async verify<U extends BaseUser>(token: string, userStore: IUserStore<U>): Promise<U> {
     const users = requireSupport(userStore);
-    const user = await consumeMagicLinkToken(this.mutex, users, token);
+    const user = await consumeMagicLinkToken({ oneTime: this.mutex }, users, token);
     return (await markEmailVerified(users, user)).user;
   }
 }

@@ -1,7 +1,6 @@
-import type { KeyedMutex } from '../../core/mutex';
 import { issueOneTimeToken } from '../../core/secrets';
 import type { BaseUser, IUserStore } from '../../stores/user';
-import { consumeOneTimeToken } from '../one-time-tokens';
+import { consumeOneTimeToken, type OneTimeGuard } from '../one-time-tokens';
 import { MAGIC_LINK_TTL_SECONDS } from './options';
 
 /** The two user-store methods magic links need. */
@@ -33,11 +32,11 @@ export async function issueMagicLinkToken(users: MagicLinkStore, userId: string)
  * returns its user; throws 400 INVALID_OR_EXPIRED_TOKEN otherwise.
  */
 export function consumeMagicLinkToken<U extends BaseUser>(
-  oneTime: KeyedMutex,
+  guard: OneTimeGuard,
   users: MagicLinkStore<U>,
   token: string,
 ): Promise<U> {
-  return consumeOneTimeToken({ oneTime }, token, {
+  return consumeOneTimeToken(guard, token, {
     find: (hash) => users.findByMagicLinkToken(hash),
     storedHash: (u) => u.magicLinkToken,
     expiry: (u) => u.magicLinkTokenExpiry,

@@ -75,14 +75,15 @@ export function registerSmsRoutes(router: Router, ctx: RouterContext): void {
         if (!(await checkSmsCode(twoFactor, settings, user.id, body.code))) throw invalidSmsCode();
       };
       if (body.mode === '2fa') {
-        await ctx.finishSecondFactor(body.tempToken, req, res, check);
+        await ctx.finishSecondFactor(body.tempToken, req, res, SMS_METHOD, check);
         return;
       }
       const user = await findTarget(body);
       if (!user?.phoneNumber) throw invalidSmsCode();
       await check(user);
-      // A first factor like a password: a user with another second factor gets the challenge.
-      await ctx.completeSignIn(user, req, res);
+      // A first factor like a password: a user with a second factor gets the challenge, in
+      // which SMS is not offered again.
+      await ctx.completeSignIn(user, req, res, { firstFactor: SMS_METHOD });
     }),
   );
 }

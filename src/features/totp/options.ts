@@ -4,6 +4,9 @@
  * HMAC-SHA1, 6 digits, 30-second steps (RFC 6238).
  */
 export const TOTP_PERIOD_SECONDS = 30;
+
+/** The name of the method in `available2faMethods`. */
+export const TOTP_METHOD = 'totp';
 export const TOTP_DIGITS = 6;
 
 /** Clock drift accepted on either side, in time steps: one step (30 s) early or late. */

@@ -7,6 +7,7 @@ import { parseBody } from '../../core/http/validate';
 import type { RouterContext } from '../../router/context';
 import type { BaseUser } from '../../stores/user';
 import { TotpFactor } from './factor';
+import { TOTP_METHOD } from './options';
 import { challengeBody, proofBody, totpCodeBody, verifySetupBody } from './schemas';
 import { TotpSecretBox } from './secret-box';
 import { TotpStrategy } from './strategy';
@@ -22,7 +23,7 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
   const strategy = new TotpStrategy();
   const factor = new TotpFactor(ctx, strategy, new TotpSecretBox(ctx.config.totpKey));
   // Recovery codes belong to this method: they are issued with it and die with it.
-  ctx.secondFactors.push({ name: 'totp', availableFor: (user) => factor.isEnabled(user) });
+  ctx.secondFactors.push({ name: TOTP_METHOD, availableFor: (user) => factor.isEnabled(user) });
 
   // Setup works for a signed-in user (access token) and, during sign-in, for a user whom policy
   // requires to enrol (the temporary token of a 2FA_SETUP_REQUIRED answer in the body).
@@ -82,7 +83,7 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
     const recoveryCodes = await factor.issueRecoveryCodes(user.id);
     ctx.publish(AuthEventNames.USER_2FA_ENABLED, req, {
       userId: user.id,
-      data: { method: 'totp' },
+      data: { method: TOTP_METHOD },
     });
     return { recoveryCodes };
   };
@@ -96,7 +97,7 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
       if (tempToken !== undefined) {
         // Enrolling during sign-in: the new factor is the second factor, so the sign-in
         // completes here and the answer carries the session and the recovery codes.
-        await ctx.finishSecondFactor(tempToken, req, res, (user) =>
+        await ctx.finishSecondFactor(tempToken, req, res, TOTP_METHOD, (user) =>
           enable(user, token, secret, req),
         );
         return;
@@ -112,7 +113,7 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
     ...ctx.sensitive,
     asyncHandler(async (req, res) => {
       const { tempToken, totpCode, recoveryCode } = parseBody(req, challengeBody);
-      await ctx.finishSecondFactor(tempToken, req, res, (user) =>
+      await ctx.finishSecondFactor(tempToken, req, res, TOTP_METHOD, (user) =>
         factor.check(user, { totpCode, recoveryCode }),
       );
     }),
@@ -135,7 +136,7 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
       await ctx.twoFactor.clearUser(user.id);
       ctx.publish(AuthEventNames.USER_2FA_DISABLED, req, {
         userId: user.id,
-        data: { method: 'totp' },
+        data: { method: TOTP_METHOD },
       });
       res.json({ success: true });
     }),

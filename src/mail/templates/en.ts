@@ -17,6 +17,14 @@ export const en: MailTemplates = {
       link,
       'The link works once and expires in 15 minutes. If you did not ask for it, ignore this mail.',
     ),
+  accountLink: (link) =>
+    linkMail(
+      'Confirm the account link',
+      'Someone signed in to your account asked to link this address to it. If it was you, confirm:',
+      'Link this address',
+      link,
+      'The link works once and expires in 1 hour. If you did not ask for this, ignore this mail.',
+    ),
   verifyEmail: (link) =>
     linkMail(
       'Confirm your email address',

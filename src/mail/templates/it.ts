@@ -17,6 +17,14 @@ export const it: MailTemplates = {
       link,
       "Il link funziona una sola volta e scade tra 15 minuti. Se non l'hai chiesto tu, ignora questa email.",
     ),
+  accountLink: (link) =>
+    linkMail(
+      'Conferma il collegamento',
+      'Dal tuo account è stato chiesto di collegarvi questo indirizzo. Se sei stato tu, conferma:',
+      'Collega questo indirizzo',
+      link,
+      "Il link funziona una sola volta e scade tra 1 ora. Se non l'hai chiesto tu, ignora questa email.",
+    ),
   verifyEmail: (link) =>
     linkMail(
       'Conferma il tuo indirizzo email',

@@ -14,6 +14,8 @@ export interface MailTemplates {
   welcome(data: WelcomeMailData): RenderedMail;
   verifyEmail(link: string): RenderedMail;
   emailChanged(newEmail: string): RenderedMail;
+  /** Confirms linking this address (or a provider account using it) to an existing account. */
+  accountLink(link: string): RenderedMail;
 }
 
 const HTML_ESCAPES: Record<string, string> = {

@@ -1,0 +1,205 @@
+import * as oauth from 'oauth4webapi';
+import { AuthError } from '../../core/errors';
+import type { ResolvedOAuthSettings } from './settings';
+
+/** The secrets of one authorization request, kept in the browser's flow cookie until the callback. */
+export interface FlowSecrets {
+  state: string;
+  codeVerifier: string;
+  /** Sent only for OpenID Connect. */
+  nonce?: string;
+}
+
+/** The token endpoint's answer, plus the ID token's claims once they have been verified. */
+export interface TokenResult {
+  tokens: oauth.TokenEndpointResponse;
+  idToken: oauth.IDToken | undefined;
+}
+
+const fail = (message: string, code: string, cause?: unknown) =>
+  Object.assign(new AuthError(message, code, 400), { cause });
+
+/**
+ * The protocol side of one provider, done by oauth4webapi: building the authorization request
+ * (PKCE S256, state, nonce), validating the authorization response (state, RFC 9207 `iss`,
+ * provider errors), redeeming the code and verifying the ID token (signature against the JWKS,
+ * `iss`, `aud`, `nonce`, expiry). Every failure is an AuthError with a stable OAUTH_* code.
+ */
+export class OAuthProtocol {
+  private readonly as: oauth.AuthorizationServer;
+  private readonly client: oauth.Client;
+  private readonly clientAuth: oauth.ClientAuth;
+
+  constructor(private readonly settings: ResolvedOAuthSettings) {
+    this.as = {
+      issuer: settings.issuer,
+      authorization_endpoint: settings.authorizationUrl.href,
+      token_endpoint: settings.tokenUrl.href,
+      ...(settings.userInfoUrl ? { userinfo_endpoint: settings.userInfoUrl.href } : {}),
+      ...(settings.jwksUrl ? { jwks_uri: settings.jwksUrl.href } : {}),
+    };
+    this.client = { client_id: settings.clientId };
+    this.clientAuth =
+      settings.clientAuthMethod === 'client_secret_basic'
+        ? oauth.ClientSecretBasic(settings.clientSecret)
+        : oauth.ClientSecretPost(settings.clientSecret);
+  }
+
+  /** Options for every outgoing request: a timeout, and plain HTTP only for loopback endpoints. */
+  private http(): { signal: () => AbortSignal; [oauth.allowInsecureRequests]?: boolean } {
+    const timeoutMs = this.settings.timeoutMs;
+    return {
+      signal: () => AbortSignal.timeout(timeoutMs),
+      ...(this.settings.allowInsecure ? { [oauth.allowInsecureRequests]: true } : {}),
+    };
+  }
+
+  /** Fresh secrets for one authorization request: 256-bit state, verifier and nonce. */
+  newSecrets(): FlowSecrets {
+    return {
+      state: oauth.generateRandomState(),
+      codeVerifier: oauth.generateRandomCodeVerifier(),
+      ...(this.settings.oidc ? { nonce: oauth.generateRandomNonce() } : {}),
+    };
+  }
+
+  /** The provider URL the browser is sent to. */
+  async authorizationUrl(secrets: FlowSecrets): Promise<URL> {
+    const s = this.settings;
+    const url = new URL(s.authorizationUrl.href);
+    const params: Record<string, string> = {
+      ...s.authorizationParams,
+      client_id: s.clientId,
+      redirect_uri: s.callbackUrl.href,
+      response_type: 'code',
+      scope: s.scope,
+      state: secrets.state,
+      code_challenge: await oauth.calculatePKCECodeChallenge(secrets.codeVerifier),
+      code_challenge_method: 'S256',
+      ...(secrets.nonce ? { nonce: secrets.nonce } : {}),
+      ...(s.responseMode === 'form_post' ? { response_mode: 'form_post' } : {}),
+    };
+    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    return url;
+  }
+
+  /**
+   * Checks the authorization response against the expected state and the provider's issuer
+   * (RFC 9207 `iss`, when the provider sends one) and returns the parameters to redeem.
+   */
+  validateCallback(params: URLSearchParams, expectedState: string): URLSearchParams {
+    try {
+      return oauth.validateAuthResponse(this.as, this.client, params, expectedState);
+    } catch (err) {
+      if (err instanceof oauth.AuthorizationResponseError) {
+        throw fail(`The provider refused the sign-in (${err.error})`, 'OAUTH_PROVIDER_ERROR', err);
+      }
+      if (params.has('iss') && params.get('iss') !== this.as.issuer) {
+        throw fail('The response comes from another issuer', 'OAUTH_ISSUER_MISMATCH', err);
+      }
+      if (params.get('state') !== expectedState) {
+        throw fail('The sign-in state does not match', 'OAUTH_STATE_MISMATCH', err);
+      }
+      throw fail('The provider sent an invalid response', 'OAUTH_PROVIDER_ERROR', err);
+    }
+  }
+
+  /** Redeems the code (with the PKCE verifier) and verifies the ID token when there is one. */
+  async redeem(callback: URLSearchParams, secrets: FlowSecrets): Promise<TokenResult> {
+    const s = this.settings;
+    let response: Response;
+    try {
+      response = await oauth.authorizationCodeGrantRequest(
+        this.as,
+        this.client,
+        this.clientAuth,
+        callback,
+        s.callbackUrl.href,
+        secrets.codeVerifier,
+        this.http(),
+      );
+    } catch (err) {
+      throw fail('The token endpoint could not be reached', 'OAUTH_TOKEN_EXCHANGE_FAILED', err);
+    }
+    let tokens: oauth.TokenEndpointResponse;
+    try {
+      tokens = await oauth.processAuthorizationCodeResponse(this.as, this.client, response, {
+        expectedNonce: secrets.nonce ?? oauth.expectNoNonce,
+        requireIdToken: s.oidc,
+      });
+    } catch (err) {
+      if (isIdTokenError(err)) {
+        throw fail('The ID token did not verify', 'OAUTH_ID_TOKEN_INVALID', err);
+      }
+      throw fail('The provider did not issue tokens', 'OAUTH_TOKEN_EXCHANGE_FAILED', err);
+    }
+    const idToken = oauth.getValidatedIdTokenClaims(tokens);
+    if (idToken) {
+      // oauth4webapi checks iss, aud, nonce and expiry; the signature is checked here against the
+      // provider's published keys, so a token that did not come from the issuer never passes.
+      try {
+        await oauth.validateApplicationLevelSignature(this.as, response, this.http());
+      } catch (err) {
+        throw fail('The ID token signature did not verify', 'OAUTH_ID_TOKEN_INVALID', err);
+      }
+    }
+    return { tokens, idToken };
+  }
+
+  /** GETs a JSON resource with the access token (user info, GitHub's `/user/emails`). */
+  async fetchJson(
+    url: URL,
+    accessToken: string,
+    headers?: Record<string, string>,
+  ): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await oauth.protectedResourceRequest(
+        accessToken,
+        'GET',
+        url,
+        new Headers({ accept: 'application/json', ...headers }),
+        undefined,
+        this.http(),
+      );
+    } catch (err) {
+      throw fail('The provider could not be reached', 'OAUTH_PROFILE_FAILED', err);
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw fail(`The provider answered ${response.status}`, 'OAUTH_PROFILE_FAILED');
+    }
+    try {
+      return await response.json();
+    } catch (err) {
+      throw fail('The provider sent a profile that is not JSON', 'OAUTH_PROFILE_FAILED', err);
+    }
+  }
+
+  /** OpenID Connect user info; its `sub` must be the ID token's. */
+  async userInfo(accessToken: string, expectedSubject: string): Promise<Record<string, unknown>> {
+    if (!this.as.userinfo_endpoint) return {};
+    try {
+      const response = await oauth.userInfoRequest(this.as, this.client, accessToken, this.http());
+      return {
+        ...(await oauth.processUserInfoResponse(this.as, this.client, expectedSubject, response)),
+      };
+    } catch (err) {
+      throw fail('The user-info request failed', 'OAUTH_PROFILE_FAILED', err);
+    }
+  }
+}
+
+/** Tells ID-token failures from other token-response failures (oauth4webapi uses both for both). */
+function isIdTokenError(err: unknown): boolean {
+  if (
+    err instanceof oauth.ResponseBodyError ||
+    err instanceof oauth.WWWAuthenticateChallengeError
+  ) {
+    return false;
+  }
+  const code = (err as { code?: unknown }).code;
+  if (code === oauth.JWT_CLAIM_COMPARISON || code === oauth.JWT_TIMESTAMP_CHECK) return true;
+  const message = err instanceof Error ? err.message : '';
+  return /ID Token|id_token|JWT/.test(message);
+}

@@ -1,0 +1,78 @@
+import express, { type Router } from 'express';
+import { AuthConfigError, AuthError } from '../../core/errors';
+import { asyncHandler } from '../../core/http/async-handler';
+import { noStore } from '../../core/http/cookies';
+import type { RouterContext } from '../../router/context';
+import type { RouterOptions } from '../../router/options';
+import { createOAuthCallback } from './callback';
+import { FlowCookie } from './flow-cookie';
+import { RedirectPolicy } from './redirects';
+import type { BaseOAuthStrategy } from './strategy';
+
+/** The strategies the router options enable, by name; two with one name are a setup error. */
+export function oauthStrategiesOf(options: RouterOptions): Map<string, BaseOAuthStrategy> {
+  const all = [options.googleStrategy, options.githubStrategy, ...(options.oauthStrategies ?? [])];
+  const byName = new Map<string, BaseOAuthStrategy>();
+  for (const strategy of all) {
+    if (!strategy) continue;
+    if (byName.has(strategy.name)) {
+      throw new AuthConfigError([`two OAuth strategies are named '${strategy.name}'`]);
+    }
+    byName.set(strategy.name, strategy);
+  }
+  return byName;
+}
+
+/**
+ * OAuth 2.0 / OpenID Connect sign-in: `GET /oauth/:name` sends the browser to the provider,
+ * `GET|POST /oauth/:name/callback` brings it back signed in (or to the 2FA, conflict or error
+ * page). Mounted when the router options give at least one strategy; needs `email.siteUrl`.
+ */
+export function registerOAuthRoutes(router: Router, ctx: RouterContext): void {
+  const strategies = oauthStrategiesOf(ctx.options);
+  if (strategies.size === 0) return;
+  const siteUrl = ctx.config.email.siteUrl;
+  if (!siteUrl) {
+    throw new AuthConfigError([
+      'OAuth sign-in needs email.siteUrl: the callback redirects the browser back to the site',
+    ]);
+  }
+  const cookie = new FlowCookie(ctx.config);
+  const redirects = new RedirectPolicy(siteUrl, ctx.options.cors?.origins ?? []);
+  const callback = createOAuthCallback(ctx, cookie, redirects);
+
+  const strategyOf = (name: unknown): BaseOAuthStrategy => {
+    const strategy = typeof name === 'string' ? strategies.get(name) : undefined;
+    if (!strategy) throw new AuthError('Unknown sign-in provider', 'NOT_FOUND', 404);
+    return strategy;
+  };
+
+  router.get(
+    '/oauth/:name',
+    ...ctx.sensitive,
+    asyncHandler(async (req, res) => {
+      const strategy = strategyOf(req.params.name);
+      const returnTo = redirects.checkReturnTo(req.query['returnTo']);
+      const { url, secrets } = await strategy.createAuthorizationRequest();
+      cookie.set(res, strategy.settings, {
+        ...secrets,
+        provider: strategy.name,
+        ...(returnTo ? { returnTo } : {}),
+      });
+      noStore(res);
+      res.redirect(302, url.href);
+    }),
+  );
+
+  const handle = asyncHandler(async (req, res) => {
+    await callback(strategyOf(req.params.name), req, res);
+  });
+  router.get('/oauth/:name/callback', ...ctx.sensitive, handle);
+  // response_mode=form_post: the provider's page POSTs the response as a form.
+  router.post(
+    '/oauth/:name/callback',
+    ...ctx.sensitive,
+    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }),
+    handle,
+  );
+}

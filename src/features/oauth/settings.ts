@@ -1,0 +1,167 @@
+import { AuthConfigError } from '../../core/errors';
+
+/** How the client authenticates at the token endpoint. */
+export type OAuthClientAuthMethod = 'client_secret_post' | 'client_secret_basic';
+
+/** What every OAuth strategy takes: the client registration and, optionally, other endpoints. */
+export interface OAuthStrategyOptions {
+  clientId: string;
+  clientSecret: string;
+  /** The redirect URI registered at the provider, e.g. `https://api.example.com/auth/oauth/google/callback`. */
+  callbackUrl: string;
+  /** Space-separated scopes. Including `openid` makes the flow OpenID Connect (nonce, ID token). */
+  scope?: string;
+  /** Overrides the provider's authorization endpoint (self-hosted identity providers, tests). */
+  authorizationUrl?: string;
+  /** Overrides the provider's token endpoint. */
+  tokenUrl?: string;
+  /** Overrides the provider's user-info endpoint. */
+  userInfoUrl?: string;
+  /** OpenID Connect: the provider's JWKS, which ID token signatures are checked against. */
+  jwksUrl?: string;
+  /** The provider's issuer identifier: checked against the ID token and RFC 9207 `iss`. */
+  issuer?: string;
+  /** Default `'client_secret_post'` (credentials in the token-request body). */
+  clientAuthMethod?: OAuthClientAuthMethod;
+  /**
+   * `'form_post'` asks the provider to call back with a POST (Apple does). Across sites that
+   * needs an HTTPS callback: the flow cookie is then `SameSite=None; Secure`. Default `'query'`.
+   */
+  responseMode?: 'query' | 'form_post';
+  /** Extra authorization-request parameters, e.g. `{ prompt: 'select_account' }`. */
+  authorizationParams?: Record<string, string>;
+  /** Timeout of each call to the provider. Default 10000 ms. */
+  timeoutMs?: number;
+}
+
+/** The endpoints a provider has by default. */
+export interface OAuthProviderDefaults {
+  scope: string;
+  authorizationUrl: string;
+  tokenUrl: string;
+  userInfoUrl?: string;
+  jwksUrl?: string;
+  issuer?: string;
+}
+
+/** Options after validation: endpoints parsed, defaults applied. */
+export interface ResolvedOAuthSettings {
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  callbackUrl: URL;
+  scope: string;
+  /** True when the scope asks for OpenID Connect. */
+  oidc: boolean;
+  issuer: string;
+  authorizationUrl: URL;
+  tokenUrl: URL;
+  userInfoUrl: URL | undefined;
+  jwksUrl: URL | undefined;
+  clientAuthMethod: OAuthClientAuthMethod;
+  responseMode: 'query' | 'form_post';
+  authorizationParams: Record<string, string>;
+  timeoutMs: number;
+  /** Plain-HTTP endpoints are allowed only on the loopback interface (local development, tests). */
+  allowInsecure: boolean;
+}
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** Parameters the strategy owns; letting options replace them would undo the protections. */
+const RESERVED_PARAMS = new Set([
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'response_mode',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+]);
+
+/**
+ * Validates a strategy's options once, at construction, and lists every problem in one
+ * AuthConfigError. Plain HTTP is refused except on the loopback interface.
+ */
+export function resolveOAuthSettings(
+  name: string,
+  options: OAuthStrategyOptions | undefined,
+  defaults: Partial<OAuthProviderDefaults>,
+): ResolvedOAuthSettings {
+  const problems: string[] = [];
+  const o = (options ?? {}) as Partial<OAuthStrategyOptions>;
+  const where = `oauth strategy '${name}'`;
+  if (!NAME.test(name)) problems.push(`${where}: name must match ${NAME.source}`);
+  for (const key of ['clientId', 'clientSecret'] as const) {
+    if (typeof o[key] !== 'string' || o[key] === '') problems.push(`${where}: ${key} is required`);
+  }
+  let insecure = false;
+  const url = (key: string, value: string | undefined, required: boolean): URL | undefined => {
+    if (value === undefined || value === '') {
+      if (required) problems.push(`${where}: ${key} is required`);
+      return undefined;
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      problems.push(`${where}: ${key} must be an absolute URL`);
+      return undefined;
+    }
+    if (parsed.protocol === 'http:' && LOOPBACK.has(parsed.hostname)) insecure = true;
+    else if (parsed.protocol !== 'https:') {
+      problems.push(`${where}: ${key} must use https (plain http only on 127.0.0.1/localhost)`);
+    }
+    return parsed;
+  };
+  const scope = o.scope ?? defaults.scope ?? '';
+  const oidc = scope.split(/\s+/).includes('openid');
+  const callbackUrl = url('callbackUrl', o.callbackUrl, true);
+  const authorizationUrl = url(
+    'authorizationUrl',
+    o.authorizationUrl ?? defaults.authorizationUrl,
+    true,
+  );
+  const tokenUrl = url('tokenUrl', o.tokenUrl ?? defaults.tokenUrl, true);
+  const userInfoUrl = url('userInfoUrl', o.userInfoUrl ?? defaults.userInfoUrl, false);
+  const jwksUrl = url('jwksUrl', o.jwksUrl ?? defaults.jwksUrl, oidc);
+  const issuer = o.issuer ?? defaults.issuer;
+  if (oidc && !issuer) problems.push(`${where}: issuer is required when scope includes openid`);
+  const method = o.clientAuthMethod ?? 'client_secret_post';
+  if (method !== 'client_secret_post' && method !== 'client_secret_basic') {
+    problems.push(
+      `${where}: clientAuthMethod must be 'client_secret_post' or 'client_secret_basic'`,
+    );
+  }
+  const responseMode = o.responseMode ?? 'query';
+  if (responseMode !== 'query' && responseMode !== 'form_post') {
+    problems.push(`${where}: responseMode must be 'query' or 'form_post'`);
+  }
+  for (const key of Object.keys(o.authorizationParams ?? {})) {
+    if (RESERVED_PARAMS.has(key)) problems.push(`${where}: authorizationParams cannot set ${key}`);
+  }
+  if (problems.length > 0) throw new AuthConfigError(problems);
+
+  return Object.freeze({
+    name,
+    clientId: o.clientId!,
+    clientSecret: o.clientSecret!,
+    callbackUrl: callbackUrl!,
+    scope,
+    oidc,
+    // A plain OAuth 2.0 provider has no issuer identifier of its own; its authorization
+    // endpoint's origin stands in, so an RFC 9207 `iss` from anywhere else is still refused.
+    issuer: issuer ?? authorizationUrl!.origin,
+    authorizationUrl: authorizationUrl!,
+    tokenUrl: tokenUrl!,
+    userInfoUrl,
+    jwksUrl,
+    clientAuthMethod: method,
+    responseMode,
+    authorizationParams: { ...o.authorizationParams },
+    timeoutMs: o.timeoutMs ?? 10_000,
+    allowInsecure: insecure,
+  });
+}

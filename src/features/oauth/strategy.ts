@@ -1,0 +1,66 @@
+import type { BaseUser } from '../../stores/user';
+import { checkProfile, type OAuthProfile } from './profile';
+import { OAuthProtocol, type FlowSecrets, type TokenResult } from './protocol';
+import {
+  resolveOAuthSettings,
+  type OAuthProviderDefaults,
+  type OAuthStrategyOptions,
+  type ResolvedOAuthSettings,
+} from './settings';
+
+/** An authorization request ready to send the browser to, and the secrets to keep until the callback. */
+export interface OAuthAuthorizationRequest {
+  url: URL;
+  secrets: FlowSecrets;
+}
+
+/**
+ * An OAuth 2.0 / OpenID Connect sign-in provider. Subclasses say how to read the profile
+ * (`loadProfile`); applications say which user a profile is (`findOrCreateUser`). The router
+ * mounts `GET /oauth/:name` and `GET|POST /oauth/:name/callback` for every strategy it is given.
+ */
+export abstract class BaseOAuthStrategy<U extends BaseUser = BaseUser> {
+  /** The provider's name in URLs, links and events: `/oauth/<name>`. */
+  readonly name: string;
+  /** The validated options. */
+  readonly settings: ResolvedOAuthSettings;
+  protected readonly protocol: OAuthProtocol;
+
+  protected constructor(
+    name: string,
+    options: OAuthStrategyOptions,
+    defaults: Partial<OAuthProviderDefaults> = {},
+  ) {
+    this.name = name;
+    this.settings = resolveOAuthSettings(name, options, defaults);
+    this.protocol = new OAuthProtocol(this.settings);
+  }
+
+  /**
+   * The user this provider account signs in as: an existing one found by
+   * (provider, `profile.id`) or a new one. Never match by email alone: throw
+   * `AuthError(…, 'OAUTH_ACCOUNT_CONFLICT', 409, { email, providerAccountId })` when the email
+   * belongs to another account. Called only for provider accounts not linked yet.
+   */
+  abstract findOrCreateUser(profile: OAuthProfile): Promise<U>;
+
+  /** Reads the signed-in account's profile once the code has been redeemed. */
+  protected abstract loadProfile(result: TokenResult): Promise<Partial<OAuthProfile>>;
+
+  /** Starts a sign-in: fresh state, PKCE verifier and (OpenID Connect) nonce, and the URL. */
+  async createAuthorizationRequest(): Promise<OAuthAuthorizationRequest> {
+    const secrets = this.protocol.newSecrets();
+    return { url: await this.protocol.authorizationUrl(secrets), secrets };
+  }
+
+  /**
+   * Finishes a sign-in from the callback's parameters and the secrets kept since it started:
+   * validates the response, redeems the code, verifies the ID token and returns the profile.
+   * Throws an AuthError with an OAUTH_* code when any step fails.
+   */
+  async handleCallback(params: URLSearchParams, secrets: FlowSecrets): Promise<OAuthProfile> {
+    const callback = this.protocol.validateCallback(params, secrets.state);
+    const result = await this.protocol.redeem(callback, secrets);
+    return checkProfile(await this.loadProfile(result));
+  }
+}
