@@ -2,6 +2,11 @@
 export { AuthConfigurator, type AuthConfiguratorOptions } from './configurator';
 export { createAuthRouter, type AuthRouter } from './router/create-auth-router';
 export type { RouterOptions } from './router/options';
+export { createAdminRouter, type AdminRouter } from './admin/create-admin-router';
+export type { AdminRouterOptions, AdminAuthorize, AdminRateLimitOptions } from './admin/options';
+export type { AdminUser } from './admin/admin-user';
+export type { AdminSession } from './admin/routes/sessions';
+export type { AdminFeatures } from './admin/routes/ping';
 export { createAuthMiddleware, type AuthMiddlewareOptions } from './core/middleware';
 export type {
   AuthConfig,

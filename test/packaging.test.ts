@@ -23,6 +23,51 @@ import { APP_CJS, APP_MJS, SCENARIO_MJS } from './fixtures/packaging/apps';
 
 jest.setTimeout(240_000);
 
+/**
+ * Serves the admin router of the installed package at /admin and checks that the web panel's
+ * files are found at run time (from dist/, ESM or CommonJS) and served with their CSP.
+ * `KEYWARD` is replaced by an import or a require.
+ */
+const ADMIN_PANEL_SCRIPT = String.raw`KEYWARD
+const fail = (what, detail) => {
+  console.log('FAIL - ' + what + ' ' + JSON.stringify(detail));
+  process.exitCode = 1;
+};
+const router = createAdminRouter(new InMemoryUserStore(), {
+  adminSecret: 'packaging-admin-secret-0123456789',
+});
+const app = express();
+app.use('/admin', router);
+const server = app.listen(0, '127.0.0.1', async () => {
+  const base = 'http://127.0.0.1:' + server.address().port;
+  try {
+    const bare = await fetch(base + '/admin', { redirect: 'manual' });
+    if (bare.status !== 308 || bare.headers.get('location') !== '/admin/') {
+      fail('/admin redirects to /admin/', [bare.status, bare.headers.get('location')]);
+    }
+    const page = await fetch(base + '/admin/');
+    const html = await page.text();
+    const csp = page.headers.get('content-security-policy') || '';
+    if (page.status !== 200 || !html.includes('src="assets/app.js"')) {
+      fail('GET /admin/ answers the panel page', [page.status, html.slice(0, 200)]);
+    }
+    if (!csp.includes("script-src 'self'")) fail('the page has its CSP', csp);
+    const js = await fetch(base + '/admin/assets/app.js');
+    const body = await js.text();
+    if (js.status !== 200 || !/javascript/.test(js.headers.get('content-type') || '') || !body.includes('import')) {
+      fail('GET /admin/assets/app.js answers JavaScript', [js.status, js.headers.get('content-type')]);
+    }
+    const api = await fetch(base + '/admin/api/ping');
+    if (api.status !== 401) fail('the API still needs the secret', api.status);
+  } catch (err) {
+    fail('requests', String(err));
+  } finally {
+    server.close();
+    if (process.exitCode !== 1) console.log('admin panel checks passed');
+  }
+});
+`;
+
 const REPO = resolve(__dirname, '..');
 const FIXTURES = join(__dirname, 'fixtures', 'packaging');
 const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -268,6 +313,33 @@ describe('published package', () => {
       expect(keywardFiles).toContain(`node_modules/keyward/dist/${declarations}`);
       const flavour = moduleType === 'esm' ? /\.d\.mts$/ : /\.d\.ts$/;
       expect(keywardFiles.filter((f) => !flavour.test(f))).toEqual([]);
+    },
+  );
+
+  it('ships the admin panel files', () => {
+    const names = [...tarballFiles(tarball).keys()];
+    for (const file of [
+      'admin-panel/index.html',
+      'admin-panel/assets/app.js',
+      'admin-panel/assets/panel.css',
+    ]) {
+      expect(names).toContain(file);
+    }
+  });
+
+  it.each(['esm', 'cjs'] as const)(
+    'a %s app serves the admin panel from the installed package',
+    async (moduleType) => {
+      const app = apps.find((a) => a.moduleType === moduleType && a.expressMajor === 5)!;
+      const script = moduleType === 'esm' ? 'admin-panel.mjs' : 'admin-panel.cjs';
+      const header =
+        moduleType === 'esm'
+          ? "import express from 'express';\nimport { createAdminRouter, InMemoryUserStore } from 'keyward';"
+          : "const express = require('express');\nconst { createAdminRouter, InMemoryUserStore } = require('keyward');";
+      writeFileSync(join(app.dir, script), ADMIN_PANEL_SCRIPT.replace('KEYWARD', header));
+      const r = await run(process.execPath, [script], app.dir, 60_000);
+      if (r.code !== 0) throw new Error(describeRun(`node ${script} (${app.name})`, r));
+      expect(r.stdout).toContain('admin panel checks passed');
     },
   );
 });

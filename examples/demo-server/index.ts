@@ -1,5 +1,8 @@
 /** keyward demo: `npm start`, then open http://localhost:3000. */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AuthEventBus, createAdminRouter } from 'keyward';
 import { createDemoApp } from './app';
 import { loadSecrets } from './secrets';
 import { openDemoStores } from './stores';
@@ -8,15 +11,57 @@ const port = Number(process.env.PORT ?? 3000);
 const siteUrl = process.env.SITE_URL ?? `http://localhost:${port}`;
 const dataDir = join(process.cwd(), 'data');
 
+/**
+ * The admin secret from ADMIN_SECRET, or else a development one generated once and kept beside
+ * the other development secrets, so the panel login survives a restart.
+ */
+function loadAdminSecret(): { secret: string; file?: string } {
+  if (process.env.ADMIN_SECRET) return { secret: process.env.ADMIN_SECRET };
+  const file = join(dataDir, 'dev-admin-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return { secret: readFileSync(file, 'utf8').trim(), file };
+}
+
 async function main() {
   const secrets = loadSecrets(dataDir);
   const { stores, description } = await openDemoStores(process.env.DATABASE_URL, dataDir);
   const { app } = createDemoApp(siteUrl, secrets, stores);
+
+  const admin = loadAdminSecret();
+  const adminEvents = new AuthEventBus();
+  adminEvents.onEvent('*', (e) => {
+    if (e.event.startsWith('identity.admin.'))
+      console.log(`[admin] ${e.event} by ${String(e.data?.actor)}`);
+  });
+  app.use(
+    '/admin',
+    createAdminRouter(stores.userStore, {
+      adminSecret: admin.secret,
+      sessionStore: stores.sessionStore,
+      rbacStore: stores.rbacStore,
+      tenantStore: stores.tenantStore,
+      userMetadataStore: stores.metadataStore,
+      settingsStore: stores.settingsStore,
+      linkedAccountsStore: stores.linkedAccountsStore,
+      twoFactorStore: stores.twoFactorStore,
+      eventBus: adminEvents,
+    }),
+  );
+
+  // A secret from the environment is not echoed into logs; the generated development one is.
+  const adminLine = admin.file
+    ? `${admin.secret}  (development secret kept in ${admin.file}; set ADMIN_SECRET in production)`
+    : '(from ADMIN_SECRET)';
   app.listen(port, '127.0.0.1', () => {
     console.log(`\nkeyward demo running (data: ${description}):
   page            ${siteUrl}/
   auth endpoints  ${siteUrl}/auth  (POST /auth/register, /auth/login, GET /auth/me, ...)
   protected route ${siteUrl}/api/profile
+  admin panel     ${siteUrl}/admin/
+  admin secret    ${adminLine}
 Stop with Ctrl+C.\n`);
   });
 }

@@ -57,6 +57,14 @@ export const AuthErrorCodes = [
   // Account linking
   'ACCOUNT_ALREADY_LINKED',
   'LAST_SIGN_IN_METHOD',
+  // Admin API (createAdminRouter)
+  'ADMIN_UNAUTHORIZED',
+  'RATE_LIMITED',
+  'INVALID_INPUT',
+  'FEATURE_NOT_ENABLED',
+  'SESSION_NOT_FOUND',
+  'ROLE_NOT_FOUND',
+  'TENANT_NOT_FOUND',
   'INTERNAL_ERROR',
 ] as const;
 

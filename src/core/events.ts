@@ -29,6 +29,20 @@ export const AuthEventNames = {
   ROLE_REVOKED: 'identity.role.revoked',
   PERMISSION_GRANTED: 'identity.permission.granted',
   PERMISSION_REVOKED: 'identity.permission.revoked',
+  // Admin API audit trail: each carries `data.actor` (who acted) and the target.
+  ADMIN_AUTH_FAILED: 'identity.admin.auth.failed',
+  ADMIN_USER_DELETED: 'identity.admin.user.deleted',
+  ADMIN_USER_METADATA_UPDATED: 'identity.admin.user.metadata.updated',
+  ADMIN_ROLE_ASSIGNED: 'identity.admin.user.role.assigned',
+  ADMIN_ROLE_REMOVED: 'identity.admin.user.role.removed',
+  ADMIN_SESSION_REVOKED: 'identity.admin.session.revoked',
+  ADMIN_ROLE_CREATED: 'identity.admin.role.created',
+  ADMIN_ROLE_DELETED: 'identity.admin.role.deleted',
+  ADMIN_TENANT_CREATED: 'identity.admin.tenant.created',
+  ADMIN_TENANT_DELETED: 'identity.admin.tenant.deleted',
+  ADMIN_TENANT_USER_ADDED: 'identity.admin.tenant.user.added',
+  ADMIN_TENANT_USER_REMOVED: 'identity.admin.tenant.user.removed',
+  ADMIN_SETTINGS_UPDATED: 'identity.admin.settings.updated',
 } as const;
 
 export type AuthEventName = (typeof AuthEventNames)[keyof typeof AuthEventNames];

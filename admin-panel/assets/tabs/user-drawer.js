@@ -1,0 +1,194 @@
+// The Manage drawer of one user: profile, roles, tenants, metadata (JSON editor) and linked
+// accounts. Each section appears only when its store is configured.
+import { api, seg } from '../api.js';
+import { byId, h, replace } from '../dom.js';
+import { icon } from '../icons.js';
+import {
+  avatar,
+  badge,
+  busy,
+  confirmAction,
+  displayName,
+  formatDate,
+  showError,
+  toast,
+} from '../ui.js';
+import { fill, section } from './drawer-parts.js';
+import { metadataSection } from './metadata-editor.js';
+import { rolesSection, tenantsSection } from './user-access.js';
+
+function profile(user) {
+  const rows = [
+    ['ID', h('code', { class: 'mono' }, user.id)],
+    ['Email', user.email],
+    ['Name', displayName(user) || '—'],
+    ['Role field', user.role || '—'],
+    ['Sign-in method', user.loginProvider || 'local'],
+    [
+      'Email status',
+      user.isEmailVerified ? badge('Verified', 'success') : badge('Unverified', 'warning'),
+    ],
+    [
+      'Two-factor',
+      user.isTotpEnabled
+        ? badge('Authenticator on', 'info')
+        : user.require2FA
+          ? badge('Required, not set up', 'warning')
+          : badge('Off', 'neutral'),
+    ],
+    ['Phone', user.phoneNumber || '—'],
+    ['Created', formatDate(user.createdAt)],
+  ];
+  return h(
+    'dl',
+    { class: 'facts' },
+    rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+  );
+}
+
+function linkedSection(user) {
+  const body = h('div', { class: 'section-body' });
+  void fill(body, async () => {
+    const { linkedAccounts } = await api(`users/${seg(user.id)}/linked-accounts`);
+    if (linkedAccounts.length === 0) return h('p', { class: 'muted' }, 'No linked accounts.');
+    const table = h(
+      'table',
+      { class: 'table table-compact' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Provider', 'Account', 'Linked'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        linkedAccounts.map((a) =>
+          h(
+            'tr',
+            {},
+            h('td', { 'data-label': 'Provider' }, badge(a.provider, 'neutral')),
+            h(
+              'td',
+              { 'data-label': 'Account' },
+              h(
+                'div',
+                { class: 'user-text' },
+                h('span', {}, a.email || '—'),
+                h('span', { class: 'user-email mono' }, a.providerAccountId),
+              ),
+            ),
+            h(
+              'td',
+              { 'data-label': 'Linked', title: formatDate(a.linkedAt) },
+              formatDate(a.linkedAt, false),
+            ),
+          ),
+        ),
+      ),
+    );
+    return h('div', { class: 'table-wrap' }, table);
+  });
+  return section('Linked accounts', 'External identities that can sign in as this user.', body);
+}
+
+function dangerSection(user, close, changed) {
+  const remove = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-danger',
+      onClick: async () => {
+        const ok = await confirmAction({
+          title: 'Delete this user?',
+          message: `${user.email} will be deleted with their sessions, roles, memberships, metadata and linked accounts. This cannot be undone.`,
+          confirmLabel: 'Delete user',
+        });
+        if (!ok) return;
+        await busy(remove, async () => {
+          try {
+            await api(`users/${seg(user.id)}`, { method: 'DELETE' });
+            toast(`Deleted ${user.email}`);
+            changed();
+            close();
+          } catch (error) {
+            showError(error, 'Could not delete the user');
+          }
+        });
+      },
+    },
+    icon('trash'),
+    h('span', {}, 'Delete user'),
+  );
+  return h(
+    'section',
+    { class: 'drawer-section danger-zone' },
+    h('h3', {}, 'Danger zone'),
+    h(
+      'p',
+      { class: 'muted small' },
+      'Deleting revokes every session and removes all data kept about the user.',
+    ),
+    remove,
+  );
+}
+
+/** Opens the drawer for `user`; `onChange` runs on close when anything was modified. */
+export function openUserDrawer(user, { features, onChange }) {
+  const drawer = byId('drawer');
+  let dirty = false;
+  const changed = () => {
+    dirty = true;
+  };
+  const close = () => drawer.close();
+  const name = displayName(user);
+
+  replace(
+    drawer,
+    h(
+      'div',
+      { class: 'drawer-panel' },
+      h(
+        'header',
+        { class: 'drawer-header' },
+        avatar(user),
+        h(
+          'div',
+          { class: 'drawer-title' },
+          h('h2', { id: 'drawer-title' }, name || user.email),
+          name ? h('p', { class: 'muted' }, user.email) : null,
+        ),
+        h(
+          'button',
+          { type: 'button', class: 'icon-btn', 'aria-label': 'Close', onClick: close },
+          icon('close'),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'drawer-content' },
+        section('Profile', null, profile(user)),
+        features.roles ? rolesSection(user, features, changed) : null,
+        features.tenants ? tenantsSection(user, changed) : null,
+        features.metadata ? metadataSection(user) : null,
+        features.linkedAccounts ? linkedSection(user) : null,
+        features.deleteUser ? dangerSection(user, close, changed) : null,
+      ),
+    ),
+  );
+  const onClose = () => {
+    drawer.removeEventListener('close', onClose);
+    drawer.removeEventListener('click', onBackdrop);
+    if (dirty) onChange();
+  };
+  const onBackdrop = (event) => {
+    if (event.target === drawer) close();
+  };
+  drawer.addEventListener('close', onClose);
+  drawer.addEventListener('click', onBackdrop);
+  drawer.showModal();
+  drawer.querySelector('.drawer-header .icon-btn').focus();
+}

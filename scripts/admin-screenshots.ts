@@ -1,0 +1,100 @@
+/**
+ * Takes the screenshots of docs/admin.md: every tab of the admin panel at 1280×800, the Manage
+ * drawer, the sign-in screen and the Users tab on a 390 px phone, against seeded in-memory
+ * stores. Run with `npx tsx scripts/admin-screenshots.ts` (needs Chromium: Debian's `chromium`
+ * package, or KEYWARD_CHROMIUM pointing at one).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { PANEL_SECRET, seedPanelStores, startPanelServer } from '../test/admin/panel-seed';
+
+const EXECUTABLE = process.env.KEYWARD_CHROMIUM ?? '/usr/bin/chromium';
+const OUT = resolve(__dirname, '..', 'docs', 'images');
+
+async function settle(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  // Let toasts and the drawer's slide-in finish so shots are steady.
+  // (Page code as a string: these scripts are type-checked without the DOM library.)
+  await page.evaluate(`document.querySelectorAll('.toast').forEach((t) => t.remove())`);
+  await page.waitForTimeout(250);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.mouse.move(0, 0);
+  await settle(page);
+  const file = join(OUT, `admin-${name}.png`);
+  await page.screenshot({ path: file });
+  console.log(`wrote ${file}`);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(EXECUTABLE)) {
+    throw new Error(`No Chromium at ${EXECUTABLE}; install it or set KEYWARD_CHROMIUM`);
+  }
+  mkdirSync(OUT, { recursive: true });
+  const seed = await seedPanelStores();
+  const panel = await startPanelServer(seed.stores);
+  const browser = await chromium.launch({
+    executablePath: EXECUTABLE,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
+  });
+  try {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: 'light',
+    });
+    const page = await context.newPage();
+    await page.goto(panel.url);
+    await page.locator('#login-secret').waitFor();
+    await shoot(page, 'login');
+
+    await page.fill('#login-secret', PANEL_SECRET);
+    await page.click('#login-submit');
+    await page.locator('#users-table tbody tr[data-user-id]').first().waitFor();
+    // Two rows selected show the batch-delete bar.
+    const boxes = page.locator('#users-table tbody input[type=checkbox]');
+    await boxes.nth(3).check();
+    await boxes.nth(4).check();
+    await shoot(page, 'users');
+    await page.click('.selection-bar button:has-text("Clear")');
+
+    // A user with a linked account and metadata, so every drawer section has content.
+    await page.click(`button[aria-label="Manage ${seed.users[4]!.email}"]`);
+    await page.locator('#drawer-metadata-editor').waitFor();
+    await shoot(page, 'manage');
+    await page.evaluate(`document.querySelector('.drawer-content').scrollTo(0, 1e6)`);
+    await shoot(page, 'manage-metadata');
+    await page.keyboard.press('Escape');
+
+    for (const tab of ['sessions', 'roles', 'tenants', 'control']) {
+      await page.click(`#tab-${tab}`);
+      await page.locator(`#view[data-tab="${tab}"] .card`).first().waitFor();
+      await shoot(page, tab);
+    }
+    await context.close();
+
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      colorScheme: 'light',
+    });
+    const small = await phone.newPage();
+    await small.goto(panel.url);
+    await small.fill('#login-secret', PANEL_SECRET);
+    await small.click('#login-submit');
+    await small.locator('#users-table tbody tr[data-user-id]').first().waitFor();
+    await shoot(small, 'users-phone');
+    await phone.close();
+  } finally {
+    await browser.close();
+    await panel.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

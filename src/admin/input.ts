@@ -1,0 +1,89 @@
+import type { Request } from 'express';
+import type { z } from 'zod';
+import { AuthError } from '../core/errors';
+
+/** Page size when none is asked for, and the largest one served. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+const MAX_FILTER_LENGTH = 200;
+
+/** A listing page as the store is asked for it. */
+export interface Paging {
+  limit: number;
+  offset: number;
+  filter: string | undefined;
+}
+
+function invalid(message: string, details?: Array<{ field: string; message: string }>): AuthError {
+  return new AuthError(message, 'INVALID_INPUT', 400, details ? { details } : undefined);
+}
+
+/** One query parameter as a string; repeated or nested ones (`?a=1&a=2`, `?a[b]=1`) are refused. */
+export function queryParam(req: Request, name: string): string | undefined {
+  const value: unknown = (req.query as Record<string, unknown>)[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw invalid(`${name} must be given once, as plain text`);
+  return value;
+}
+
+function wholeNumber(req: Request, name: string): number | undefined {
+  const raw = queryParam(req, name);
+  if (raw === undefined || raw === '') return undefined;
+  // Digits only: '1e3', '0x10', '-1' and '2.5' are mistakes, not numbers to reinterpret.
+  if (!/^\d{1,9}$/.test(raw))
+    throw invalid(`${name} must be a whole number, got "${raw.slice(0, 20)}"`);
+  return Number(raw);
+}
+
+/** `?limit=&offset=&filter=`: limit 1–100 (larger ones are served as 100), default 20. */
+export function parsePaging(req: Request): Paging {
+  const limit = wholeNumber(req, 'limit') ?? DEFAULT_PAGE_SIZE;
+  if (limit < 1) throw invalid('limit must be at least 1');
+  const offset = wholeNumber(req, 'offset') ?? 0;
+  const filter = queryParam(req, 'filter');
+  if (filter !== undefined && filter.length > MAX_FILTER_LENGTH) {
+    throw invalid(`filter must be at most ${MAX_FILTER_LENGTH} characters`);
+  }
+  return { limit: Math.min(limit, MAX_PAGE_SIZE), offset, filter: filter || undefined };
+}
+
+/**
+ * Keys that, copied with `Object.assign` or `obj[key] = …` by a store, would change an object's
+ * prototype rather than add a field. JSON.parse makes them ordinary own keys, so they arrive.
+ */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** True for `{…}` (not an array, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Refuses top-level keys a store could mistake for the prototype. */
+export function assertSafeKeys(value: Record<string, unknown>, what: string): void {
+  for (const key of Object.keys(value)) {
+    if (UNSAFE_KEYS.has(key)) throw invalid(`${what} may not contain the key "${key}"`);
+  }
+}
+
+/** Parses a JSON body with a schema; anything else is 400 INVALID_INPUT naming the fields. */
+export function parseInput<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  const body: unknown = req.body;
+  if (isPlainObject(body)) assertSafeKeys(body, 'The body');
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  const details = result.error.issues.map((i) => ({
+    field: i.path.map(String).join('.') || 'body',
+    message: i.message,
+  }));
+  throw invalid(
+    `Invalid request: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`,
+    details,
+  );
+}
+
+/** A path parameter (Express types allow arrays for wildcards; our routes have none). */
+export function pathParam(req: Request, name: string): string {
+  const value: unknown = (req.params as Record<string, unknown>)[name];
+  if (typeof value !== 'string' || value === '') throw invalid(`${name} is missing from the path`);
+  return value;
+}

@@ -1,0 +1,156 @@
+import type { Request } from 'express';
+import type { AuthLogger } from '../core/config/types';
+import { AuthConfigError } from '../core/errors';
+import type { AuthEventBus } from '../core/events';
+import { InMemoryRateLimitStore } from '../stores/in-memory/in-memory-linking-stores';
+import type {
+  ILinkedAccountsStore,
+  IRolesPermissionsStore,
+  ITenantStore,
+  IUserMetadataStore,
+} from '../stores/profile-stores';
+import type { IRateLimitStore } from '../stores/rate-limit';
+import type { ISessionStore } from '../stores/session';
+import type { ISettingsStore } from '../stores/settings';
+import type { ITwoFactorStore } from '../stores/two-factor';
+
+/**
+ * An application's own admin check. Resolve `false` to refuse (401), `true` to allow, or a
+ * non-empty string to allow and name the actor recorded in events (e.g. the admin's user id).
+ */
+export type AdminAuthorize = (req: Request) => boolean | string | Promise<boolean | string>;
+
+/** Throttling of failed admin logins, per client IP. */
+export interface AdminRateLimitOptions {
+  /** Failed attempts allowed per window; the next request is refused with 429. Default 10. */
+  maxFailures?: number;
+  /** Window length in milliseconds. Default 15 minutes. */
+  windowMs?: number;
+  /** Where the counters live. Default: in process memory; use a shared store with several instances. */
+  store?: IRateLimitStore;
+}
+
+/** Options of {@link createAdminRouter}. Each optional store switches on its endpoints. */
+export interface AdminRouterOptions {
+  /** Shared secret sent as `Authorization: Bearer <adminSecret>` (at least 16 characters). */
+  adminSecret?: string;
+  /** Replaces the shared secret with the application's own check (give one or the other). */
+  authorize?: AdminAuthorize;
+  /** Enables /api/sessions (listing needs `getAllSessions`); revoked on user deletion. */
+  sessionStore?: ISessionStore;
+  /** Enables /api/roles and /api/users/:id/roles. */
+  rbacStore?: IRolesPermissionsStore;
+  /** Enables /api/tenants and /api/users/:id/tenants. */
+  tenantStore?: ITenantStore;
+  /** Enables /api/users/:id/metadata. */
+  userMetadataStore?: IUserMetadataStore;
+  /** Enables /api/settings (the Control tab). */
+  settingsStore?: ISettingsStore;
+  /** Enables /api/users/:id/linked-accounts. */
+  linkedAccountsStore?: ILinkedAccountsStore;
+  /** Second-factor state to clear when a user is deleted (the SQL user store clears it itself). */
+  twoFactorStore?: ITwoFactorStore;
+  /** Admin actions are published here, each with `data.actor`. */
+  eventBus?: AuthEventBus;
+  /** Failed-login throttling; `false` turns it off (only behind your own limiter). */
+  rateLimit?: AdminRateLimitOptions | false;
+  /** Largest JSON body accepted (metadata documents). Default `'100kb'`. */
+  bodyLimit?: string | number;
+  /** Serve the web panel at `/` and `/assets/*`. Default true; false leaves only the API. */
+  panel?: boolean;
+  /** Receives unexpected errors. Default: console. */
+  logger?: AuthLogger;
+}
+
+/** The options after validation, with every default filled in. */
+export interface ResolvedAdminOptions {
+  readonly adminSecret: string | undefined;
+  readonly authorize: AdminAuthorize | undefined;
+  readonly stores: Readonly<
+    Pick<
+      AdminRouterOptions,
+      | 'sessionStore'
+      | 'rbacStore'
+      | 'tenantStore'
+      | 'userMetadataStore'
+      | 'settingsStore'
+      | 'linkedAccountsStore'
+      | 'twoFactorStore'
+    >
+  >;
+  readonly eventBus: AuthEventBus | undefined;
+  readonly rateLimit: Readonly<Required<AdminRateLimitOptions>> | undefined;
+  readonly bodyLimit: string | number;
+  readonly panel: boolean;
+  readonly logger: AuthLogger;
+}
+
+/** A shared secret shorter than this is guessable; it guards every user account. */
+export const MIN_ADMIN_SECRET_LENGTH = 16;
+
+const consoleLogger: AuthLogger = {
+  error: (message, detail) => console.error(`[keyward admin] ${message}`, detail ?? ''),
+  warn: (message, detail) => console.warn(`[keyward admin] ${message}`, detail ?? ''),
+};
+
+function positive(value: number | undefined, name: string, problems: string[]): void {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+    problems.push(`${name} must be a positive whole number`);
+  }
+}
+
+/** Validates once at construction; every problem is reported together. */
+export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminOptions {
+  const problems: string[] = [];
+  const { adminSecret, authorize } = options;
+  if (adminSecret === undefined && authorize === undefined) {
+    problems.push('give adminSecret (a shared secret) or authorize (your own check)');
+  }
+  if (adminSecret !== undefined && authorize !== undefined) {
+    // Two ways in would make it unclear which one guards the API; compose them in the hook.
+    problems.push('give adminSecret or authorize, not both');
+  }
+  if (adminSecret !== undefined) {
+    if (typeof adminSecret !== 'string' || adminSecret.trim().length < MIN_ADMIN_SECRET_LENGTH) {
+      problems.push(
+        `adminSecret must be a string of at least ${MIN_ADMIN_SECRET_LENGTH} characters ` +
+          '(e.g. the output of `openssl rand -base64 32`)',
+      );
+    }
+  }
+  if (authorize !== undefined && typeof authorize !== 'function') {
+    problems.push('authorize must be a function (req) => boolean | string');
+  }
+  const limit = options.rateLimit;
+  if (limit) {
+    positive(limit.maxFailures, 'rateLimit.maxFailures', problems);
+    positive(limit.windowMs, 'rateLimit.windowMs', problems);
+  }
+  if (problems.length > 0) throw new AuthConfigError(problems);
+
+  return Object.freeze({
+    adminSecret,
+    authorize,
+    stores: Object.freeze({
+      sessionStore: options.sessionStore,
+      rbacStore: options.rbacStore,
+      tenantStore: options.tenantStore,
+      userMetadataStore: options.userMetadataStore,
+      settingsStore: options.settingsStore,
+      linkedAccountsStore: options.linkedAccountsStore,
+      twoFactorStore: options.twoFactorStore,
+    }),
+    eventBus: options.eventBus,
+    rateLimit:
+      limit === false
+        ? undefined
+        : Object.freeze({
+            maxFailures: limit?.maxFailures ?? 10,
+            windowMs: limit?.windowMs ?? 15 * 60_000,
+            store: limit?.store ?? new InMemoryRateLimitStore(),
+          }),
+    bodyLimit: options.bodyLimit ?? '100kb',
+    panel: options.panel !== false,
+    logger: options.logger ?? consoleLogger,
+  });
+}

@@ -1,0 +1,106 @@
+// Shared set-up of the admin API suites (test/admin/api-*.test.ts): a real Express app with
+// the admin router mounted at /admin over in-memory stores, and its events recorded.
+import express, { type Express } from 'express';
+import request from 'supertest';
+import {
+  AuthEventBus,
+  createAdminRouter,
+  InMemoryLinkedAccountsStore,
+  InMemoryRolesPermissionsStore,
+  InMemorySessionStore,
+  InMemorySettingsStore,
+  InMemoryTenantStore,
+  InMemoryUserMetadataStore,
+  InMemoryUserStore,
+  type AdminRouterOptions,
+  type AuthEventPayload,
+  type IUserStore,
+} from 'keyward';
+
+export const ADMIN_SECRET = 'admin-secret-for-the-tests-0123456789';
+
+export interface AdminFixture {
+  app: Express;
+  users: InMemoryUserStore;
+  sessionStore: InMemorySessionStore;
+  rbacStore: InMemoryRolesPermissionsStore;
+  tenantStore: InMemoryTenantStore;
+  userMetadataStore: InMemoryUserMetadataStore;
+  settingsStore: InMemorySettingsStore;
+  linkedAccountsStore: InMemoryLinkedAccountsStore;
+  events: AuthEventPayload[];
+  /** Events of one name, in order. */
+  eventsNamed(name: string): AuthEventPayload[];
+  /** Requests to /admin/api/<path> carrying the admin secret. */
+  api: {
+    get(path: string): request.Test;
+    post(path: string): request.Test;
+    put(path: string): request.Test;
+    delete(path: string): request.Test;
+  };
+}
+
+/** Every store configured unless `options` says otherwise. */
+export function createAdminFixture(
+  options: Partial<AdminRouterOptions> = {},
+  userStore?: IUserStore,
+): AdminFixture {
+  const users = new InMemoryUserStore();
+  const stores = {
+    sessionStore: new InMemorySessionStore(),
+    rbacStore: new InMemoryRolesPermissionsStore(),
+    tenantStore: new InMemoryTenantStore(),
+    userMetadataStore: new InMemoryUserMetadataStore(),
+    settingsStore: new InMemorySettingsStore(),
+    linkedAccountsStore: new InMemoryLinkedAccountsStore(),
+  };
+  const eventBus = new AuthEventBus();
+  const events: AuthEventPayload[] = [];
+  eventBus.onEvent('*', (e) => {
+    events.push(e);
+  });
+  const app = express();
+  app.use(
+    '/admin',
+    createAdminRouter(userStore ?? users, {
+      adminSecret: ADMIN_SECRET,
+      eventBus,
+      ...stores,
+      ...options,
+    }),
+  );
+  const authed = (test: request.Test) => test.set('Authorization', `Bearer ${ADMIN_SECRET}`);
+  return {
+    app,
+    users,
+    ...stores,
+    events,
+    eventsNamed: (name) => events.filter((e) => e.event === name),
+    api: {
+      get: (path) => authed(request(app).get(`/admin/api${path}`)),
+      post: (path) => authed(request(app).post(`/admin/api${path}`)),
+      put: (path) => authed(request(app).put(`/admin/api${path}`)),
+      delete: (path) => authed(request(app).delete(`/admin/api${path}`)),
+    },
+  };
+}
+
+/** Secret-bearing fields of a user record; none may appear in an admin response. */
+export const SECRET_FIELDS = [
+  'password',
+  'refreshToken',
+  'refreshTokenExpiry',
+  'resetToken',
+  'resetTokenExpiry',
+  'totpSecret',
+  'magicLinkToken',
+  'magicLinkTokenExpiry',
+  'smsCode',
+  'smsCodeExpiry',
+  'emailVerificationToken',
+  'emailVerificationTokenExpiry',
+  'emailChangeToken',
+  'emailChangeTokenExpiry',
+  'accountLinkToken',
+  'accountLinkTokenExpiry',
+];

@@ -1,0 +1,212 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import {
+  createAdminRouter,
+  InMemoryLinkedAccountsStore,
+  InMemoryRolesPermissionsStore,
+  InMemorySessionStore,
+  InMemorySettingsStore,
+  InMemoryTenantStore,
+  InMemoryUserMetadataStore,
+  InMemoryUserStore,
+  type AdminRouterOptions,
+  type BaseUser,
+} from '../../src';
+
+/** The admin secret of the seeded app (long enough for the router's minimum). */
+export const PANEL_SECRET = 'panel-test-secret-0123456789abcdef';
+
+/** A user name that would run script if the panel ever rendered data as HTML. */
+export const XSS_NAME = '<img src=x onerror=alert(1)>';
+
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Frances',
+  'Ken',
+  'Margaret',
+  'Dennis',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Thompson',
+  'Hamilton',
+  'Ritchie',
+];
+const PROVIDERS = ['local', 'local', 'local', 'google', 'github', 'magic-link'];
+const AGENTS = [
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
+];
+
+/** Index of the XSS user among the 60: on the third page of 20, so paging reaches it. */
+export const XSS_INDEX = 44;
+export const USER_COUNT = 60;
+
+export interface PanelStores {
+  users: InMemoryUserStore;
+  sessionStore: InMemorySessionStore;
+  rbacStore: InMemoryRolesPermissionsStore;
+  tenantStore: InMemoryTenantStore;
+  userMetadataStore: InMemoryUserMetadataStore;
+  settingsStore: InMemorySettingsStore;
+  linkedAccountsStore: InMemoryLinkedAccountsStore;
+}
+
+export interface PanelSeed {
+  stores: PanelStores;
+  /** The seeded users in listing order. */
+  users: BaseUser[];
+  xssUser: BaseUser;
+  tenantIds: string[];
+}
+
+const DAY = 86_400_000;
+
+/**
+ * In-memory stores filled with a small, realistic organisation: 60 users (one named like an
+ * HTML payload), roles, tenants, sessions, metadata, linked accounts and settings.
+ */
+export async function seedPanelStores(now = Date.now()): Promise<PanelSeed> {
+  const stores: PanelStores = {
+    users: new InMemoryUserStore(),
+    sessionStore: new InMemorySessionStore(),
+    rbacStore: new InMemoryRolesPermissionsStore(),
+    tenantStore: new InMemoryTenantStore(),
+    userMetadataStore: new InMemoryUserMetadataStore(),
+    settingsStore: new InMemorySettingsStore({ emailVerificationMode: 'lazy', require2FA: false }),
+    linkedAccountsStore: new InMemoryLinkedAccountsStore(),
+  };
+
+  await stores.rbacStore.createRole('admin', ['users:manage', 'billing:manage', 'posts:write']);
+  await stores.rbacStore.createRole('editor', ['posts:read', 'posts:write']);
+  await stores.rbacStore.createRole('viewer', ['posts:read']);
+  await stores.rbacStore.createRole('billing', ['billing:read', 'billing:manage']);
+  await stores.rbacStore.createRole('support', ['users:read', 'sessions:revoke']);
+
+  const tenants = await Promise.all(
+    ['Acme Corporation', 'Globex', 'Initech', 'Umbrella Labs'].map((name, i) =>
+      stores.tenantStore.createTenant({
+        name,
+        isActive: i !== 3,
+        createdAt: new Date(now - (200 - i * 30) * DAY),
+      }),
+    ),
+  );
+
+  const users: BaseUser[] = [];
+  for (let i = 0; i < USER_COUNT; i += 1) {
+    const first = FIRST[i % FIRST.length]!;
+    const last = LAST[(i * 3 + Math.floor(i / FIRST.length)) % LAST.length]!;
+    const xss = i === XSS_INDEX;
+    const user = await stores.users.create({
+      email: xss
+        ? 'mallory@example.com'
+        : `${first}.${last}${i >= 10 ? i : ''}@example.com`.toLowerCase(),
+      firstName: xss ? XSS_NAME : first,
+      lastName: xss ? null : last,
+      loginProvider: PROVIDERS[i % PROVIDERS.length]!,
+      isEmailVerified: i % 4 !== 3,
+      isTotpEnabled: i % 5 === 0,
+      require2FA: i % 7 === 0,
+      role: i < 3 ? 'admin' : 'user',
+      createdAt: new Date(now - (USER_COUNT - i) * 3 * DAY),
+      password: '$2b$10$abcdefghijklmnopqrstuuJ1Q0mB8w8R2xjH1x7b0k1o6C1yWw2m', // a hash, never shown
+    });
+    users.push(user);
+    if (i < 3) await stores.rbacStore.addRoleToUser(user.id, 'admin');
+    else if (i % 3 === 0) await stores.rbacStore.addRoleToUser(user.id, 'editor');
+    else await stores.rbacStore.addRoleToUser(user.id, 'viewer');
+    await stores.tenantStore.associateUserWithTenant(user.id, tenants[i % 3]!.id);
+    if (i % 2 === 0) {
+      await stores.userMetadataStore.updateMetadata(user.id, {
+        plan: ['free', 'pro', 'team'][i % 3],
+        onboarding: { completed: i % 4 === 0 },
+      });
+    }
+    const provider = PROVIDERS[i % PROVIDERS.length];
+    if (provider === 'google' || provider === 'github') {
+      await stores.linkedAccountsStore.linkAccount(user.id, {
+        provider,
+        providerAccountId: `${provider}-${100_000 + i}`,
+        email: user.email,
+        linkedAt: new Date(now - (USER_COUNT - i) * 2 * DAY),
+      });
+    }
+  }
+
+  for (let i = 0; i < 26; i += 1) {
+    const user = users[(i * 7) % 24]!;
+    await stores.sessionStore.createSession({
+      userId: user.id,
+      tenantId: i % 4 === 0 ? tenants[0]!.id : undefined,
+      createdAt: new Date(now - (i + 1) * 5 * 3_600_000),
+      lastActiveAt: new Date(now - i * 17 * 60_000),
+      expiresAt: new Date(now + (30 - i) * DAY),
+      userAgent: AGENTS[i % AGENTS.length],
+      ipAddress: `203.0.113.${10 + i}`,
+    });
+  }
+
+  return { stores, users, xssUser: users[XSS_INDEX]!, tenantIds: tenants.map((t) => t.id) };
+}
+
+/** The admin router options for the seeded stores. */
+export function panelRouterOptions(
+  stores: PanelStores,
+  extra: Partial<AdminRouterOptions> = {},
+): AdminRouterOptions {
+  return {
+    adminSecret: PANEL_SECRET,
+    sessionStore: stores.sessionStore,
+    rbacStore: stores.rbacStore,
+    tenantStore: stores.tenantStore,
+    userMetadataStore: stores.userMetadataStore,
+    settingsStore: stores.settingsStore,
+    linkedAccountsStore: stores.linkedAccountsStore,
+    ...extra,
+  };
+}
+
+export interface RunningPanel {
+  /** The panel's URL, with the trailing slash. */
+  url: string;
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves the admin router at /admin on 127.0.0.1 (a free port). */
+export async function startPanelServer(
+  stores: PanelStores,
+  extra: Partial<AdminRouterOptions> = {},
+): Promise<RunningPanel> {
+  const app = express();
+  app.use('/admin', createAdminRouter(stores.users, panelRouterOptions(stores, extra)));
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/admin/`,
+    origin,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
