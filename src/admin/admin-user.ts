@@ -1,3 +1,4 @@
+import { safeProfile } from '../features/account/profile';
 import type { BaseUser } from '../stores/user';
 
 /**
@@ -31,19 +32,6 @@ export function toAdminUser(user: BaseUser): AdminUser {
   for (const [key, value] of Object.entries(user)) {
     if (!SECRET_FIELD.test(key)) rest[key] = value;
   }
-  return {
-    ...rest,
-    id: user.id,
-    email: user.email,
-    firstName: user.firstName ?? null,
-    lastName: user.lastName ?? null,
-    role: user.role ?? null,
-    loginProvider: user.loginProvider ?? 'local',
-    isEmailVerified: user.isEmailVerified ?? false,
-    isTotpEnabled: user.isTotpEnabled ?? false,
-    require2FA: user.require2FA ?? false,
-    phoneNumber: user.phoneNumber ?? null,
-    hasPassword: Boolean(user.password),
-    createdAt: user.createdAt ?? null,
-  };
+  // The safe fields last, normalised as GET /me shows them, so a custom field cannot shadow them.
+  return { ...rest, ...safeProfile(user) };
 }
