@@ -1,5 +1,5 @@
-// Shared pieces of the panel: toasts, the confirmation dialog, empty and loading states,
-// badges, the pager and date formatting.
+// Shared pieces of the panel: toasts, the confirmation dialog, tables, empty and loading states,
+// badges, the pager, form parts and date formatting.
 import { byId, h, replace } from './dom.js';
 import { icon } from './icons.js';
 
@@ -81,6 +81,26 @@ export function emptyState(title, hint, iconName = 'search') {
     h('p', { class: 'empty-title' }, title),
     hint ? h('p', { class: 'empty-hint' }, hint) : null,
   );
+}
+
+/** A table with a header row of `columns` (plain labels) and an empty body to fill. */
+export function dataTable(id, columns) {
+  const tbody = h('tbody');
+  const table = h(
+    'table',
+    { class: 'table', id },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
+    tbody,
+  );
+  return { table, tbody };
 }
 
 /** A table body row spanning all columns (loading, empty, error). */
@@ -233,6 +253,30 @@ export function pageHeader(title, description, ...actions) {
     { class: 'page-header' },
     h('div', {}, h('h1', { tabindex: '-1' }, title), h('p', { class: 'muted' }, description)),
     h('div', { class: 'page-actions' }, ...actions),
+  );
+}
+
+/** The error line of a form, hidden until `showFormError` fills it. */
+export function formError() {
+  return h('p', { class: 'form-error', role: 'alert', hidden: true });
+}
+
+/** Shows `problem` in a form's error line: a sentence, or an API error with its code. */
+export function showFormError(line, problem) {
+  line.textContent =
+    typeof problem === 'string'
+      ? problem
+      : `${problem.message}${problem.code ? ` (${problem.code})` : ''}`;
+  line.hidden = false;
+}
+
+/** The primary button of a form that adds something: a plus icon and `label`. */
+export function addButton(label) {
+  return h(
+    'button',
+    { type: 'submit', class: 'btn btn-primary' },
+    icon('plus'),
+    h('span', {}, label),
   );
 }
 

@@ -5,29 +5,16 @@ import request from 'supertest';
 import {
   AuthEventBus,
   createAdminRouter,
-  InMemoryLinkedAccountsStore,
-  InMemoryRolesPermissionsStore,
-  InMemorySessionStore,
-  InMemorySettingsStore,
-  InMemoryTenantStore,
-  InMemoryUserMetadataStore,
-  InMemoryUserStore,
   type AdminRouterOptions,
   type AuthEventPayload,
   type IUserStore,
 } from 'keyward';
+import { createAdminStores, type AdminStores } from './admin-stores';
 
 export const ADMIN_SECRET = 'admin-secret-for-the-tests-0123456789';
 
-export interface AdminFixture {
+export interface AdminFixture extends AdminStores {
   app: Express;
-  users: InMemoryUserStore;
-  sessionStore: InMemorySessionStore;
-  rbacStore: InMemoryRolesPermissionsStore;
-  tenantStore: InMemoryTenantStore;
-  userMetadataStore: InMemoryUserMetadataStore;
-  settingsStore: InMemorySettingsStore;
-  linkedAccountsStore: InMemoryLinkedAccountsStore;
   events: AuthEventPayload[];
   /** Events of one name, in order. */
   eventsNamed(name: string): AuthEventPayload[];
@@ -45,15 +32,7 @@ export function createAdminFixture(
   options: Partial<AdminRouterOptions> = {},
   userStore?: IUserStore,
 ): AdminFixture {
-  const users = new InMemoryUserStore();
-  const stores = {
-    sessionStore: new InMemorySessionStore(),
-    rbacStore: new InMemoryRolesPermissionsStore(),
-    tenantStore: new InMemoryTenantStore(),
-    userMetadataStore: new InMemoryUserMetadataStore(),
-    settingsStore: new InMemorySettingsStore(),
-    linkedAccountsStore: new InMemoryLinkedAccountsStore(),
-  };
+  const { users, ...stores } = createAdminStores();
   const eventBus = new AuthEventBus();
   const events: AuthEventPayload[] = [];
   eventBus.onEvent('*', (e) => {

@@ -1,17 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import {
-  createAdminRouter,
-  InMemoryLinkedAccountsStore,
-  InMemoryRolesPermissionsStore,
-  InMemorySessionStore,
-  InMemorySettingsStore,
-  InMemoryTenantStore,
-  InMemoryUserMetadataStore,
-  InMemoryUserStore,
-  type AdminRouterOptions,
-  type BaseUser,
-} from '../../src';
+import { createAdminRouter, type AdminRouterOptions, type BaseUser } from '../../src';
+import { createAdminStores, type AdminStores } from './admin-stores';
 
 /** The admin secret of the seeded app (long enough for the router's minimum). */
 export const PANEL_SECRET = 'panel-test-secret-0123456789abcdef';
@@ -56,18 +46,8 @@ const AGENTS = [
 export const XSS_INDEX = 44;
 export const USER_COUNT = 60;
 
-export interface PanelStores {
-  users: InMemoryUserStore;
-  sessionStore: InMemorySessionStore;
-  rbacStore: InMemoryRolesPermissionsStore;
-  tenantStore: InMemoryTenantStore;
-  userMetadataStore: InMemoryUserMetadataStore;
-  settingsStore: InMemorySettingsStore;
-  linkedAccountsStore: InMemoryLinkedAccountsStore;
-}
-
 export interface PanelSeed {
-  stores: PanelStores;
+  stores: AdminStores;
   /** The seeded users in listing order. */
   users: BaseUser[];
   xssUser: BaseUser;
@@ -81,15 +61,7 @@ const DAY = 86_400_000;
  * HTML payload), roles, tenants, sessions, metadata, linked accounts and settings.
  */
 export async function seedPanelStores(now = Date.now()): Promise<PanelSeed> {
-  const stores: PanelStores = {
-    users: new InMemoryUserStore(),
-    sessionStore: new InMemorySessionStore(),
-    rbacStore: new InMemoryRolesPermissionsStore(),
-    tenantStore: new InMemoryTenantStore(),
-    userMetadataStore: new InMemoryUserMetadataStore(),
-    settingsStore: new InMemorySettingsStore({ emailVerificationMode: 'lazy', require2FA: false }),
-    linkedAccountsStore: new InMemoryLinkedAccountsStore(),
-  };
+  const stores = createAdminStores({ emailVerificationMode: 'lazy', require2FA: false });
 
   await stores.rbacStore.createRole('admin', ['users:manage', 'billing:manage', 'posts:write']);
   await stores.rbacStore.createRole('editor', ['posts:read', 'posts:write']);
@@ -166,7 +138,7 @@ export async function seedPanelStores(now = Date.now()): Promise<PanelSeed> {
 
 /** The admin router options for the seeded stores. */
 export function panelRouterOptions(
-  stores: PanelStores,
+  stores: AdminStores,
   extra: Partial<AdminRouterOptions> = {},
 ): AdminRouterOptions {
   return {
@@ -190,7 +162,7 @@ export interface RunningPanel {
 
 /** Serves the admin router at /admin on 127.0.0.1 (a free port). */
 export async function startPanelServer(
-  stores: PanelStores,
+  stores: AdminStores,
   extra: Partial<AdminRouterOptions> = {},
 ): Promise<RunningPanel> {
   const app = express();

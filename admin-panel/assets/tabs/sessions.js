@@ -1,18 +1,16 @@
 // Sessions tab: every signed-in device, filtered and paged by the server, revocable one by one.
 import { api, seg } from '../api.js';
-import { debounce, h, replace } from '../dom.js';
-import { icon } from '../icons.js';
+import { h, replace } from '../dom.js';
+import { serverPaging } from '../paging.js';
 import {
   busy,
   confirmAction,
+  dataTable,
   emptyState,
-  errorBlock,
   formatDate,
   fullRow,
   pageHeader,
-  pager,
   relativeTime,
-  searchBox,
   shortDate,
   shortId,
   showError,
@@ -44,7 +42,6 @@ function describeAgent(ua) {
 }
 
 export async function render(view, { features }) {
-  const state = { filter: '', offset: 0, loadId: 0 };
   const emails = new Map();
   // Tenant ids are shown by name when the tenant store is there (one request per visit).
   const tenantNames = features.tenants
@@ -54,50 +51,36 @@ export async function render(view, { features }) {
       )
     : Promise.resolve(new Map());
 
-  const tbody = h('tbody');
   const footer = h('div', { class: 'card-footer' });
   const columns = ['User', 'Device', 'Tenant', 'Last active', 'Expires', ''];
-  const table = h(
-    'table',
-    { class: 'table', id: 'sessions-table' },
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        columns.map((c) => h('th', { scope: 'col' }, c)),
-      ),
-    ),
+  const { table, tbody } = dataTable('sessions-table', columns);
+  const paging = serverPaging({
+    path: 'sessions',
+    key: 'sessions',
+    noun: 'sessions',
+    limit: LIMIT,
+    table,
     tbody,
-  );
-  const search = searchBox({
-    placeholder: 'Search by user id or IP address',
-    label: 'Filter sessions',
-    onInput: debounce((value) => {
-      state.filter = value;
-      state.offset = 0;
-      void load();
-    }, 250),
+    footer,
+    columns: columns.length,
+    search: {
+      id: 'sessions-filter',
+      placeholder: 'Search by user id or IP address',
+      label: 'Filter sessions',
+    },
+    show: showSessions,
   });
-  search.querySelector('input').id = 'sessions-filter';
-  const refresh = h(
-    'button',
-    { type: 'button', class: 'btn', onClick: () => void load() },
-    icon('refresh'),
-    h('span', { class: 'btn-label' }, 'Refresh'),
-  );
 
   view.append(
     pageHeader(
       'Sessions',
       'Signed-in devices. Revoking one ends that session; the device has to sign in again.',
-      refresh,
+      paging.refresh,
     ),
     h(
       'section',
       { class: 'card' },
-      h('div', { class: 'toolbar' }, search),
+      h('div', { class: 'toolbar' }, paging.search),
       h('div', { class: 'table-wrap' }, table),
       footer,
     ),
@@ -160,7 +143,7 @@ export async function render(view, { features }) {
                 return;
               }
             }
-            await load();
+            await paging.load();
           });
         },
       },
@@ -208,68 +191,26 @@ export async function render(view, { features }) {
     );
   }
 
-  async function load() {
-    const loadId = ++state.loadId;
-    table.setAttribute('aria-busy', 'true');
-    try {
-      const page = await api('sessions', {
-        query: { limit: LIMIT, offset: state.offset, filter: state.filter },
-      });
-      if (loadId !== state.loadId) return;
-      if (page.sessions.length === 0 && state.offset > 0) {
-        state.offset = Math.max(0, state.offset - LIMIT);
-        void load();
-        return;
-      }
-      replace(
-        tbody,
-        page.sessions.length === 0
-          ? fullRow(
-              columns.length,
-              state.filter
-                ? emptyState(
-                    `No sessions match “${state.filter}”`,
-                    'Try a user id, an IP address or a browser name.',
-                  )
-                : emptyState(
-                    'No active sessions',
-                    'Sessions appear here when users sign in.',
-                    'sessions',
-                  ),
-            )
-          : page.sessions.map(sessionRow),
-      );
-      replace(
-        footer,
-        pager(
-          {
-            offset: page.offset,
-            limit: page.limit,
-            count: page.sessions.length,
-            total: page.total,
-            hasMore: page.hasMore,
-            noun: 'sessions',
-          },
-          (offset) => {
-            state.offset = offset;
-            void load();
-          },
-        ),
-      );
-    } catch (error) {
-      if (loadId !== state.loadId) return;
-      replace(
-        tbody,
-        fullRow(
-          columns.length,
-          errorBlock(error, () => void load()),
-        ),
-      );
-      replace(footer);
-    } finally {
-      if (loadId === state.loadId) table.removeAttribute('aria-busy');
-    }
+  function showSessions(sessions) {
+    replace(
+      tbody,
+      sessions.length === 0
+        ? fullRow(
+            columns.length,
+            paging.filter
+              ? emptyState(
+                  `No sessions match “${paging.filter}”`,
+                  'Try a user id, an IP address or a browser name.',
+                )
+              : emptyState(
+                  'No active sessions',
+                  'Sessions appear here when users sign in.',
+                  'sessions',
+                ),
+          )
+        : sessions.map(sessionRow),
+    );
   }
 
-  await load();
+  await paging.load();
 }

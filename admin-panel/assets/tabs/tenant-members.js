@@ -1,8 +1,20 @@
 // The members drawer of a tenant: list, add by email or id, remove.
 import { api, seg } from '../api.js';
-import { byId, h, replace } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { icon } from '../icons.js';
-import { busy, confirmAction, emptyState, errorBlock, loading, showError, toast } from '../ui.js';
+import {
+  addButton,
+  busy,
+  confirmAction,
+  emptyState,
+  errorBlock,
+  formError,
+  loading,
+  showError,
+  showFormError,
+  toast,
+} from '../ui.js';
+import { openDrawer, section } from './drawer-parts.js';
 
 /** A user by email (exact, case-insensitive) or by id; null when there is no such user. */
 async function findUser(text) {
@@ -20,7 +32,6 @@ async function findUser(text) {
 
 /** Opens the drawer for `tenant`; `onChange` runs on close when membership changed. */
 export function openMembers(tenant, onChange) {
-  const drawer = byId('drawer');
   const list = h('div', { class: 'section-body', id: 'tenant-members' });
   const input = h('input', {
     class: 'input',
@@ -29,13 +40,8 @@ export function openMembers(tenant, onChange) {
     autocomplete: 'off',
     'aria-label': 'Email or user id to add',
   });
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const add = h(
-    'button',
-    { type: 'submit', class: 'btn btn-primary' },
-    icon('plus'),
-    h('span', {}, 'Add member'),
-  );
+  const error = formError();
+  const add = addButton('Add member');
   let changed = false;
 
   async function load() {
@@ -103,8 +109,7 @@ export function openMembers(tenant, onChange) {
       try {
         const user = await findUser(text);
         if (!user) {
-          error.textContent = `No user “${text}”.`;
-          error.hidden = false;
+          showFormError(error, `No user “${text}”.`);
           return;
         }
         await api(`tenants/${seg(tenant.id)}/users`, { method: 'POST', body: { userId: user.id } });
@@ -113,64 +118,33 @@ export function openMembers(tenant, onChange) {
         toast(`Added ${user.email}`);
         await load();
       } catch (failure) {
-        error.textContent = `${failure.message}${failure.code ? ` (${failure.code})` : ''}`;
-        error.hidden = false;
+        showFormError(error, failure);
       }
     });
   }
 
-  const close = () => drawer.close();
-  replace(
-    drawer,
-    h(
-      'div',
-      { class: 'drawer-panel' },
-      h(
-        'header',
-        { class: 'drawer-header' },
-        h('span', { class: 'avatar avatar-tenant', 'aria-hidden': 'true' }, icon('tenants')),
+  openDrawer({
+    badge: h('span', { class: 'avatar avatar-tenant', 'aria-hidden': 'true' }, icon('tenants')),
+    title: tenant.name || tenant.id,
+    subtitle: h('p', { class: 'muted mono' }, tenant.id),
+    content: [
+      section(
+        'Add a member',
+        null,
         h(
-          'div',
-          { class: 'drawer-title' },
-          h('h2', { id: 'drawer-title' }, tenant.name || tenant.id),
-          h('p', { class: 'muted mono' }, tenant.id),
+          'form',
+          { class: 'inline-form', novalidate: true, onSubmit: (e) => void addMember(e) },
+          input,
+          add,
         ),
-        h(
-          'button',
-          { type: 'button', class: 'icon-btn', 'aria-label': 'Close', onClick: close },
-          icon('close'),
-        ),
+        error,
       ),
-      h(
-        'div',
-        { class: 'drawer-content' },
-        h(
-          'section',
-          { class: 'drawer-section' },
-          h('h3', {}, 'Add a member'),
-          h(
-            'form',
-            { class: 'inline-form', novalidate: true, onSubmit: (e) => void addMember(e) },
-            input,
-            add,
-          ),
-          error,
-        ),
-        h('section', { class: 'drawer-section' }, h('h3', {}, 'Members'), list),
-      ),
-    ),
-  );
-  const onClose = () => {
-    drawer.removeEventListener('close', onClose);
-    drawer.removeEventListener('click', onBackdrop);
-    if (changed) onChange();
-  };
-  const onBackdrop = (event) => {
-    if (event.target === drawer) close();
-  };
-  drawer.addEventListener('close', onClose);
-  drawer.addEventListener('click', onBackdrop);
-  drawer.showModal();
+      section('Members', null, list),
+    ],
+    onClosed: () => {
+      if (changed) onChange();
+    },
+  });
   input.focus();
   void load();
 }

@@ -1,7 +1,7 @@
 // The Manage drawer of one user: profile, roles, tenants, metadata (JSON editor) and linked
 // accounts. Each section appears only when its store is configured.
 import { api, seg } from '../api.js';
-import { byId, h, replace } from '../dom.js';
+import { h } from '../dom.js';
 import { icon } from '../icons.js';
 import {
   avatar,
@@ -13,7 +13,7 @@ import {
   showError,
   toast,
 } from '../ui.js';
-import { fill, section } from './drawer-parts.js';
+import { closeDrawer, fill, openDrawer, section } from './drawer-parts.js';
 import { metadataSection } from './metadata-editor.js';
 import { rolesSection, tenantsSection } from './user-access.js';
 
@@ -138,57 +138,27 @@ function dangerSection(user, close, changed) {
 
 /** Opens the drawer for `user`; `onChange` runs on close when anything was modified. */
 export function openUserDrawer(user, { features, onChange }) {
-  const drawer = byId('drawer');
   let dirty = false;
   const changed = () => {
     dirty = true;
   };
-  const close = () => drawer.close();
   const name = displayName(user);
 
-  replace(
-    drawer,
-    h(
-      'div',
-      { class: 'drawer-panel' },
-      h(
-        'header',
-        { class: 'drawer-header' },
-        avatar(user),
-        h(
-          'div',
-          { class: 'drawer-title' },
-          h('h2', { id: 'drawer-title' }, name || user.email),
-          name ? h('p', { class: 'muted' }, user.email) : null,
-        ),
-        h(
-          'button',
-          { type: 'button', class: 'icon-btn', 'aria-label': 'Close', onClick: close },
-          icon('close'),
-        ),
-      ),
-      h(
-        'div',
-        { class: 'drawer-content' },
-        section('Profile', null, profile(user)),
-        features.roles ? rolesSection(user, features, changed) : null,
-        features.tenants ? tenantsSection(user, changed) : null,
-        features.metadata ? metadataSection(user) : null,
-        features.linkedAccounts ? linkedSection(user) : null,
-        features.deleteUser ? dangerSection(user, close, changed) : null,
-      ),
-    ),
-  );
-  const onClose = () => {
-    drawer.removeEventListener('close', onClose);
-    drawer.removeEventListener('click', onBackdrop);
-    if (dirty) onChange();
-  };
-  const onBackdrop = (event) => {
-    if (event.target === drawer) close();
-  };
-  drawer.addEventListener('close', onClose);
-  drawer.addEventListener('click', onBackdrop);
-  drawer.showModal();
+  const drawer = openDrawer({
+    badge: avatar(user),
+    title: name || user.email,
+    subtitle: name ? h('p', { class: 'muted' }, user.email) : null,
+    content: [
+      section('Profile', null, profile(user)),
+      features.roles ? rolesSection(user, features, changed) : null,
+      features.tenants ? tenantsSection(user, changed) : null,
+      features.metadata ? metadataSection(user) : null,
+      features.linkedAccounts ? linkedSection(user) : null,
+      features.deleteUser ? dangerSection(user, closeDrawer, changed) : null,
+    ],
+    onClosed: () => {
+      if (dirty) onChange();
+    },
+  });
   drawer.querySelector('.drawer-header .icon-btn').focus();
 }

@@ -1,8 +1,9 @@
 // Users tab: a paged table (paging and filtering done by the server), per-row selection with
 // batch delete, and a Manage button per user that opens the user drawer.
 import { api, seg } from '../api.js';
-import { debounce, h, replace } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { icon } from '../icons.js';
+import { serverPaging } from '../paging.js';
 import {
   avatar,
   badge,
@@ -10,12 +11,9 @@ import {
   confirmAction,
   displayName,
   emptyState,
-  errorBlock,
   formatDate,
   fullRow,
   pageHeader,
-  pager,
-  searchBox,
   showError,
   toast,
 } from '../ui.js';
@@ -24,7 +22,7 @@ import { openUserDrawer } from './user-drawer.js';
 const PAGE_SIZES = [20, 50, 100];
 
 export async function render(view, { features }) {
-  const state = { filter: '', offset: 0, limit: 20, rows: [], selected: new Map(), loadId: 0 };
+  const state = { rows: [], selected: new Map() };
   const withLinks = features.linkedAccounts === true;
   const canDelete = features.deleteUser === true;
 
@@ -72,6 +70,26 @@ export async function render(view, { features }) {
     tbody,
   );
   const footer = h('div', { class: 'card-footer' });
+  const paging = serverPaging({
+    path: 'users',
+    key: 'users',
+    noun: 'users',
+    limit: PAGE_SIZES[0],
+    table,
+    tbody,
+    footer,
+    columns: columns.length,
+    search: { id: 'users-filter', placeholder: 'Search by email or name', label: 'Filter users' },
+    show: (users) => {
+      state.rows = users;
+      renderRows();
+    },
+    onFail: () => {
+      state.rows = [];
+      updateSelection();
+    },
+    onBusy: (loading) => view.querySelector('.card')?.classList.toggle('is-loading', loading),
+  });
 
   const deleteButton = h(
     'button',
@@ -109,42 +127,24 @@ export async function render(view, { features }) {
     {
       class: 'select select-sm',
       'aria-label': 'Users per page',
-      onChange: () => {
-        state.limit = Number(pageSize.value);
-        state.offset = 0;
-        void load();
-      },
+      onChange: () => paging.setLimit(Number(pageSize.value)),
     },
     PAGE_SIZES.map((n) => h('option', { value: String(n) }, `${n} per page`)),
   );
 
-  const search = searchBox({
-    placeholder: 'Search by email or name',
-    label: 'Filter users',
-    onInput: debounce((value) => {
-      state.filter = value;
-      state.offset = 0;
-      void load();
-    }, 250),
-  });
-  search.querySelector('input').id = 'users-filter';
-
-  const refresh = h(
-    'button',
-    { type: 'button', class: 'btn', onClick: () => void load() },
-    icon('refresh'),
-    h('span', { class: 'btn-label' }, 'Refresh'),
-  );
-
   view.append(
-    pageHeader('Users', 'Everyone with an account. Search, inspect and manage users.', refresh),
+    pageHeader(
+      'Users',
+      'Everyone with an account. Search, inspect and manage users.',
+      paging.refresh,
+    ),
     h(
       'section',
       { class: 'card' },
       h(
         'div',
         { class: 'toolbar' },
-        search,
+        paging.search,
         h('div', { class: 'toolbar-end' }, selectionBar, pageSize),
       ),
       h('div', { class: 'table-wrap' }, table),
@@ -230,7 +230,7 @@ export async function render(view, { features }) {
             type: 'button',
             class: 'btn btn-sm',
             'aria-label': `Manage ${user.email}`,
-            onClick: () => openUserDrawer(user, { features, onChange: () => void load() }),
+            onClick: () => openUserDrawer(user, { features, onChange: () => void paging.load() }),
           },
           icon('manage'),
           h('span', {}, 'Manage'),
@@ -273,9 +273,9 @@ export async function render(view, { features }) {
         tbody,
         fullRow(
           columns.length,
-          state.filter
+          paging.filter
             ? emptyState(
-                `No users match “${state.filter}”`,
+                `No users match “${paging.filter}”`,
                 'Try part of an email address or a name.',
               )
             : emptyState('No users yet', 'Users appear here as soon as they register.', 'users'),
@@ -285,60 +285,6 @@ export async function render(view, { features }) {
       replace(tbody, state.rows.map(userRow));
     }
     updateSelection();
-  }
-
-  async function load() {
-    const loadId = ++state.loadId;
-    table.setAttribute('aria-busy', 'true');
-    view.querySelector('.card')?.classList.add('is-loading');
-    try {
-      const page = await api('users', {
-        query: { limit: state.limit, offset: state.offset, filter: state.filter },
-      });
-      if (loadId !== state.loadId) return;
-      // A deletion may have emptied the last page: step back instead of showing nothing.
-      if (page.users.length === 0 && state.offset > 0) {
-        state.offset = Math.max(0, state.offset - state.limit);
-        void load();
-        return;
-      }
-      state.rows = page.users;
-      renderRows();
-      replace(
-        footer,
-        pager(
-          {
-            offset: page.offset,
-            limit: page.limit,
-            count: page.users.length,
-            total: page.total,
-            hasMore: page.hasMore,
-            noun: 'users',
-          },
-          (offset) => {
-            state.offset = offset;
-            void load();
-          },
-        ),
-      );
-    } catch (error) {
-      if (loadId !== state.loadId) return;
-      state.rows = [];
-      replace(
-        tbody,
-        fullRow(
-          columns.length,
-          errorBlock(error, () => void load()),
-        ),
-      );
-      replace(footer);
-      updateSelection();
-    } finally {
-      if (loadId === state.loadId) {
-        table.removeAttribute('aria-busy');
-        view.querySelector('.card')?.classList.remove('is-loading');
-      }
-    }
   }
 
   async function deleteSelected() {
@@ -370,8 +316,8 @@ export async function render(view, { features }) {
       }
       if (deleted > 0) toast(`Deleted ${deleted} ${deleted === 1 ? 'user' : 'users'}`);
     });
-    await load();
+    await paging.load();
   }
 
-  await load();
+  await paging.load();
 }
