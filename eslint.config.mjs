@@ -22,42 +22,29 @@ export default tseslint.config(
     },
   },
   {
-    // Browser scripts of the examples: plain JavaScript, no type information.
-    files: ['examples/**/public/*.js'],
+    // Browser code, plain JavaScript without type information: the examples' page scripts and
+    // the admin web panel (ES modules shipped as they are).
+    files: ['examples/**/public/*.js', 'admin-panel/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       sourceType: 'module',
       parserOptions: { projectService: false, project: false },
-      globals: {
-        document: 'readonly',
-        location: 'readonly',
-        history: 'readonly',
-        fetch: 'readonly',
-        FormData: 'readonly',
-        URLSearchParams: 'readonly',
-        sessionStorage: 'readonly',
-        window: 'readonly',
-      },
-    },
-  },
-  {
-    // The admin web panel: plain ES modules run by the browser, shipped as they are.
-    files: ['admin-panel/**/*.js'],
-    ...tseslint.configs.disableTypeChecked,
-    languageOptions: {
-      sourceType: 'module',
-      parserOptions: { projectService: false, project: false },
-      globals: {
-        document: 'readonly',
-        window: 'readonly',
-        location: 'readonly',
-        fetch: 'readonly',
-        URL: 'readonly',
-        Node: 'readonly',
-        sessionStorage: 'readonly',
-        setTimeout: 'readonly',
-        clearTimeout: 'readonly',
-      },
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'sessionStorage',
+          'fetch',
+          'URL',
+          'URLSearchParams',
+          'FormData',
+          'Node',
+          'setTimeout',
+          'clearTimeout',
+        ].map((name) => [name, 'readonly']),
+      ),
     },
   },
   {

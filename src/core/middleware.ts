@@ -1,11 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ISessionStore } from '../stores/session';
-import { resolveConfig } from './config/resolve';
+import { asResolvedConfig } from './config/resolve';
 import type { ResolvedConfig } from './config/resolved';
 import type { AuthConfig } from './config/types';
 import { AuthConfigError, AuthError } from './errors';
 import { readCookie } from './http/cookies';
 import { assertCsrf, isUnsafeMethod } from './http/csrf';
+import { sendAuthError } from './http/error-middleware';
 import { bearerToken } from './http/request-context';
 import type { AccessTokenPayload } from './tokens/claims';
 import { TokenService } from './tokens/token-service';
@@ -16,11 +17,6 @@ export interface AuthMiddlewareOptions {
   sessionStore?: ISessionStore | (() => ISessionStore | undefined);
   /** Overrides `AuthConfig.checkSessionOnRequest`. */
   checkSessionOnRequest?: boolean;
-}
-
-/** Answers a failed authentication on an app route (where our error middleware is absent). */
-export function sendAuthError(res: Response, err: AuthError): void {
-  res.status(err.statusCode).json({ ...err.data, error: err.message, code: err.code });
 }
 
 const MISSING = new AuthError('Authentication required', 'UNAUTHORIZED', 401);
@@ -59,7 +55,7 @@ export function createAuthMiddleware(
   config: AuthConfig | ResolvedConfig,
   options: AuthMiddlewareOptions = {},
 ): RequestHandler {
-  const resolved = 'accessKey' in config ? config : resolveConfig(config);
+  const resolved = asResolvedConfig(config);
   const authenticate = createAccessAuthenticator(resolved);
   const checkSession = options.checkSessionOnRequest ?? resolved.checkSessionOnRequest;
   const storeOf =

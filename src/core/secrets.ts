@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A fresh one-time token: 32 bytes (256 bits) from the CSPRNG, base64url. */
 export function generateToken(bytes = 32): string {
@@ -27,6 +27,14 @@ export function tokenMatchesHash(token: string, storedHash: string | null | unde
 /** HMAC-SHA256, base64url. */
 export function hmac(key: Buffer | string, data: string): string {
   return createHmac('sha256', key).update(data, 'utf8').digest('base64url');
+}
+
+/**
+ * A 32-byte key derived from `secret` with HKDF-SHA256 under its own `label`, so keys made from
+ * the same secret for different purposes are unrelated to one another.
+ */
+export function deriveKey(secret: string, label: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, '', label, 32));
 }
 
 /** A one-time token and what to store for it. */

@@ -1,6 +1,7 @@
-import { createHmac, createSecretKey, hkdfSync } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { z } from 'zod';
 import { AuthConfigError } from '../errors';
+import { deriveKey } from '../secrets';
 import { parseDurationSeconds } from './duration';
 import type { ResolvedConfig } from './resolved';
 import type { AuthConfig, AuthLogger } from './types';
@@ -126,9 +127,7 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
       .digest(),
     // HKDF with its own label, so this key is unrelated to the JWT and CSRF keys made from the
     // same secret. Rotating accessTokenSecret changes it: stored TOTP secrets become unreadable.
-    totpKey: Buffer.from(
-      hkdfSync('sha256', config.accessTokenSecret, '', 'keyward totp-secret v1', 32),
-    ),
+    totpKey: deriveKey(config.accessTokenSecret, 'keyward totp-secret v1'),
     accessTtlSeconds: parseDurationSeconds(config.accessTokenExpiresIn ?? '15m')!,
     refreshTtlSeconds: parseDurationSeconds(config.refreshTokenExpiresIn ?? '7d')!,
     cookies: Object.freeze({
@@ -170,14 +169,25 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
           codeExpiresInMinutes: config.sms.codeExpiresInMinutes ?? 10,
           maxAttempts: config.sms.maxAttempts ?? 5,
           resendIntervalSeconds: config.sms.resendIntervalSeconds ?? 30,
+          timeoutMs: config.sms.timeoutMs ?? 10_000,
         })
       : undefined,
     // Keys SMS code hashes, so a database dump alone does not give the codes away (six digits
     // hashed without a key fall to a million guesses).
-    smsKey: Buffer.from(
-      hkdfSync('sha256', config.accessTokenSecret, '', 'keyward sms-code v1', 32),
-    ),
+    smsKey: deriveKey(config.accessTokenSecret, 'keyward sms-code v1'),
+    // Signs OAuth flow cookies; a KeyObject, like the JWT keys, so jsonwebtoken uses it as is.
+    oauthFlowKey: createSecretKey(deriveKey(config.accessTokenSecret, 'keyward oauth-flow v1')),
   });
+}
+
+/** True for a config that {@link resolveConfig} already made (it carries the derived keys). */
+export function isResolvedConfig(config: AuthConfig | ResolvedConfig): config is ResolvedConfig {
+  return 'accessKey' in config;
+}
+
+/** Accepts either form: a resolved config as it is, a user's config resolved now. */
+export function asResolvedConfig(config: AuthConfig | ResolvedConfig): ResolvedConfig {
+  return isResolvedConfig(config) ? config : resolveConfig(config);
 }
 
 function crossFieldProblems(config: AuthConfig): string[] {

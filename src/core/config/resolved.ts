@@ -50,10 +50,17 @@ export interface ResolvedConfig {
   readonly sms: ResolvedSms | undefined;
   /** Derived from the access secret (HKDF-SHA256, label `keyward sms-code v1`); keys SMS code hashes. */
   readonly smsKey: Buffer;
+  /** Derived from the access secret (HKDF-SHA256, label `keyward oauth-flow v1`); signs OAuth flow cookies. */
+  readonly oauthFlowKey: KeyObject;
 }
 
 /** SMS settings with every default applied. */
 export type ResolvedSms = Readonly<
   SmsConfig &
-    Required<Pick<SmsConfig, 'codeExpiresInMinutes' | 'maxAttempts' | 'resendIntervalSeconds'>>
+    Required<
+      Pick<
+        SmsConfig,
+        'codeExpiresInMinutes' | 'maxAttempts' | 'resendIntervalSeconds' | 'timeoutMs'
+      >
+    >
 >;

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Response } from 'express';
 import type { AuthLogger } from '../config/types';
 import { AuthError } from '../errors';
 
@@ -26,6 +26,11 @@ function fromBodyParser(err: BodyParserError): AuthError | null {
   }
 }
 
+/** Answers with an AuthError: its status and `{ ...data, error: message, code }`. */
+export function sendAuthError(res: Response, err: AuthError): void {
+  res.status(err.statusCode).json({ ...err.data, error: err.message, code: err.code });
+}
+
 /**
  * The router's one error exit. AuthErrors become `{ error, code }` with their status (plus
  * their `data`); anything else is logged and answered with a bare 500, never a stack trace.
@@ -38,7 +43,7 @@ export function createErrorMiddleware(logger: AuthLogger): ErrorRequestHandler {
     }
     const known = err instanceof AuthError ? err : fromBodyParser(err ?? {});
     if (known) {
-      res.status(known.statusCode).json({ ...known.data, error: known.message, code: known.code });
+      sendAuthError(res, known);
       return;
     }
     logger.error('Unhandled router error', err);

@@ -13,6 +13,8 @@ export const fields = {
   /** Length rules live in PasswordService, so they give their own codes. */
   password: () => z.string().min(1).max(1024),
   token: () => z.string().min(1).max(512),
+  /** A temporary 2FA token (a JWT: longer than a one-time token). */
+  tempToken: () => z.string().min(1).max(4096),
   lang: () => z.string().max(10).optional(),
 };
 

@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { resolveConfig } from '../config/resolve';
+import { isResolvedConfig, resolveConfig } from '../config/resolve';
 import type { ResolvedConfig } from '../config/resolved';
 import type { AuthConfig } from '../config/types';
 import { AuthError } from '../errors';
@@ -23,7 +23,7 @@ const resolvedCache = new WeakMap<AuthConfig, ResolvedConfig>();
 
 /** Accepts either form so the reference-style `service.method(token, config)` calls keep working. */
 function asResolved(config: AuthConfig | ResolvedConfig): ResolvedConfig {
-  if ('accessKey' in config) return config;
+  if (isResolvedConfig(config)) return config;
   let resolved = resolvedCache.get(config);
   if (!resolved) {
     resolved = resolveConfig(config);
