@@ -6,20 +6,8 @@ import {
   InMemoryTenantStore,
   InMemoryUserMetadataStore,
 } from 'keyward';
-import { bearerLogin, createTestApp } from './helpers/app';
-
-const FORBIDDEN_FIELDS = [
-  'password',
-  'refreshToken',
-  'refreshTokenExpiry',
-  'resetToken',
-  'resetTokenExpiry',
-  'totpSecret',
-  'emailVerificationToken',
-  'emailChangeToken',
-  'magicLinkToken',
-  'smsCode',
-];
+import { bearerLogin, createTestApp, bearerRefresh, cookieLine, setCookies } from './helpers/app';
+import { SECRET_FIELDS } from './helpers/secret-fields';
 
 describe('account deletion and the rich profile', () => {
   const sessionStore = new InMemorySessionStore();
@@ -74,7 +62,7 @@ describe('account deletion and the rich profile', () => {
       roles: ['editor'],
     });
     expect([...(res.body.permissions as string[])].sort()).toEqual(['posts:read', 'posts:write']);
-    for (const field of FORBIDDEN_FIELDS) expect(res.body).not.toHaveProperty(field);
+    for (const field of SECRET_FIELDS) expect(res.body).not.toHaveProperty(field);
 
     const record = await t.store.findById(user.id);
     const raw = JSON.stringify(res.body);
@@ -119,10 +107,7 @@ describe('account deletion and the rich profile', () => {
 
     // Neither device can refresh any more.
     for (const pair of [phone, laptop]) {
-      const refresh = await request(t.app)
-        .post('/auth/refresh')
-        .set('X-Auth-Strategy', 'bearer')
-        .send({ refreshToken: pair.refreshToken });
+      const refresh = await bearerRefresh(t.app, pair.refreshToken);
       expect(refresh.status).toBe(401);
       expect(refresh.body.code).toBe('SESSION_REVOKED');
     }
@@ -168,7 +153,7 @@ describe('account deletion without a session store', () => {
       .get('/auth/me')
       .set('Authorization', `Bearer ${pair.accessToken}`);
     expect(res.status).toBe(200);
-    for (const field of FORBIDDEN_FIELDS) expect(res.body).not.toHaveProperty(field);
+    for (const field of SECRET_FIELDS) expect(res.body).not.toHaveProperty(field);
     const raw = JSON.stringify(res.body);
     for (const secret of [record!.refreshToken!, record!.password!, record!.totpSecret!]) {
       expect(raw).not.toContain(secret);
@@ -183,10 +168,7 @@ describe('account deletion without a session store', () => {
       .set('Authorization', `Bearer ${pair.accessToken}`);
     expect(res.status).toBe(200);
     expect(await t.store.findById(user.id)).toBeNull();
-    const refresh = await request(t.app)
-      .post('/auth/refresh')
-      .set('X-Auth-Strategy', 'bearer')
-      .send({ refreshToken: pair.refreshToken });
+    const refresh = await bearerRefresh(t.app, pair.refreshToken);
     expect(refresh.status).toBe(401);
     expect(
       t.events.some((e) => e.event === AuthEventNames.USER_DELETED && e.userId === user.id),
@@ -198,11 +180,10 @@ describe('account deletion without a session store', () => {
     const login = await request(t.app)
       .post('/auth/login')
       .send({ email: user.email, password: 'correct horse battery' });
-    const cookies = login.headers['set-cookie'] as unknown as string[];
-    const access = cookies.find((c) => c.startsWith('accessToken='))!.split(';')[0]!;
+    const access = cookieLine(login, 'accessToken')!.split(';')[0]!;
     const res = await request(t.app).delete('/auth/account').set('Cookie', access);
     expect(res.status).toBe(200);
-    const cleared = res.headers['set-cookie'] as unknown as string[];
+    const cleared = setCookies(res);
     expect(cleared.some((c) => /^accessToken=;.*Expires=Thu, 01 Jan 1970/.test(c))).toBe(true);
     expect(cleared.some((c) => /^refreshToken=;.*Expires=Thu, 01 Jan 1970/.test(c))).toBe(true);
   });

@@ -1,22 +1,20 @@
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { AuthEventNames } from 'keyward';
-import { PASSWORD, bearerLogin, createTestApp, type CapturedMail, sleep } from './helpers/app';
+import {
+  bearerLogin,
+  bearerLoginRequest,
+  createTestApp,
+  type CapturedMail,
+  sleep,
+  SITE_URL,
+  sha256Hex,
+} from './helpers/app';
 
-const SITE = 'https://app.example.test';
-const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 const fresh = (label: string) => `${label}-${Math.random().toString(36).slice(2)}@example.test`;
 
 describe('change email', () => {
   const t = createTestApp();
   afterAll(() => t.close());
-
-  function login(email: string, password = PASSWORD) {
-    return request(t.app)
-      .post('/auth/login')
-      .set('X-Auth-Strategy', 'bearer')
-      .send({ email, password });
-  }
 
   function requestChange(accessToken: string, newEmail: string) {
     return request(t.app)
@@ -52,14 +50,14 @@ describe('change email', () => {
     expect(mail.kind).toBe('verify');
     expect(mail.to).toBe(newEmail);
     expect(mail.link).toBe(
-      `${SITE}/auth/change-email/confirm?token=${encodeURIComponent(mail.token!)}`,
+      `${SITE_URL}/auth/change-email/confirm?token=${encodeURIComponent(mail.token!)}`,
     );
     const record = await t.store.findById(user.id);
     expect(record?.pendingEmail).toBe(newEmail);
     expect(record?.emailChangeToken).toBe(sha256Hex(mail.token!));
     // Nothing changes before the confirmation.
     expect(record?.email).toBe(user.email);
-    expect((await login(user.email)).status).toBe(200);
+    expect((await bearerLoginRequest(t.app, user.email)).status).toBe(200);
   });
 
   it('switches the email on confirm, marks it verified and notifies the old address', async () => {
@@ -74,8 +72,8 @@ describe('change email', () => {
     expect(changed.to).toBe(user.email);
     expect(changed.newEmail).toBe(newEmail);
 
-    expect((await login(newEmail)).status).toBe(200);
-    const old = await login(user.email);
+    expect((await bearerLoginRequest(t.app, newEmail)).status).toBe(200);
+    const old = await bearerLoginRequest(t.app, user.email);
     expect(old.status).toBe(401);
     expect(old.body.code).toBe('INVALID_CREDENTIALS');
 
@@ -139,7 +137,7 @@ describe('change email', () => {
     expect(res.body.code).toBe('EMAIL_IN_USE');
     expect((await t.store.findById(user.id))?.email).toBe(user.email);
     expect((await t.store.findById(squatter.id))?.email).toBe(newEmail);
-    expect((await login(user.email)).status).toBe(200);
+    expect((await bearerLoginRequest(t.app, user.email)).status).toBe(200);
   });
 
   it('refuses the current address as the new one', async () => {

@@ -1,6 +1,13 @@
 import request from 'supertest';
 import { AuthEventNames, InMemorySessionStore } from 'keyward';
-import { PASSWORD, bearerLogin, createTestApp, type TestApp } from './helpers/app';
+import {
+  PASSWORD,
+  bearerLogin,
+  bearerLoginRequest,
+  createTestApp,
+  type TestApp,
+  bearerRefresh,
+} from './helpers/app';
 
 const NEW_PASSWORD = 'a different passphrase';
 
@@ -12,20 +19,6 @@ function changePassword(
   const req = request(t.app).post('/auth/change-password');
   if (accessToken) req.set('Authorization', `Bearer ${accessToken}`);
   return req.send(body);
-}
-
-function login(t: TestApp, email: string, password: string) {
-  return request(t.app)
-    .post('/auth/login')
-    .set('X-Auth-Strategy', 'bearer')
-    .send({ email, password });
-}
-
-function refresh(t: TestApp, refreshToken: string) {
-  return request(t.app)
-    .post('/auth/refresh')
-    .set('X-Auth-Strategy', 'bearer')
-    .send({ refreshToken });
 }
 
 describe('POST /auth/change-password', () => {
@@ -59,8 +52,8 @@ describe('POST /auth/change-password', () => {
     });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('INVALID_CREDENTIALS');
-    expect((await login(t, user.email, PASSWORD)).status).toBe(200);
-    expect((await login(t, user.email, NEW_PASSWORD)).status).toBe(401);
+    expect((await bearerLoginRequest(t.app, user.email, PASSWORD)).status).toBe(200);
+    expect((await bearerLoginRequest(t.app, user.email, NEW_PASSWORD)).status).toBe(401);
   });
 
   it('answers 400 NO_PASSWORD_SET for an account that has no password', async () => {
@@ -84,7 +77,7 @@ describe('POST /auth/change-password', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('PASSWORD_TOO_SHORT');
-    expect((await login(t, user.email, PASSWORD)).status).toBe(200);
+    expect((await bearerLoginRequest(t.app, user.email, PASSWORD)).status).toBe(200);
   });
 
   it('validates the body', async () => {
@@ -105,8 +98,8 @@ describe('POST /auth/change-password', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ success: true });
 
-    expect((await login(t, user.email, NEW_PASSWORD)).status).toBe(200);
-    const old = await login(t, user.email, PASSWORD);
+    expect((await bearerLoginRequest(t.app, user.email, NEW_PASSWORD)).status).toBe(200);
+    const old = await bearerLoginRequest(t.app, user.email, PASSWORD);
     expect(old.status).toBe(401);
     expect(old.body.code).toBe('INVALID_CREDENTIALS');
 
@@ -122,7 +115,7 @@ describe('POST /auth/change-password', () => {
       currentPassword: PASSWORD,
       newPassword: NEW_PASSWORD,
     }).expect(200);
-    expect((await refresh(t, pair.refreshToken)).status).toBe(200);
+    expect((await bearerRefresh(t.app, pair.refreshToken)).status).toBe(200);
   });
 });
 
@@ -149,13 +142,13 @@ describe('POST /auth/change-password with InMemorySessionStore', () => {
     expect(left).toHaveLength(1);
 
     for (const gone of [otherDevice, thirdDevice]) {
-      const res = await refresh(t, gone.refreshToken);
+      const res = await bearerRefresh(t.app, gone.refreshToken);
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('SESSION_REVOKED');
     }
-    expect((await refresh(t, current.refreshToken)).status).toBe(200);
+    expect((await bearerRefresh(t.app, current.refreshToken)).status).toBe(200);
     // Another user's session is untouched.
-    expect((await refresh(t, bystanderPair.refreshToken)).status).toBe(200);
+    expect((await bearerRefresh(t.app, bystanderPair.refreshToken)).status).toBe(200);
 
     const revoked = t.events.filter((e) => e.event === AuthEventNames.SESSION_REVOKED);
     expect(revoked).toHaveLength(2);

@@ -9,7 +9,13 @@ import {
   createAuthRouter,
   type AuthConfig,
 } from 'keyward';
-import { ACCESS_SECRET, REFRESH_SECRET, bearerLogin, createTestApp } from './helpers/app';
+import {
+  ACCESS_SECRET,
+  REFRESH_SECRET,
+  bearerLogin,
+  createTestApp,
+  bearerLoginRequest,
+} from './helpers/app';
 
 const valid: AuthConfig = { accessTokenSecret: ACCESS_SECRET, refreshTokenSecret: REFRESH_SECRET };
 
@@ -332,10 +338,7 @@ describe('AuthConfigurator configuration validation', () => {
           email: 'cfg@example.test',
           password: await auth.passwordService.hash('a valid password'),
         });
-        const login = await request(app)
-          .post('/auth/login')
-          .set('X-Auth-Strategy', 'bearer')
-          .send({ email: 'cfg@example.test', password: 'a valid password' });
+        const login = await bearerLoginRequest(app, 'cfg@example.test', 'a valid password');
         expect(login.status).toBe(200);
         const res = await request(app)
           .get('/private')

@@ -1,10 +1,15 @@
 import request from 'supertest';
 import type { CookieOptions } from 'keyward';
-import { PASSWORD, cookieLine, cookieValue, createTestApp, type TestApp } from './helpers/app';
-
-function setCookies(res: request.Response): string[] {
-  return (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
-}
+import {
+  PASSWORD,
+  cookieLine,
+  cookieValue,
+  createTestApp,
+  type TestApp,
+  bearerLoginRequest,
+  bearerRefresh,
+  setCookies,
+} from './helpers/app';
 
 /** The attributes of a Set-Cookie line, names lower-cased; flags map to true. */
 function attributes(line: string | undefined): Record<string, string | true> {
@@ -245,10 +250,7 @@ describe('token cookies', () => {
 
     it('is set on a bearer-mode login', async () => {
       const user = await t.createUser();
-      const res = await request(t.app)
-        .post('/auth/login')
-        .set('X-Auth-Strategy', 'bearer')
-        .send({ email: user.email, password: PASSWORD });
+      const res = await bearerLoginRequest(t.app, user.email);
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
     });
@@ -264,14 +266,8 @@ describe('token cookies', () => {
 
     it('is set on a bearer-mode refresh', async () => {
       const user = await t.createUser();
-      const login = await request(t.app)
-        .post('/auth/login')
-        .set('X-Auth-Strategy', 'bearer')
-        .send({ email: user.email, password: PASSWORD });
-      const next = await request(t.app)
-        .post('/auth/refresh')
-        .set('X-Auth-Strategy', 'bearer')
-        .send({ refreshToken: login.body.refreshToken });
+      const login = await bearerLoginRequest(t.app, user.email);
+      const next = await bearerRefresh(t.app, login.body.refreshToken);
       expect(next.status).toBe(200);
       expect(typeof next.body.accessToken).toBe('string');
       expect(next.headers['cache-control']).toBe('no-store');

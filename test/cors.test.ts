@@ -1,9 +1,15 @@
 import request from 'supertest';
-import { PASSWORD, createTestApp, within, type CapturedMail, type TestApp } from './helpers/app';
+import {
+  PASSWORD,
+  createTestApp,
+  within,
+  type CapturedMail,
+  type TestApp,
+  SITE_URL,
+} from './helpers/app';
 
 const APP_ORIGIN = 'https://app.example.test';
 const ADMIN_ORIGIN = 'https://admin.example.test';
-const SITE_URL = 'https://app.example.test';
 
 function preflight(t: TestApp, origin: string, path = '/auth/login') {
   return request(t.app)

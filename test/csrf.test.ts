@@ -1,5 +1,13 @@
 import request from 'supertest';
-import { PASSWORD, bearerLogin, cookieLine, cookieValue, createTestApp } from './helpers/app';
+import {
+  PASSWORD,
+  bearerLogin,
+  cookieLine,
+  cookieValue,
+  createTestApp,
+  bearerLoginRequest,
+  bearerRefresh,
+} from './helpers/app';
 
 describe('CSRF protection (csrf.enabled)', () => {
   const t = createTestApp({ config: { csrf: { enabled: true } } });
@@ -48,10 +56,7 @@ describe('CSRF protection (csrf.enabled)', () => {
 
     it('is not set on a bearer-mode login', async () => {
       const user = await t.createUser();
-      const res = await request(t.app)
-        .post('/auth/login')
-        .set('X-Auth-Strategy', 'bearer')
-        .send({ email: user.email, password: PASSWORD });
+      const res = await bearerLoginRequest(t.app, user.email);
       expect(res.status).toBe(200);
       expect(res.headers['set-cookie']).toBeUndefined();
     });
@@ -215,10 +220,7 @@ describe('CSRF protection (csrf.enabled)', () => {
     it('needs no header when the refresh token comes in the body', async () => {
       const user = await t.createUser();
       const { refreshToken } = await bearerLogin(t.app, user.email);
-      const res = await request(t.app)
-        .post('/auth/refresh')
-        .set('X-Auth-Strategy', 'bearer')
-        .send({ refreshToken });
+      const res = await bearerRefresh(t.app, refreshToken);
       expect(res.status).toBe(200);
       expect(typeof res.body.accessToken).toBe('string');
     });
@@ -263,10 +265,7 @@ describe('CSRF protection (csrf.enabled)', () => {
         .post('/auth/logout')
         .set('Authorization', `Bearer ${accessToken}`);
       expect(res.status).toBe(200);
-      const refresh = await request(t.app)
-        .post('/auth/refresh')
-        .set('X-Auth-Strategy', 'bearer')
-        .send({ refreshToken });
+      const refresh = await bearerRefresh(t.app, refreshToken);
       expect(refresh.status).toBe(401);
     });
   });

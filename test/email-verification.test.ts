@@ -1,32 +1,16 @@
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { AuthEventNames, InMemorySettingsStore } from 'keyward';
 import {
-  PASSWORD,
   bearerLogin,
-  createTestApp,
+  bearerLoginRequest,
+  appFactory,
   type CapturedMail,
   type TestApp,
-  type TestAppOptions,
+  SITE_URL,
+  sha256Hex,
 } from './helpers/app';
 
-const SITE = 'https://app.example.test';
-const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
-
-const opened: TestApp[] = [];
-function app(opts: TestAppOptions = {}): TestApp {
-  const t = createTestApp(opts);
-  opened.push(t);
-  return t;
-}
-afterAll(() => Promise.all(opened.map((t) => t.close())));
-
-function login(t: TestApp, email: string, password = PASSWORD) {
-  return request(t.app)
-    .post('/auth/login')
-    .set('X-Auth-Strategy', 'bearer')
-    .send({ email, password });
-}
+const app = appFactory();
 
 async function sendVerification(
   t: TestApp,
@@ -62,7 +46,9 @@ describe('email verification', () => {
     expect(mail.kind).toBe('verify');
     expect(mail.to).toBe(user.email);
     expect(mail.lang).toBe('it');
-    expect(mail.link).toBe(`${SITE}/auth/verify-email?token=${encodeURIComponent(mail.token!)}`);
+    expect(mail.link).toBe(
+      `${SITE_URL}/auth/verify-email?token=${encodeURIComponent(mail.token!)}`,
+    );
     // Only the hash is stored.
     const record = await t.store.findById(user.id);
     expect(record?.emailVerificationToken).toBe(sha256Hex(mail.token!));
@@ -147,7 +133,7 @@ describe.each([
 
   it('refuses login of an unverified user with 403 EMAIL_NOT_VERIFIED after the right password', async () => {
     const user = await t.createUser({ isEmailVerified: false });
-    const res = await login(t, user.email);
+    const res = await bearerLoginRequest(t.app, user.email);
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('EMAIL_NOT_VERIFIED');
     expect(res.body.accessToken).toBeUndefined();
@@ -156,14 +142,14 @@ describe.each([
 
   it('answers 401 INVALID_CREDENTIALS to an unverified user with the wrong password', async () => {
     const user = await t.createUser({ isEmailVerified: false });
-    const res = await login(t, user.email, 'not the right password');
+    const res = await bearerLoginRequest(t.app, user.email, 'not the right password');
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('INVALID_CREDENTIALS');
   });
 
   it('lets a verified user sign in', async () => {
     const user = await t.createUser({ isEmailVerified: true });
-    expect((await login(t, user.email)).status).toBe(200);
+    expect((await bearerLoginRequest(t.app, user.email)).status).toBe(200);
   });
 });
 
@@ -175,7 +161,7 @@ describe("emailVerificationMode: 'lazy'", () => {
       isEmailVerified: false,
       emailVerificationDeadline: new Date(Date.now() + 3600_000),
     });
-    expect((await login(t, user.email)).status).toBe(200);
+    expect((await bearerLoginRequest(t.app, user.email)).status).toBe(200);
   });
 
   it('refuses an unverified user after the deadline with 403 EMAIL_VERIFICATION_REQUIRED', async () => {
@@ -183,7 +169,7 @@ describe("emailVerificationMode: 'lazy'", () => {
       isEmailVerified: false,
       emailVerificationDeadline: new Date(Date.now() - 1000),
     });
-    const res = await login(t, user.email);
+    const res = await bearerLoginRequest(t.app, user.email);
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('EMAIL_VERIFICATION_REQUIRED');
   });
@@ -193,7 +179,7 @@ describe("emailVerificationMode: 'lazy'", () => {
       isEmailVerified: true,
       emailVerificationDeadline: new Date(Date.now() - 1000),
     });
-    expect((await login(t, user.email)).status).toBe(200);
+    expect((await bearerLoginRequest(t.app, user.email)).status).toBe(200);
   });
 
   it('still checks the password before the verification policy', async () => {
@@ -201,7 +187,7 @@ describe("emailVerificationMode: 'lazy'", () => {
       isEmailVerified: false,
       emailVerificationDeadline: new Date(Date.now() - 1000),
     });
-    const res = await login(t, user.email, 'not the right password');
+    const res = await bearerLoginRequest(t.app, user.email, 'not the right password');
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('INVALID_CREDENTIALS');
   });
@@ -213,7 +199,7 @@ describe('runtime settings store', () => {
 
   it("overrides config 'none' with the stored 'strict' mode", async () => {
     const user = await t.createUser({ isEmailVerified: false });
-    const res = await login(t, user.email);
+    const res = await bearerLoginRequest(t.app, user.email);
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('EMAIL_NOT_VERIFIED');
   });
@@ -221,8 +207,8 @@ describe('runtime settings store', () => {
   it('follows changes made at run time, without a restart', async () => {
     const user = await t.createUser({ isEmailVerified: false });
     await settingsStore.updateSettings({ emailVerificationMode: 'none' });
-    expect((await login(t, user.email)).status).toBe(200);
+    expect((await bearerLoginRequest(t.app, user.email)).status).toBe(200);
     await settingsStore.updateSettings({ emailVerificationMode: 'strict' });
-    expect((await login(t, user.email)).status).toBe(403);
+    expect((await bearerLoginRequest(t.app, user.email)).status).toBe(403);
   });
 });

@@ -1,21 +1,8 @@
 import request from 'supertest';
 import { AuthEventBus, AuthEventNames, InMemorySessionStore, type AuthEventPayload } from 'keyward';
-import {
-  PASSWORD,
-  bearerLogin,
-  createTestApp,
-  type TestApp,
-  type TestAppOptions,
-  sleep,
-} from './helpers/app';
+import { bearerLogin, appFactory, sleep, bearerLoginRequest, bearerRefresh } from './helpers/app';
 
-const opened: TestApp[] = [];
-function app(opts: TestAppOptions = {}): TestApp {
-  const t = createTestApp(opts);
-  opened.push(t);
-  return t;
-}
-afterAll(() => Promise.all(opened.map((t) => t.close())));
+const app = appFactory();
 
 describe('AuthEventBus', () => {
   it('delivers a published event to its subscribers with name and timestamp', () => {
@@ -214,11 +201,7 @@ describe('events published by the router', () => {
     const user = await t.createUser();
     const pair = await bearerLogin(t.app, user.email);
     const newEvents = since();
-    await request(t.app)
-      .post('/auth/refresh')
-      .set('X-Auth-Strategy', 'bearer')
-      .send({ refreshToken: pair.refreshToken })
-      .expect(200);
+    await bearerRefresh(t.app, pair.refreshToken).expect(200);
     const rotated = newEvents().filter((e) => e.event === AuthEventNames.SESSION_ROTATED);
     expect(rotated).toHaveLength(1);
     expect(rotated[0]!.userId).toBe(user.id);
@@ -255,17 +238,11 @@ describe('failing subscribers never break the request that published', () => {
 
   it('still signs the user in, refreshes and logs out, and reports every failure', async () => {
     const user = await t.createUser();
-    const login = await request(t.app)
-      .post('/auth/login')
-      .set('X-Auth-Strategy', 'bearer')
-      .send({ email: user.email, password: PASSWORD });
+    const login = await bearerLoginRequest(t.app, user.email);
     expect(login.status).toBe(200);
     expect(typeof login.body.accessToken).toBe('string');
 
-    const refresh = await request(t.app)
-      .post('/auth/refresh')
-      .set('X-Auth-Strategy', 'bearer')
-      .send({ refreshToken: login.body.refreshToken });
+    const refresh = await bearerRefresh(t.app, login.body.refreshToken);
     expect(refresh.status).toBe(200);
 
     const logout = await request(t.app)

@@ -1,12 +1,8 @@
 import request from 'supertest';
 import { AuthEventNames, type AuthEventPayload } from 'keyward';
-import { PASSWORD, cookieLine, cookieValue, createTestApp } from './helpers/app';
+import { PASSWORD, cookieLine, cookieValue, createTestApp, setCookies } from './helpers/app';
 
 const INVALID_CREDENTIALS_CODE = 'INVALID_CREDENTIALS';
-
-function setCookies(res: request.Response): string[] {
-  return (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
-}
 
 function login(app: Parameters<typeof request>[0], email: string, password: string) {
   return request(app).post('/auth/login').send({ email, password });

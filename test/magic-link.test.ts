@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -11,10 +10,9 @@ import {
   within,
   type CapturedMail,
   type TestApp,
+  sha256Hex,
 } from './helpers/app';
 import { bearer, challenge, enrol } from './helpers/totp';
-
-const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 
 /** Posts /magic-link/send for `email` and returns the mail that follows. */
 async function linkFor(t: TestApp, email: string): Promise<CapturedMail> {

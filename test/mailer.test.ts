@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -11,15 +10,19 @@ import {
 } from 'keyward';
 import {
   bearerLogin,
-  createTestApp,
-  type TestApp,
+  appFactory,
   type TestAppOptions,
   sleep,
+  SITE_URL,
+  sha256Hex,
 } from './helpers/app';
 
-const SITE = 'https://app.example.test';
 const API_KEY = 'mail-api-key-for-tests';
-const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
+
+/** The mailer settings of these tests, sending to `endpoint`. */
+function mailerConfig(endpoint: string, extra: Partial<MailerConfig> = {}): MailerConfig {
+  return { endpoint, apiKey: API_KEY, from: 'noreply@example.test', ...extra };
+}
 
 interface MailBody {
   to: string;
@@ -103,21 +106,27 @@ function recordingLogger() {
 }
 
 const sinks: MailSink[] = [];
-const apps: TestApp[] = [];
 async function sink(): Promise<MailSink> {
   const s = await new MailSink().start();
   sinks.push(s);
   return s;
 }
-function app(opts: TestAppOptions): TestApp {
-  const t = createTestApp(opts);
-  apps.push(t);
-  return t;
-}
-afterAll(async () => {
-  await Promise.all(sinks.map((s) => s.stop()));
-  await Promise.all(apps.map((t) => t.close()));
-});
+// Sinks first: the afterAll hooks run in this order.
+afterAll(() => Promise.all(sinks.map((s) => s.stop())));
+const app = appFactory();
+
+/** Mail endpoints that fail, by how: each gives the URL of a fresh one. */
+const FAILING_ENDPOINTS: Array<[string, () => Promise<string>]> = [
+  [
+    'answers 500',
+    async () => {
+      const s = await sink();
+      s.status = 500;
+      return s.url;
+    },
+  ],
+  ['cannot be reached', unreachableUrl],
+];
 
 /** An app whose only way to send mail is the HTTP mailer. */
 function mailerApp(mailer: MailerConfig, opts: TestAppOptions = {}) {
@@ -125,7 +134,7 @@ function mailerApp(mailer: MailerConfig, opts: TestAppOptions = {}) {
   const t = app({
     ...opts,
     captureMail: false,
-    config: { logger, ...opts.config, email: { siteUrl: SITE, mailer, ...opts.config?.email } },
+    config: { logger, ...opts.config, email: { siteUrl: SITE_URL, mailer, ...opts.config?.email } },
   });
   return { t, errors };
 }
@@ -133,15 +142,11 @@ function mailerApp(mailer: MailerConfig, opts: TestAppOptions = {}) {
 describe('MailerService', () => {
   it('POSTs JSON {to, from, subject, html, text} with X-API-Key, omitting unset fromName and provider', async () => {
     const s = await sink();
-    const mailer = new MailerService({
-      endpoint: s.url,
-      apiKey: API_KEY,
-      from: 'noreply@example.test',
-    });
+    const mailer = new MailerService(mailerConfig(s.url));
     await mailer.sendPasswordReset(
       'ada@example.test',
       'tok',
-      `${SITE}/auth/reset-password?token=tok`,
+      `${SITE_URL}/auth/reset-password?token=tok`,
     );
 
     expect(s.requests).toHaveLength(1);
@@ -153,22 +158,18 @@ describe('MailerService', () => {
     expect(Object.keys(req.body).sort()).toEqual(['from', 'html', 'subject', 'text', 'to']);
     expect(req.body.to).toBe('ada@example.test');
     expect(req.body.from).toBe('noreply@example.test');
-    expect(req.body.html).toContain(`${SITE}/auth/reset-password?token=tok`);
-    expect(req.body.text).toContain(`${SITE}/auth/reset-password?token=tok`);
+    expect(req.body.html).toContain(`${SITE_URL}/auth/reset-password?token=tok`);
+    expect(req.body.text).toContain(`${SITE_URL}/auth/reset-password?token=tok`);
     // The raw token is only ever sent inside the link.
     expect(req.body.text).not.toMatch(/token: tok\b/);
   });
 
   it('includes fromName and provider when they are set', async () => {
     const s = await sink();
-    const mailer = new MailerService({
-      endpoint: s.url,
-      apiKey: API_KEY,
-      from: 'noreply@example.test',
-      fromName: 'Example App',
-      provider: 'postmark',
-    });
-    await mailer.sendVerificationEmail('ada@example.test', 'tok', `${SITE}/v?token=tok`);
+    const mailer = new MailerService(
+      mailerConfig(s.url, { fromName: 'Example App', provider: 'postmark' }),
+    );
+    await mailer.sendVerificationEmail('ada@example.test', 'tok', `${SITE_URL}/v?token=tok`);
     const body = s.requests[0]!.body;
     expect(body.fromName).toBe('Example App');
     expect(body.provider).toBe('postmark');
@@ -185,15 +186,15 @@ describe('MailerService', () => {
 
   it('writes English by default and Italian with defaultLang it or a per-message lang', async () => {
     const s = await sink();
-    const base = { endpoint: s.url, apiKey: API_KEY, from: 'noreply@example.test' };
+    const base = mailerConfig(s.url);
     const english = new MailerService(base);
     const italian = new MailerService({ ...base, defaultLang: 'it' });
 
-    await english.sendPasswordReset('a@example.test', 't', `${SITE}/r?token=t`);
-    await italian.sendPasswordReset('a@example.test', 't', `${SITE}/r?token=t`);
-    await english.sendPasswordReset('a@example.test', 't', `${SITE}/r?token=t`, 'it');
-    await italian.sendPasswordReset('a@example.test', 't', `${SITE}/r?token=t`, 'en');
-    await italian.sendPasswordReset('a@example.test', 't', `${SITE}/r?token=t`, 'fr');
+    await english.sendPasswordReset('a@example.test', 't', `${SITE_URL}/r?token=t`);
+    await italian.sendPasswordReset('a@example.test', 't', `${SITE_URL}/r?token=t`);
+    await english.sendPasswordReset('a@example.test', 't', `${SITE_URL}/r?token=t`, 'it');
+    await italian.sendPasswordReset('a@example.test', 't', `${SITE_URL}/r?token=t`, 'en');
+    await italian.sendPasswordReset('a@example.test', 't', `${SITE_URL}/r?token=t`, 'fr');
 
     expect(s.requests.map((r) => r.body.subject)).toEqual([
       'Reset your password',
@@ -206,17 +207,13 @@ describe('MailerService', () => {
 
   it('has a template for every kind of message in both languages', async () => {
     const s = await sink();
-    const mailer = new MailerService({
-      endpoint: s.url,
-      apiKey: API_KEY,
-      from: 'noreply@example.test',
-    });
+    const mailer = new MailerService(mailerConfig(s.url));
     for (const lang of ['en', 'it']) {
-      await mailer.sendVerificationEmail('a@example.test', 't', `${SITE}/v?token=t`, lang);
-      await mailer.sendMagicLink('a@example.test', 't', `${SITE}/m?token=t`, lang);
+      await mailer.sendVerificationEmail('a@example.test', 't', `${SITE_URL}/v?token=t`, lang);
+      await mailer.sendMagicLink('a@example.test', 't', `${SITE_URL}/m?token=t`, lang);
       await mailer.sendWelcome(
         'a@example.test',
-        { loginUrl: `${SITE}/login`, firstName: 'Ada' },
+        { loginUrl: `${SITE_URL}/login`, firstName: 'Ada' },
         lang,
       );
       await mailer.sendEmailChanged('a@example.test', 'new@example.test', lang);
@@ -232,20 +229,16 @@ describe('MailerService', () => {
       'Il tuo indirizzo email è stato cambiato',
     ]);
     expect(s.requests[2]!.body.html).toContain('Welcome, Ada!');
-    expect(s.requests[2]!.body.html).toContain(`href="${SITE}/login"`);
+    expect(s.requests[2]!.body.html).toContain(`href="${SITE_URL}/login"`);
     expect(s.requests[3]!.body.text).toContain('new@example.test');
   });
 
   it('throws 502 MAIL_DELIVERY_FAILED when the endpoint answers 500', async () => {
     const s = await sink();
     s.status = 500;
-    const mailer = new MailerService({
-      endpoint: s.url,
-      apiKey: API_KEY,
-      from: 'noreply@example.test',
-    });
+    const mailer = new MailerService(mailerConfig(s.url));
     const err = await mailer
-      .sendWelcome('a@example.test', { loginUrl: `${SITE}/login` })
+      .sendWelcome('a@example.test', { loginUrl: `${SITE_URL}/login` })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect((err as AuthError).code).toBe('MAIL_DELIVERY_FAILED');
@@ -255,11 +248,7 @@ describe('MailerService', () => {
   });
 
   it('throws 502 MAIL_DELIVERY_FAILED when the endpoint cannot be reached', async () => {
-    const mailer = new MailerService({
-      endpoint: await unreachableUrl(),
-      apiKey: API_KEY,
-      from: 'noreply@example.test',
-    });
+    const mailer = new MailerService(mailerConfig(await unreachableUrl()));
     const err = await mailer
       .sendEmailChanged('a@example.test', 'b@example.test')
       .catch((e: unknown) => e);
@@ -271,15 +260,10 @@ describe('MailerService', () => {
   it('gives up after timeoutMs when the endpoint never answers', async () => {
     const s = await sink();
     s.hang = true;
-    const mailer = new MailerService({
-      endpoint: s.url,
-      apiKey: API_KEY,
-      from: 'noreply@example.test',
-      timeoutMs: 200,
-    });
+    const mailer = new MailerService(mailerConfig(s.url, { timeoutMs: 200 }));
     const started = Date.now();
     const err = await mailer
-      .sendMagicLink('a@example.test', 't', `${SITE}/m?token=t`)
+      .sendMagicLink('a@example.test', 't', `${SITE_URL}/m?token=t`)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect((err as AuthError).code).toBe('MAIL_DELIVERY_FAILED');
@@ -290,14 +274,10 @@ describe('MailerService', () => {
 
   it('escapes user-controlled values in HTML bodies', async () => {
     const s = await sink();
-    const mailer = new MailerService({
-      endpoint: s.url,
-      apiKey: API_KEY,
-      from: 'noreply@example.test',
-    });
+    const mailer = new MailerService(mailerConfig(s.url));
     const evilEmail = '"><script>alert(1)</script>@evil.test';
     const evilName = '<img src=x onerror=alert(1)>';
-    const evilLink = `${SITE}/auth/reset-password?token=a"onmouseover="alert(1)&x=<b>`;
+    const evilLink = `${SITE_URL}/auth/reset-password?token=a"onmouseover="alert(1)&x=<b>`;
     await mailer.sendEmailChanged('a@example.test', evilEmail);
     await mailer.sendWelcome('a@example.test', {
       loginUrl: evilLink,
@@ -326,7 +306,7 @@ describe('MailerService', () => {
 describe('the router sending through email.mailer', () => {
   it('sends the reset link through the mail API after answering forgot-password', async () => {
     const s = await sink();
-    const { t } = mailerApp({ endpoint: s.url, apiKey: API_KEY, from: 'noreply@example.test' });
+    const { t } = mailerApp(mailerConfig(s.url));
     const user = await t.createUser();
     const received = s.next();
     const res = await request(t.app).post('/auth/forgot-password').send({ email: user.email });
@@ -338,7 +318,7 @@ describe('the router sending through email.mailer', () => {
     expect(mail.body.subject).toBe('Reset your password');
     const match = /auth\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(mail.body.text);
     expect(match).not.toBeNull();
-    expect(mail.body.text).toContain(`${SITE}/auth/reset-password?token=${match![1]}`);
+    expect(mail.body.text).toContain(`${SITE_URL}/auth/reset-password?token=${match![1]}`);
     expect((await t.store.findById(user.id))?.resetToken).toBe(sha256Hex(match![1]!));
 
     // The token from the mail works.
@@ -350,7 +330,7 @@ describe('the router sending through email.mailer', () => {
 
   it('writes English by default and Italian when the request asks for emailLang it', async () => {
     const s = await sink();
-    const { t } = mailerApp({ endpoint: s.url, apiKey: API_KEY, from: 'noreply@example.test' });
+    const { t } = mailerApp(mailerConfig(s.url));
     const user = await t.createUser();
     const { accessToken } = await bearerLogin(t.app, user.email);
 
@@ -368,17 +348,12 @@ describe('the router sending through email.mailer', () => {
       'Confirm your email address',
       'Conferma il tuo indirizzo email',
     ]);
-    expect(s.requests[1]!.body.html).toContain(`${SITE}/auth/verify-email?token=`);
+    expect(s.requests[1]!.body.html).toContain(`${SITE_URL}/auth/verify-email?token=`);
   });
 
   it('writes Italian by default with mailer defaultLang it', async () => {
     const s = await sink();
-    const { t } = mailerApp({
-      endpoint: s.url,
-      apiKey: API_KEY,
-      from: 'noreply@example.test',
-      defaultLang: 'it',
-    });
+    const { t } = mailerApp(mailerConfig(s.url, { defaultLang: 'it' }));
     const user = await t.createUser();
     const { accessToken } = await bearerLogin(t.app, user.email);
     await request(t.app)
@@ -393,7 +368,7 @@ describe('the router sending through email.mailer', () => {
     const s = await sink();
     const t = app({
       config: {
-        email: { mailer: { endpoint: s.url, apiKey: API_KEY, from: 'noreply@example.test' } },
+        email: { mailer: mailerConfig(s.url) },
       },
     });
     const user = await t.createUser();
@@ -413,24 +388,10 @@ describe('the router sending through email.mailer', () => {
     expect(s.requests).toHaveLength(0);
   });
 
-  it.each([
-    [
-      'answers 500',
-      async () => {
-        const s = await sink();
-        s.status = 500;
-        return s.url;
-      },
-    ],
-    ['cannot be reached', unreachableUrl],
-  ])(
+  it.each(FAILING_ENDPOINTS)(
     'answers 502 MAIL_DELIVERY_FAILED to send-verification-email when the endpoint %s',
     async (_name, endpointOf) => {
-      const { t, errors } = mailerApp({
-        endpoint: await endpointOf(),
-        apiKey: API_KEY,
-        from: 'noreply@example.test',
-      });
+      const { t, errors } = mailerApp(mailerConfig(await endpointOf()));
       const user = await t.createUser();
       const { accessToken } = await bearerLogin(t.app, user.email);
       const res = await request(t.app)
@@ -449,24 +410,10 @@ describe('the router sending through email.mailer', () => {
     },
   );
 
-  it.each([
-    [
-      'answers 500',
-      async () => {
-        const s = await sink();
-        s.status = 500;
-        return s.url;
-      },
-    ],
-    ['cannot be reached', unreachableUrl],
-  ])(
+  it.each(FAILING_ENDPOINTS)(
     'still answers forgot-password with its usual 200 when the endpoint %s',
     async (_name, endpointOf) => {
-      const { t, errors } = mailerApp({
-        endpoint: await endpointOf(),
-        apiKey: API_KEY,
-        from: 'noreply@example.test',
-      });
+      const { t, errors } = mailerApp(mailerConfig(await endpointOf()));
       const user = await t.createUser();
       const known = await request(t.app).post('/auth/forgot-password').send({ email: user.email });
       const unknown = await request(t.app)
@@ -483,15 +430,12 @@ describe('the router sending through email.mailer', () => {
 
   it('escapes user-controlled values in mails the router sends', async () => {
     const s = await sink();
-    const { t } = mailerApp(
-      { endpoint: s.url, apiKey: API_KEY, from: 'noreply@example.test' },
-      {
-        router: {
-          onRegister: async (data): Promise<BaseUser> =>
-            t.createUser({ email: String(data.email), firstName: String(data.firstName) }),
-        },
+    const { t } = mailerApp(mailerConfig(s.url), {
+      router: {
+        onRegister: async (data): Promise<BaseUser> =>
+          t.createUser({ email: String(data.email), firstName: String(data.firstName) }),
       },
-    );
+    });
     const received = s.next();
     const res = await request(t.app)
       .post('/auth/register')

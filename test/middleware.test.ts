@@ -10,6 +10,7 @@ import {
   bearerLogin,
   cookieValue,
   createTestApp,
+  bearerRefresh,
 } from './helpers/app';
 
 const OTHER_SECRET = 'some-other-secret-0123456789abcdef0123456789ab';
@@ -365,10 +366,7 @@ describe('buildTokenPayload claims', () => {
   it('do not break the session: the sid is the real session, refresh still works', async () => {
     const user = await t.createUser();
     const { refreshToken } = await bearerLogin(t.app, user.email);
-    const res = await request(t.app)
-      .post('/auth/refresh')
-      .set('X-Auth-Strategy', 'bearer')
-      .send({ refreshToken });
+    const res = await bearerRefresh(t.app, refreshToken);
     expect(res.status).toBe(200);
     const me = await request(t.app)
       .get('/api/private')

@@ -1,19 +1,19 @@
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { AuthEventNames } from 'keyward';
 import {
   PASSWORD,
   bearerLogin,
+  bearerLoginRequest,
   createTestApp,
   type CapturedMail,
   type TestApp,
   sleep,
+  SITE_URL,
+  sha256Hex,
+  bearerRefresh,
 } from './helpers/app';
 
-const SITE = 'https://app.example.test';
 const NEW_PASSWORD = 'a brand new passphrase';
-
-const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 
 describe('password reset', () => {
   let t: TestApp;
@@ -37,13 +37,6 @@ describe('password reset', () => {
 
   function reset(token: string, newPassword = NEW_PASSWORD) {
     return request(t.app).post('/auth/reset-password').send({ token, newPassword });
-  }
-
-  function login(email: string, password: string) {
-    return request(t.app)
-      .post('/auth/login')
-      .set('X-Auth-Strategy', 'bearer')
-      .send({ email, password });
   }
 
   it('answers forgot-password identically for known and unknown emails, and mails only the known one', async () => {
@@ -72,7 +65,9 @@ describe('password reset', () => {
     const mail = await requestReset(user.email);
     expect(mail.kind).toBe('reset');
     expect(mail.token).toBeTruthy();
-    expect(mail.link).toBe(`${SITE}/auth/reset-password?token=${encodeURIComponent(mail.token!)}`);
+    expect(mail.link).toBe(
+      `${SITE_URL}/auth/reset-password?token=${encodeURIComponent(mail.token!)}`,
+    );
   });
 
   it('stores only the SHA-256 hex of the reset token', async () => {
@@ -93,8 +88,8 @@ describe('password reset', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ success: true });
 
-    expect((await login(user.email, NEW_PASSWORD)).status).toBe(200);
-    const old = await login(user.email, PASSWORD);
+    expect((await bearerLoginRequest(t.app, user.email, NEW_PASSWORD)).status).toBe(200);
+    const old = await bearerLoginRequest(t.app, user.email, PASSWORD);
     expect(old.status).toBe(401);
     expect(old.body.code).toBe('INVALID_CREDENTIALS');
     expect(
@@ -111,7 +106,7 @@ describe('password reset', () => {
     expect(second.status).toBe(400);
     expect(second.body.code).toBe('INVALID_OR_EXPIRED_TOKEN');
     // The first reset's password is still the one in force.
-    expect((await login(user.email, NEW_PASSWORD)).status).toBe(200);
+    expect((await bearerLoginRequest(t.app, user.email, NEW_PASSWORD)).status).toBe(200);
   });
 
   it('lets exactly one of two concurrent resets with the same token succeed', async () => {
@@ -127,8 +122,8 @@ describe('password reset', () => {
     expect(loser.body.code).toBe('INVALID_OR_EXPIRED_TOKEN');
     const winnerPassword = a.status === 200 ? 'first concurrent pass' : 'second concurrent pass';
     const loserPassword = a.status === 200 ? 'second concurrent pass' : 'first concurrent pass';
-    expect((await login(user.email, winnerPassword)).status).toBe(200);
-    expect((await login(user.email, loserPassword)).status).toBe(401);
+    expect((await bearerLoginRequest(t.app, user.email, winnerPassword)).status).toBe(200);
+    expect((await bearerLoginRequest(t.app, user.email, loserPassword)).status).toBe(401);
   });
 
   it('refuses an expired token', async () => {
@@ -138,7 +133,7 @@ describe('password reset', () => {
     const res = await reset(token!);
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('INVALID_OR_EXPIRED_TOKEN');
-    expect((await login(user.email, PASSWORD)).status).toBe(200);
+    expect((await bearerLoginRequest(t.app, user.email, PASSWORD)).status).toBe(200);
   });
 
   it('refuses an unknown token', async () => {
@@ -173,10 +168,7 @@ describe('password reset', () => {
     expect(res.body.accessToken).toBeUndefined();
     expect(res.body.refreshToken).toBeUndefined();
 
-    const refresh = await request(t.app)
-      .post('/auth/refresh')
-      .set('X-Auth-Strategy', 'bearer')
-      .send({ refreshToken: before.refreshToken });
+    const refresh = await bearerRefresh(t.app, before.refreshToken);
     expect(refresh.status).toBe(401);
     expect(refresh.body.code).toBe('SESSION_REVOKED');
     const revoked = t.events.find(
@@ -207,7 +199,7 @@ describe('password reset', () => {
     expect((await t.store.findById(user.id))?.resetToken).toBe(sha256Hex(token!));
 
     expect((await reset(token!)).status).toBe(200);
-    expect((await login(user.email, NEW_PASSWORD)).status).toBe(200);
+    expect((await bearerLoginRequest(t.app, user.email, NEW_PASSWORD)).status).toBe(200);
   });
 
   it('validates the forgot-password body', async () => {

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import {
@@ -14,35 +14,16 @@ import {
   bearerLogin,
   cookieLine,
   cookieValue,
-  createTestApp,
-  type TestApp,
-  type TestAppOptions,
+  appFactory,
+  serverFactory,
   sleep,
   bearerRefresh,
   sidOf,
 } from './helpers/app';
 
-const opened: TestApp[] = [];
-const servers: http.Server[] = [];
-
-function app(opts: TestAppOptions = {}): TestApp {
-  const t = createTestApp(opts);
-  opened.push(t);
-  return t;
-}
-
-/** A real listening server, so concurrent requests share one socket listener. */
-async function listen(t: TestApp): Promise<http.Server> {
-  const server = http.createServer(t.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
-  return server;
-}
-
-afterAll(async () => {
-  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  await Promise.all(opened.map((t) => t.close()));
-});
+// Servers first: the afterAll hooks run in this order, closing servers before their apps.
+const listen = serverFactory();
+const app = appFactory();
 
 /** Yields to the event loop, as a store behind a network round trip would. */
 const roundTrip = () => new Promise((resolve) => setTimeout(resolve, 2));
@@ -381,7 +362,7 @@ describe.each([...STORE_MODES, ...SLOW_STORE_MODES])(
 
     it('in strict mode never answers 5xx, forks no session and ends with the session revoked', async () => {
       const { t, sessionStore } = appFor(mode);
-      const server = await listen(t);
+      const server = await listen(t.app);
       const user = await t.createUser();
       const r0 = (await bearerLogin(t.app, user.email)).refreshToken;
 
@@ -414,7 +395,7 @@ describe.each([...STORE_MODES, ...SLOW_STORE_MODES])(
 
     it('with a grace window answers all of them with the very same successor, which keeps working', async () => {
       const { t, sessionStore } = appFor(mode, { refreshReuseGraceSeconds: 10 });
-      const server = await listen(t);
+      const server = await listen(t.app);
       const user = await t.createUser();
       const r0 = (await bearerLogin(t.app, user.email)).refreshToken;
 

@@ -2,42 +2,23 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { AuthEventNames, InMemorySessionStore, type ISessionStore } from 'keyward';
 import {
-  PASSWORD,
+  appFactory,
   bearerLogin,
-  createTestApp,
+  bearerLoginRequest,
+  bearerRefresh,
+  sidOf,
   type TestApp,
-  type TestAppOptions,
 } from './helpers/app';
 
-const opened: TestApp[] = [];
-function app(opts: TestAppOptions = {}): TestApp {
-  const t = createTestApp(opts);
-  opened.push(t);
-  return t;
-}
-afterAll(() => Promise.all(opened.map((t) => t.close())));
+const app = appFactory();
 
 function loginFrom(t: TestApp, email: string, userAgent: string) {
-  return request(t.app)
-    .post('/auth/login')
-    .set('X-Auth-Strategy', 'bearer')
+  return bearerLoginRequest(t.app, email)
     .set('User-Agent', userAgent)
-    .send({ email, password: PASSWORD })
     .then((res) => {
       expect(res.status).toBe(200);
       return res.body as { accessToken: string; refreshToken: string };
     });
-}
-
-function bearerRefresh(t: TestApp, refreshToken: string) {
-  return request(t.app)
-    .post('/auth/refresh')
-    .set('X-Auth-Strategy', 'bearer')
-    .send({ refreshToken });
-}
-
-function sidOf(token: string): string | undefined {
-  return (jwt.decode(token) as { sid?: string } | null)?.sid;
 }
 
 /** A session store implementing only the required interface (no deleteExpiredSessions). */
@@ -84,9 +65,9 @@ describe('device-aware sessions with InMemorySessionStore', () => {
     const sid = sidOf(pair.accessToken);
     expect(typeof sid).toBe('string');
     expect(sidOf(pair.refreshToken)).toBe(sid);
-    expect(await sessionStore.getSession(sid!)).not.toBeNull();
+    expect(await sessionStore.getSession(sid)).not.toBeNull();
 
-    const refreshed = await bearerRefresh(t, pair.refreshToken);
+    const refreshed = await bearerRefresh(t.app, pair.refreshToken);
     expect(sidOf(refreshed.body.accessToken as string)).toBe(sid);
     const me = await request(t.app)
       .get('/api/private')
@@ -108,10 +89,10 @@ describe('device-aware sessions with InMemorySessionStore', () => {
     const remaining = await sessionStore.getSessionsForUser(user.id);
     expect(remaining.map((s) => s.sessionHandle)).toEqual([sidOf(laptop.accessToken)]);
 
-    const phoneRefresh = await bearerRefresh(t, phone.refreshToken);
+    const phoneRefresh = await bearerRefresh(t.app, phone.refreshToken);
     expect(phoneRefresh.status).toBe(401);
     expect(phoneRefresh.body.code).toBe('SESSION_REVOKED');
-    const laptopRefresh = await bearerRefresh(t, laptop.refreshToken);
+    const laptopRefresh = await bearerRefresh(t.app, laptop.refreshToken);
     expect(laptopRefresh.status).toBe(200);
   });
 
@@ -133,7 +114,7 @@ describe('device-aware sessions with InMemorySessionStore', () => {
       .post('/auth/logout')
       .set('Authorization', `Bearer ${pair.accessToken}`)
       .expect(200);
-    expect(await sessionStore.getSession(sidOf(pair.accessToken)!)).toBeNull();
+    expect(await sessionStore.getSession(sidOf(pair.accessToken))).toBeNull();
 
     const res = await request(t.app)
       .get('/api/private')
@@ -186,7 +167,7 @@ describe('checkSessionOnRequest', () => {
   it('updates lastActiveAt of the session on each authenticated request', async () => {
     const user = await t.createUser();
     const pair = await bearerLogin(t.app, user.email);
-    const sid = sidOf(pair.accessToken)!;
+    const sid = sidOf(pair.accessToken);
     const before = (await sessionStore.getSession(sid))!.lastActiveAt!.getTime();
     await new Promise((resolve) => setTimeout(resolve, 20));
     await request(t.app)
@@ -207,10 +188,10 @@ describe('sessions without a session store', () => {
     const second = await bearerLogin(t.app, user.email);
     expect(sidOf(second.accessToken)).not.toBe(sidOf(first.accessToken));
 
-    const old = await bearerRefresh(t, first.refreshToken);
+    const old = await bearerRefresh(t.app, first.refreshToken);
     expect(old.status).toBe(401);
     expect(old.body.code).toBe('SESSION_REVOKED');
-    const current = await bearerRefresh(t, second.refreshToken);
+    const current = await bearerRefresh(t.app, second.refreshToken);
     expect(current.status).toBe(200);
   });
 
@@ -232,7 +213,7 @@ describe('sessions without a session store', () => {
       .set('Authorization', `Bearer ${pair.accessToken}`)
       .expect(200);
     expect((await t.store.findById(user.id))?.refreshToken ?? null).toBeNull();
-    expect((await bearerRefresh(t, pair.refreshToken)).status).toBe(401);
+    expect((await bearerRefresh(t.app, pair.refreshToken)).status).toBe(401);
   });
 
   it('has no POST /auth/sessions/cleanup', async () => {
@@ -273,7 +254,7 @@ describe('POST /auth/sessions/cleanup', () => {
     expect(await sessionStore.getSession(expired.sessionHandle)).toBeNull();
     const left = await sessionStore.getSessionsForUser(user.id);
     expect(left.map((s) => s.sessionHandle)).toEqual([sidOf(live.accessToken)]);
-    expect((await bearerRefresh(t, live.refreshToken)).status).toBe(200);
+    expect((await bearerRefresh(t.app, live.refreshToken)).status).toBe(200);
     const expiredEvent = t.events.find((e) => e.event === AuthEventNames.SESSION_EXPIRED);
     expect(expiredEvent?.data?.deleted).toBe(1);
 
@@ -291,7 +272,7 @@ describe('POST /auth/sessions/cleanup', () => {
     expect(res.body).toEqual({ success: true, deleted: 1 });
     expect(await sessionStore.getSession(expired.sessionHandle)).toBeNull();
     expect(await sessionStore.getSessionsForUser(user.id)).toHaveLength(1);
-    expect((await bearerRefresh(t, live.refreshToken)).status).toBe(200);
+    expect((await bearerRefresh(t.app, live.refreshToken)).status).toBe(200);
   });
 
   it('requires Authorization: Bearer <secret> when sessionCleanupSecret is set', async () => {

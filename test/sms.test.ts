@@ -21,6 +21,7 @@ import {
   within,
   type TestApp,
   type TestAppOptions,
+  bearerLoginRequest,
 } from './helpers/app';
 import { bearer, challenge, codeForStep, enrol, stepAt } from './helpers/totp';
 
@@ -415,10 +416,7 @@ describe('SMS as the second factor (mode 2fa)', () => {
     const forged = await send(t, { mode: '2fa', tempToken: `${res.body.tempToken}x` });
     expect(forged.status).toBe(401);
     const other = await t.createUser();
-    const login = await request(t.app)
-      .post('/auth/login')
-      .set('X-Auth-Strategy', 'bearer')
-      .send({ email: other.email, password: 'correct horse battery' });
+    const login = await bearerLoginRequest(t.app, other.email);
     const misuse = await send(t, { mode: '2fa', tempToken: login.body.accessToken });
     expect(misuse.status).toBe(401);
   });

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
 import jwt from 'jsonwebtoken';
 import express, { type Express } from 'express';
 import request from 'supertest';
@@ -17,6 +19,12 @@ import { openBackendStores, type FullUserStore } from './store-backend';
 export const ACCESS_SECRET = 'test-access-secret-0123456789abcdef0123456789';
 export const REFRESH_SECRET = 'test-refresh-secret-0123456789abcdef012345678';
 export const PASSWORD = 'correct horse battery';
+/** The email.siteUrl of every test app: links in captured mail start with it. */
+export const SITE_URL = 'https://app.example.test';
+
+/** Hex SHA-256, as the stores keep one-time tokens (tests compute it on their own). */
+export const sha256Hex = (value: string) =>
+  createHash('sha256').update(value, 'utf8').digest('hex');
 
 /** A captured outgoing mail (from the email.* callbacks). */
 export interface CapturedMail {
@@ -105,7 +113,7 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
     bcryptSaltRounds: 4,
     ...opts.config,
     email: {
-      siteUrl: 'https://app.example.test',
+      siteUrl: SITE_URL,
       ...mailCallbacks,
       ...magicCallback,
       ...opts.config?.email,
@@ -148,29 +156,72 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
   };
 }
 
-/** Logs in with bearer delivery and returns the pair. */
-export async function bearerLogin(app: Express, email: string, password = PASSWORD) {
-  const res = await request(app)
+/**
+ * A test-app factory for a file or describe block: every app it makes is closed after the
+ * block's tests. Call it where `afterAll` may be called (top level of a file or a block).
+ */
+export function appFactory(): (opts?: TestAppOptions) => TestApp {
+  const opened: TestApp[] = [];
+  afterAll(() => Promise.all(opened.map((t) => t.close())));
+  return (opts = {}) => {
+    const t = createTestApp(opts);
+    opened.push(t);
+    return t;
+  };
+}
+
+/**
+ * A factory of real listening servers (on 127.0.0.1, any port), so concurrent requests share one
+ * socket listener; every server it starts is closed after the block's tests.
+ */
+export function serverFactory(): (app: Express) => Promise<http.Server> {
+  const servers: http.Server[] = [];
+  afterAll(() =>
+    Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))),
+  );
+  return async (app) => {
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return server;
+  };
+}
+
+/** POST /auth/login in bearer mode; the response as it comes (see {@link bearerLogin}). */
+export function bearerLoginRequest(
+  target: Parameters<typeof request>[0],
+  email: string,
+  password = PASSWORD,
+) {
+  return request(target)
     .post('/auth/login')
     .set('X-Auth-Strategy', 'bearer')
     .send({ email, password });
+}
+
+/** Logs in with bearer delivery and returns the pair. */
+export async function bearerLogin(app: Express, email: string, password = PASSWORD) {
+  const res = await bearerLoginRequest(app, email, password);
   if (res.status !== 200)
     throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { accessToken: string; refreshToken: string };
 }
 
-/** Reads `name` from a response's Set-Cookie headers. */
-export function cookieValue(res: request.Response, name: string): string | undefined {
-  const raw = res.headers['set-cookie'] as unknown as string[] | undefined;
-  const line = raw?.find((c) => c.startsWith(`${name}=`));
-  if (!line) return undefined;
-  return decodeURIComponent(line.slice(name.length + 1).split(';')[0] ?? '');
+/** Every Set-Cookie line of a response (none: an empty list). */
+export function setCookies(res: request.Response): string[] {
+  return (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
 }
 
 /** The full Set-Cookie line for `name`. */
 export function cookieLine(res: request.Response, name: string): string | undefined {
-  const raw = res.headers['set-cookie'] as unknown as string[] | undefined;
-  return raw?.find((c) => c.startsWith(`${name}=`));
+  return setCookies(res).find((c) => c.startsWith(`${name}=`));
+}
+
+/** Reads `name` from a response's Set-Cookie headers. */
+export function cookieValue(res: request.Response, name: string): string | undefined {
+  const line = cookieLine(res, name);
+  if (!line) return undefined;
+  return decodeURIComponent(line.slice(name.length + 1).split(';')[0] ?? '');
 }
 
 /** Rejects when `promise` has not settled within `ms` (mail sent after the answer, say). */
