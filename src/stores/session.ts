@@ -1,3 +1,5 @@
+import { generateToken } from '../core/secrets';
+
 /** One signed-in device. */
 export interface SessionInfo {
   /** Opaque, unguessable identifier; carried in tokens as `sid`. */
@@ -54,4 +56,12 @@ export interface ISessionStore {
     offset?: number;
     filter?: string;
   }): Promise<SessionInfo[]>;
+}
+
+/**
+ * A new session handle for a store to assign: 192 random bits, base64url (unguessable, and safe
+ * inside a token, a Redis key or a URL). Shared by keyward's own session stores.
+ */
+export function newSessionHandle(): string {
+  return generateToken(24);
 }

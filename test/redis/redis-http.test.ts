@@ -1,16 +1,23 @@
-import http from 'node:http';
 import request from 'supertest';
 import { AuthEventNames, InMemoryUserStore, type AuthConfig, type ISessionStore } from 'keyward';
 import { createRedisStores } from 'keyward/redis';
 import type { Redis } from 'ioredis';
-import { bearerLogin, createTestApp, type TestApp, bearerRefresh, sidOf } from '../helpers/app';
+import {
+  appFactory,
+  bearerLogin,
+  bearerRefresh,
+  serverFactory,
+  sidOf,
+  type TestApp,
+} from '../helpers/app';
 import { describeWithService } from '../helpers/services';
 import { RedisFixture } from './redis-support';
 
 describeWithService('redis', 'the auth router on Redis sessions', (url) => {
   const fixture = new RedisFixture(url);
-  const opened: TestApp[] = [];
-  const servers: http.Server[] = [];
+  // The afterAll hooks run in this order: servers, then their apps, then the Redis clients.
+  const listen = serverFactory();
+  const openApp = appFactory();
   let client: Redis;
   let sessionStore: ISessionStore;
 
@@ -19,29 +26,15 @@ describeWithService('redis', 'the auth router on Redis sessions', (url) => {
     sessionStore = createRedisStores({ client, keyPrefix: fixture.prefix() }).sessionStore;
   });
 
-  afterAll(async () => {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    await Promise.all(opened.map((t) => t.close()));
-    await fixture.closeAll();
-  });
+  afterAll(() => fixture.closeAll());
 
   /** An app whose sessions live in Redis (users in memory). */
   function app(config: Partial<AuthConfig> = {}, store: ISessionStore = sessionStore): TestApp {
-    const t = createTestApp({
+    return openApp({
       config,
       configurator: { sessionStore: store },
       userStore: new InMemoryUserStore(),
     });
-    opened.push(t);
-    return t;
-  }
-
-  /** A real listening server, so concurrent requests share one socket listener. */
-  async function listen(t: TestApp): Promise<http.Server> {
-    const server = http.createServer(t.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-    return server;
   }
 
   it('stores the session of a login in Redis and checks it on each request', async () => {
@@ -99,7 +92,7 @@ describeWithService('redis', 'the auth router on Redis sessions', (url) => {
 
   it('answers 20 concurrent refreshes with one token without a 5xx, forking no session', async () => {
     const t = app();
-    const server = await listen(t);
+    const server = await listen(t.app);
     const user = await t.createUser();
     const r0 = (await bearerLogin(t.app, user.email)).refreshToken;
 
@@ -122,7 +115,7 @@ describeWithService('redis', 'the auth router on Redis sessions', (url) => {
 
   it('with a grace window answers 20 concurrent refreshes with the very same successor', async () => {
     const t = app({ refreshReuseGraceSeconds: 10 });
-    const server = await listen(t);
+    const server = await listen(t.app);
     const user = await t.createUser();
     const r0 = (await bearerLogin(t.app, user.email)).refreshToken;
 

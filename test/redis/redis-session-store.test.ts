@@ -1,8 +1,9 @@
 import type { SessionInfo } from 'keyward';
 import { RedisSessionStore, createRedisStores, type RedisStores } from 'keyward/redis';
 import type { Redis } from 'ioredis';
+import { sleep } from '../helpers/app';
 import { describeWithService } from '../helpers/services';
-import { HOUR, RedisFixture, at, rotation, sessionFor, sleep } from './redis-support';
+import { HOUR, RedisFixture, at, rotation, sessionFor } from './redis-support';
 
 describeWithService('redis', 'RedisSessionStore', (url) => {
   const fixture = new RedisFixture(url);

@@ -6,8 +6,9 @@ import {
   type RedisStores,
 } from 'keyward/redis';
 import type { Redis } from 'ioredis';
+import { sleep } from '../helpers/app';
 import { describeWithService } from '../helpers/services';
-import { RedisFixture, rotation, sessionFor, sleep } from './redis-support';
+import { RedisFixture, rotation, sessionFor } from './redis-support';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {

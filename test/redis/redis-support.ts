@@ -82,8 +82,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export const HOUR = 3600_000;
 
 /** A date with a non-zero millisecond part, so a round trip that drops milliseconds shows. */

@@ -1,4 +1,5 @@
 import { AuthError } from '../../core/errors';
+import { storeUnavailable } from '../store-unavailable';
 
 /**
  * Failures that mean "Redis cannot be reached right now", as opposed to a bug (a wrong type, a
@@ -53,11 +54,7 @@ export function isUnavailable(err: unknown): boolean {
 /** The one place Redis errors are classified: an outage becomes STORE_UNAVAILABLE. */
 export function toStoreError(err: unknown): unknown {
   if (err instanceof AuthError) return err;
-  if (!isUnavailable(err)) return err;
-  const unavailable = new AuthError('The data store is unavailable', 'STORE_UNAVAILABLE', 503);
-  // Clients only see the message and code; the cause stays for the application's own logs.
-  unavailable.cause = err;
-  return unavailable;
+  return isUnavailable(err) ? storeUnavailable(err) : err;
 }
 
 /** Runs one store operation, rejecting with the classified error. */

@@ -51,19 +51,29 @@ end
 `;
 
 /**
+ * Writes a session in the order the note above asks for: the handle into the user's set
+ * (KEYS[2], its expiry raised to `at`), then the session hash (KEYS[1]) from the field/value
+ * pairs in ARGV[first..], expiring at `at`. Shared by creation and rotation, so both keep it.
+ */
+const WRITE_SESSION = `${EXTEND_TO}
+local function write_session(at, handle, first)
+  redis.call('SADD', KEYS[2], handle)
+  extend_to(KEYS[2], at)
+  redis.call('HSET', KEYS[1], unpack(ARGV, first))
+  redis.call('PEXPIREAT', KEYS[1], at)
+end
+`;
+
+/**
  * Creates a session: its hash with an expiry at `expiresAt`, and its handle in the user's set,
  * in one step. Atomic on purpose: a listing that ran between two separate writes would see a
  * handle without a hash, prune it as stale, and leave a session that revoke-all cannot find.
  * KEYS: session hash, user set. ARGV: expiresAt ms, handle, field/value pairs.
  * Returns 0 (writes nothing) if the handle is taken, which 192 random bits make theoretical.
  */
-export const CREATE_SESSION = new RedisScript(`${EXTEND_TO}
+export const CREATE_SESSION = new RedisScript(`${WRITE_SESSION}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local at = tonumber(ARGV[1])
-redis.call('SADD', KEYS[2], ARGV[2])
-extend_to(KEYS[2], at)
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-redis.call('PEXPIREAT', KEYS[1], at)
+write_session(tonumber(ARGV[1]), ARGV[2], 3)
 return 1
 `);
 
@@ -74,14 +84,10 @@ return 1
  * KEYS: session hash, user set. ARGV: expected hash (encoded), expiresAt ms, handle, pairs.
  * Returns 1 when this call won, 0 otherwise (including a session that no longer exists).
  */
-export const ROTATE_REFRESH_TOKEN = new RedisScript(`${EXTEND_TO}
+export const ROTATE_REFRESH_TOKEN = new RedisScript(`${WRITE_SESSION}
 if redis.call('HGET', KEYS[1], 'refreshTokenHash') ~= ARGV[1] then return 0 end
-local at = tonumber(ARGV[2])
 -- Re-adding the handle is free and repairs an index that lost it (an eviction, say).
-redis.call('SADD', KEYS[2], ARGV[3])
-extend_to(KEYS[2], at)
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-redis.call('PEXPIREAT', KEYS[1], at)
+write_session(tonumber(ARGV[2]), ARGV[3], 4)
 return 1
 `);
 

@@ -1,5 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import type { ISessionStore, RefreshRotation, SessionInfo } from '../../stores/session';
+import {
+  newSessionHandle,
+  type ISessionStore,
+  type RefreshRotation,
+  type SessionInfo,
+} from '../../stores/session';
 import {
   DEFAULT_KEY_PREFIX,
   escapeGlob,
@@ -49,7 +53,7 @@ export class RedisSessionStore implements ISessionStore {
       // A taken handle is astronomically unlikely (192 random bits); the script refuses to
       // overwrite one, and a fresh handle is tried.
       for (let attempt = 0; attempt < 3; attempt++) {
-        const sessionHandle = newHandle();
+        const sessionHandle = newSessionHandle();
         const created = await CREATE_SESSION.run(
           this.client,
           [this.sessionKey(sessionHandle), this.userKey(info.userId)],
@@ -204,9 +208,4 @@ function toRecord(pairs: readonly string[]): Record<string, string> {
   const record: Record<string, string> = {};
   for (let i = 0; i + 1 < pairs.length; i += 2) record[pairs[i]!] = pairs[i + 1]!;
   return record;
-}
-
-/** 192 random bits, base64url: unguessable, and safe inside a key and a token. */
-function newHandle(): string {
-  return randomBytes(24).toString('base64url');
 }

@@ -1,4 +1,5 @@
 import { AuthError } from '../../core/errors';
+import { storeUnavailable } from '../store-unavailable';
 
 /** What a database error means to the stores. */
 export type SqlErrorKind = 'unavailable' | 'duplicate' | 'other';
@@ -111,13 +112,6 @@ export function classifySqlError(err: unknown, depth = 0): SqlErrorKind {
     }
   }
   return 'other';
-}
-
-export function storeUnavailable(cause: unknown): AuthError {
-  const err = new AuthError('The data store is unavailable', 'STORE_UNAVAILABLE', 503);
-  // Kept for logs; never serialised into a response (the router sends message and code only).
-  Object.defineProperty(err, 'cause', { value: cause, enumerable: false });
-  return err;
 }
 
 /** Rethrows `err`, turned into STORE_UNAVAILABLE when it means the database is unreachable. */

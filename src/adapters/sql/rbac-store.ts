@@ -14,6 +14,16 @@ async function defineRole(ctx: SqlContext, role: string): Promise<void> {
   ).execute();
 }
 
+/** The permissions the user's roles grant in that tenant (or outside tenants), one row each. */
+function grantedTo(ctx: SqlContext, userId: string, tenantId: string | undefined) {
+  return ctx.db
+    .selectFrom('user_roles')
+    .innerJoin('role_permissions', 'role_permissions.role', 'user_roles.role')
+    .select('role_permissions.permission')
+    .where('user_roles.user_id', '=', userId)
+    .where('user_roles.tenant_id', '=', tenantId ?? NO_TENANT);
+}
+
 /**
  * {@link IRolesPermissionsStore}, tenant-aware, with `removeAllRolesFromUser` and `getAllRoles`.
  * Adds are idempotent (unique keys); listings come back in the order things were added.
@@ -107,24 +117,14 @@ export class SqlRolesPermissionsStore implements Required<IRolesPermissionsStore
   }
   /** The union of the permissions of the user's roles (in that tenant, or outside tenants). */
   async getPermissionsForUser(userId: string, tenantId?: string) {
-    const rows = await this.ctx.db
-      .selectFrom('user_roles')
-      .innerJoin('role_permissions', 'role_permissions.role', 'user_roles.role')
-      .select('role_permissions.permission')
-      .where('user_roles.user_id', '=', userId)
-      .where('user_roles.tenant_id', '=', tenantId ?? NO_TENANT)
+    const rows = await grantedTo(this.ctx, userId, tenantId)
       .orderBy('user_roles.seq')
       .orderBy('role_permissions.seq')
       .execute();
     return unique(rows.map((r) => r.permission));
   }
   async userHasPermission(userId: string, permission: string, tenantId?: string) {
-    const row = await this.ctx.db
-      .selectFrom('user_roles')
-      .innerJoin('role_permissions', 'role_permissions.role', 'user_roles.role')
-      .select('role_permissions.permission')
-      .where('user_roles.user_id', '=', userId)
-      .where('user_roles.tenant_id', '=', tenantId ?? NO_TENANT)
+    const row = await grantedTo(this.ctx, userId, tenantId)
       .where('role_permissions.permission', '=', permission)
       .limit(1)
       .executeTakeFirst();

@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import type { ExpressionBuilder, Insertable, Selectable } from 'kysely';
-import type { ISessionStore, RefreshRotation, SessionInfo } from '../../stores/session';
+import {
+  newSessionHandle,
+  type ISessionStore,
+  type RefreshRotation,
+  type SessionInfo,
+} from '../../stores/session';
 import { fromJson, fromMillis, requireMillis, toJson, toMillis } from './codec';
 import { containsText, paging, type SqlContext } from './dialect';
 import type { SessionsTable, SqlDatabase } from './schema';
-
-/** 192 random bits, URL-safe: the session's only identifier, carried in tokens as `sid`. */
-function newHandle(): string {
-  return randomBytes(24).toString('base64url');
-}
 
 function toRow(
   info: Omit<SessionInfo, 'sessionHandle'>,
@@ -64,7 +63,7 @@ export class SqlSessionStore implements Required<ISessionStore> {
   constructor(private readonly ctx: SqlContext) {}
 
   async createSession(info: Omit<SessionInfo, 'sessionHandle'>): Promise<SessionInfo> {
-    const row = toRow(info, newHandle());
+    const row = toRow(info, newSessionHandle());
     await this.ctx.db.insertInto('sessions').values(row).execute();
     return toSession(row);
   }

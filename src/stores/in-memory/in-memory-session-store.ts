@@ -1,12 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import type { ISessionStore, RefreshRotation, SessionInfo } from '../session';
+import {
+  newSessionHandle,
+  type ISessionStore,
+  type RefreshRotation,
+  type SessionInfo,
+} from '../session';
 
 /** Device-aware sessions in process memory, with an atomic refresh rotation. */
 export class InMemorySessionStore implements ISessionStore {
   private readonly sessions = new Map<string, SessionInfo>();
 
   async createSession(info: Omit<SessionInfo, 'sessionHandle'>): Promise<SessionInfo> {
-    const session: SessionInfo = { ...structuredClone(info), sessionHandle: newHandle() };
+    const session: SessionInfo = { ...structuredClone(info), sessionHandle: newSessionHandle() };
     this.sessions.set(session.sessionHandle, session);
     return structuredClone(session);
   }
@@ -58,8 +62,4 @@ export class InMemorySessionStore implements ISessionStore {
       (s) => s.userId === userId && (tenantId === undefined || s.tenantId === tenantId),
     );
   }
-}
-
-function newHandle(): string {
-  return randomBytes(24).toString('base64url');
 }
