@@ -1,6 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ResolvedConfig } from '../core/config/resolved';
-import type { EmailVerificationMode } from '../core/config/types';
 import { AuthError } from '../core/errors';
 import type { AuthEventBus, AuthEventInput } from '../core/events';
 import { clearTokenCookies, noStore, setTokenCookies } from '../core/http/cookies';
@@ -95,8 +94,6 @@ export interface RouterContext extends AuthCore {
    * the answer must not depend on whether an account exists.
    */
   afterResponse(label: string, work: () => Promise<void>): void;
-  /** Effective email verification mode (runtime settings win over config). */
-  emailVerificationMode(): Promise<EmailVerificationMode>;
 }
 
 /** Assembles the per-router context from the shared core. */
@@ -121,8 +118,6 @@ export function createRouterContext(core: AuthCore, options: RouterOptions): Rou
 
   const runtimeSettings = async (): Promise<AuthSettings> =>
     options.settingsStore ? options.settingsStore.getSettings() : {};
-  const emailVerificationMode = async (): Promise<EmailVerificationMode> =>
-    (await runtimeSettings()).emailVerificationMode ?? config.emailVerificationMode;
   const secondFactors: SecondFactorMethod[] = [];
   const twoFactor = options.twoFactorStore ?? core.twoFactor;
   const signIn = createSignIn({
@@ -151,7 +146,6 @@ export function createRouterContext(core: AuthCore, options: RouterOptions): Rou
     sensitive: options.rateLimiter ? [options.rateLimiter] : [],
     publish,
     deliver,
-    emailVerificationMode,
     afterResponse(label, work) {
       work().catch((err: unknown) => config.logger.error(label, err));
     },

@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
-import { resolveConfig } from '../core/config/resolve';
+import { asResolvedConfig } from '../core/config/resolve';
 import type { ResolvedConfig } from '../core/config/resolved';
 import type { AuthConfig } from '../core/config/types';
 import { createCors } from '../core/http/cors';
@@ -45,7 +45,7 @@ export function createAuthCore(
   config: AuthConfig | ResolvedConfig,
   extras: Partial<Pick<AuthCore, 'passwords' | 'sessionStore' | 'bus' | 'twoFactor'>> = {},
 ): AuthCore {
-  const resolved = 'accessKey' in config ? config : resolveConfig(config);
+  const resolved = asResolvedConfig(config);
   return {
     config: resolved,
     users: userStore,

@@ -67,19 +67,19 @@ export interface BeginSignInOptions {
 export function createSignIn(deps: SignInDeps) {
   const { config, tokens, sessions, twoFactor } = deps;
 
+  /** Starts the session and publishes the login event (`secondFactor: true` after a 2FA step). */
   async function issueSession(
     user: BaseUser,
     req: Request,
-    via: string,
-    provider?: string,
+    login: { provider?: string; secondFactor?: true },
   ): Promise<IssuedSession> {
     const issued = await sessions.issue(user, requestContext(req));
     deps.publish(AuthEventNames.AUTH_LOGIN_SUCCESS, req, {
       userId: user.id,
       sessionId: issued.session.sessionHandle,
       data: {
-        provider: provider ?? user.loginProvider ?? 'local',
-        ...(via === 'second-factor' ? { secondFactor: true } : {}),
+        provider: login.provider ?? user.loginProvider ?? 'local',
+        ...(login.secondFactor ? { secondFactor: true } : {}),
       },
     });
     return issued;
@@ -98,7 +98,7 @@ export function createSignIn(deps: SignInDeps) {
       return {
         kind: 'session',
         user,
-        issued: await issueSession(user, req, 'password', options.provider),
+        issued: await issueSession(user, req, { provider: options.provider }),
       };
     }
     const methods = deps.secondFactors
@@ -164,7 +164,7 @@ export function createSignIn(deps: SignInDeps) {
     if (!(await twoFactor.markUsed(`temp:${claims.jti}`, new Date(claims.exp * 1000)))) {
       throw new AuthError('This sign-in attempt was already completed', 'TEMP_TOKEN_USED', 401);
     }
-    const issued = await issueSession(user, req, 'second-factor');
+    const issued = await issueSession(user, req, { secondFactor: true });
     deps.deliver(req, res, issued, extra ?? undefined);
   }
 

@@ -6,6 +6,7 @@ import { asyncHandler } from '../../core/http/async-handler';
 import { fields, parseBody } from '../../core/http/validate';
 import { issueOneTimeToken } from '../../core/secrets';
 import type { RouterContext } from '../../router/context';
+import { findUserOr404 } from '../find-user';
 import { consumeOneTimeToken, linkWithToken } from '../one-time-tokens';
 
 /** Email-change tokens live one hour. */
@@ -31,8 +32,7 @@ export function registerEmailChangeRoutes(router: Router, ctx: RouterContext): v
           501,
         );
       }
-      const user = await users.findById(req.user!.sub);
-      if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
+      const user = await findUserOr404(ctx, req.user!.sub);
       if (newEmail.toLowerCase() === user.email.toLowerCase()) {
         throw new AuthError(
           'newEmail is already the address of this account',

@@ -1,9 +1,9 @@
 import type { Router } from 'express';
-import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
 import { clearTokenCookies } from '../../core/http/cookies';
 import type { RouterContext } from '../../router/context';
+import { findUserOr404 } from '../find-user';
 import { deleteAccountData } from './delete-account';
 import { registerEmailChangeRoutes } from './email-change-routes';
 import { richProfile } from './profile';
@@ -15,8 +15,7 @@ export function registerAccountRoutes(router: Router, ctx: RouterContext): void 
     ctx.requireAuth,
     asyncHandler(async (req, res) => {
       const auth = req.user!;
-      const user = await ctx.users.findById(auth.sub);
-      if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
+      const user = await findUserOr404(ctx, auth.sub);
       const tenantId = typeof auth.tenantId === 'string' ? auth.tenantId : undefined;
       res.set('Cache-Control', 'no-store');
       res.json(await richProfile(ctx, user, tenantId));

@@ -6,6 +6,7 @@ import { asyncHandler } from '../../core/http/async-handler';
 import { fields, parseBody } from '../../core/http/validate';
 import { issueOneTimeToken } from '../../core/secrets';
 import type { RouterContext } from '../../router/context';
+import { findUserOr404 } from '../find-user';
 import { consumeOneTimeToken, linkWithToken } from '../one-time-tokens';
 
 /** Verification links live 24 hours. */
@@ -38,8 +39,7 @@ export function registerEmailVerificationRoutes(router: Router, ctx: RouterConte
     asyncHandler(async (req, res) => {
       supported();
       const { emailLang } = parseBody(req, sendBody);
-      const user = await users.findById(req.user!.sub);
-      if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
+      const user = await findUserOr404(ctx, req.user!.sub);
       if (user.isEmailVerified) {
         throw new AuthError('Email address is already verified', 'EMAIL_ALREADY_VERIFIED', 400);
       }

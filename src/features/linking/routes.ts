@@ -1,4 +1,4 @@
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
 import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
@@ -7,6 +7,7 @@ import { parseBody } from '../../core/http/validate';
 import type { RouterContext } from '../../router/context';
 import type { ILinkedAccountsStore, LinkedAccount } from '../../stores/profile-stores';
 import type { BaseUser } from '../../stores/user';
+import { findUserOr404 } from '../find-user';
 import { linkWithToken } from '../one-time-tokens';
 import { linkRequestBody, linkVerifyBody } from './schemas';
 import { consumeLinkToken, issueLinkToken, supportsLinkTokens } from './token';
@@ -29,12 +30,6 @@ export function registerLinkingRoutes(router: Router, ctx: RouterContext): void 
   if (!links) return;
   const { users } = ctx;
 
-  const currentUser = async (req: Request): Promise<BaseUser> => {
-    const user = await users.findById(req.user!.sub);
-    if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
-    return user;
-  };
-
   router.get(
     '/linked-accounts',
     ctx.requireAuth,
@@ -49,7 +44,7 @@ export function registerLinkingRoutes(router: Router, ctx: RouterContext): void 
     ...ctx.sensitive,
     ctx.requireAuth,
     asyncHandler(async (req, res) => {
-      const user = await currentUser(req);
+      const user = await findUserOr404(ctx, req.user!.sub);
       const { provider, providerAccountId } = req.params as Record<string, string>;
       const accounts = await links.getLinkedAccounts(user.id);
       const target = accounts.find(
@@ -85,7 +80,7 @@ export function registerLinkingRoutes(router: Router, ctx: RouterContext): void 
         );
       }
       const base = ctx.linkBase(req);
-      const user = await currentUser(req);
+      const user = await findUserOr404(ctx, req.user!.sub);
       const provider = body.provider ?? EMAIL_PROVIDER;
       const token = await issueLinkToken(users, user.id, body.email, provider);
       const link = linkWithToken(base, ctx.config.email.linkPaths.accountLink, token);

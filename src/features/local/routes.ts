@@ -8,6 +8,7 @@ import { fields, parseBody } from '../../core/http/validate';
 import { assertAcceptablePassword } from '../../core/passwords/password-service';
 import { LocalStrategy } from '../../strategies/local-strategy';
 import type { RouterContext } from '../../router/context';
+import { findUserOr404 } from '../find-user';
 import { registerPasswordResetRoutes } from './password-reset-routes';
 
 const loginBody = z.object({ email: fields.email(), password: fields.password() });
@@ -78,8 +79,7 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
     asyncHandler(async (req, res) => {
       const { currentPassword, newPassword } = parseBody(req, changePasswordBody);
       const auth = req.user!;
-      const user = await ctx.users.findById(auth.sub);
-      if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
+      const user = await findUserOr404(ctx, auth.sub);
       if (!user.password) {
         throw new AuthError(
           'This account has no password; it signs in another way',

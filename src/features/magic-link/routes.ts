@@ -9,13 +9,12 @@ import { MAGIC_LINK_METHOD } from './options';
 import { sendBody, verifyBody } from './schemas';
 import {
   consumeMagicLinkToken,
-  issueMagicLinkToken,
+  mailMagicLink,
   markEmailVerified,
   supportsMagicLinks,
   type MagicLinkStore,
 } from './token';
-import { challengedUser } from '../challenged-user';
-import { linkWithToken } from '../one-time-tokens';
+import { challengedUser } from '../find-user';
 
 const SAME_ANSWER = {
   success: true,
@@ -44,11 +43,9 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
     }
   };
 
-  const sendTo = async (user: BaseUser, base: string, lang?: string) => {
-    const token = await issueMagicLinkToken(users, user.id);
-    const link = linkWithToken(base, ctx.config.email.linkPaths.magicLink, token);
-    await ctx.mail.send('sendMagicLink', user.email, token, link, lang);
-  };
+  const path = ctx.config.email.linkPaths.magicLink;
+  const sendTo = (user: BaseUser, base: string, lang?: string) =>
+    mailMagicLink(ctx.mail, users, user, { base, path, lang });
 
   router.post(
     '/magic-link/send',

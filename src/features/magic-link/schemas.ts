@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { fields } from '../../core/http/validate';
 
-const tempToken = () => z.string().min(1).max(4096);
-
 /**
  * POST /magic-link/send: `{ email, emailLang? }` (mode 'login', the default) or
  * `{ mode: '2fa', tempToken, emailLang? }`.
@@ -13,7 +11,7 @@ export const sendBody = z.union([
     email: fields.email(),
     emailLang: fields.lang(),
   }),
-  z.object({ mode: z.literal('2fa'), tempToken: tempToken(), emailLang: fields.lang() }),
+  z.object({ mode: z.literal('2fa'), tempToken: fields.tempToken(), emailLang: fields.lang() }),
 ]);
 
 /**
@@ -22,5 +20,5 @@ export const sendBody = z.union([
  */
 export const verifyBody = z.union([
   z.object({ mode: z.literal('login').optional(), token: fields.token() }),
-  z.object({ mode: z.literal('2fa'), token: fields.token(), tempToken: tempToken() }),
+  z.object({ mode: z.literal('2fa'), token: fields.token(), tempToken: fields.tempToken() }),
 ]);

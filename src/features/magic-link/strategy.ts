@@ -1,4 +1,4 @@
-import { resolveConfig } from '../../core/config/resolve';
+import { asResolvedConfig } from '../../core/config/resolve';
 import type { ResolvedConfig } from '../../core/config/resolved';
 import type { AuthConfig } from '../../core/config/types';
 import { AuthError } from '../../core/errors';
@@ -7,12 +7,11 @@ import { MailDispatcher } from '../../mail/mail-dispatcher';
 import type { BaseUser, IUserStore } from '../../stores/user';
 import {
   consumeMagicLinkToken,
-  issueMagicLinkToken,
+  mailMagicLink,
   markEmailVerified,
   supportsMagicLinks,
   type MagicLinkStore,
 } from './token';
-import { linkWithToken } from '../one-time-tokens';
 
 /** Options of {@link MagicLinkStrategy.sendMagicLink}. */
 export interface SendMagicLinkOptions {
@@ -39,7 +38,7 @@ export class MagicLinkStrategy {
     options: SendMagicLinkOptions = {},
   ): Promise<void> {
     const users = requireSupport(userStore);
-    const resolved = 'accessKey' in config ? config : resolveConfig(config);
+    const resolved = asResolvedConfig(config);
     const mail = new MailDispatcher(resolved);
     const base = (options.linkBase ?? resolved.email.siteUrl)?.replace(/\/+$/, '');
     if (!mail.canSend('sendMagicLink') || !base) {
@@ -51,9 +50,8 @@ export class MagicLinkStrategy {
     }
     const user = await users.findByEmail(email);
     if (!user) return;
-    const token = await issueMagicLinkToken(users, user.id);
-    const link = linkWithToken(base, resolved.email.linkPaths.magicLink, token);
-    await mail.send('sendMagicLink', user.email, token, link, options.lang);
+    const path = resolved.email.linkPaths.magicLink;
+    await mailMagicLink(mail, users, user, { base, path, lang: options.lang });
   }
 
   /** The link's user; throws 400 INVALID_OR_EXPIRED_TOKEN for an unknown, spent or old token. */

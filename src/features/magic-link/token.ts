@@ -1,6 +1,7 @@
 import { issueOneTimeToken } from '../../core/secrets';
+import type { MailDispatcher } from '../../mail/mail-dispatcher';
 import type { BaseUser, IUserStore } from '../../stores/user';
-import { consumeOneTimeToken, type OneTimeGuard } from '../one-time-tokens';
+import { consumeOneTimeToken, linkWithToken, type OneTimeGuard } from '../one-time-tokens';
 import { MAGIC_LINK_TTL_SECONDS } from './options';
 
 /** The two user-store methods magic links need. */
@@ -25,6 +26,21 @@ export async function issueMagicLinkToken(users: MagicLinkStore, userId: string)
   const issued = issueOneTimeToken(MAGIC_LINK_TTL_SECONDS);
   await users.updateMagicLinkToken(userId, issued.hash, issued.expiresAt);
   return issued.token;
+}
+
+/**
+ * Mails `user` a link `${base}${path}?token=…` with a fresh token (only the newest link works),
+ * in `lang` when given; the router and MagicLinkStrategy both send through it.
+ */
+export async function mailMagicLink(
+  mail: MailDispatcher,
+  users: MagicLinkStore,
+  user: BaseUser,
+  link: { base: string; path: string; lang?: string },
+): Promise<void> {
+  const token = await issueMagicLinkToken(users, user.id);
+  const url = linkWithToken(link.base, link.path, token);
+  await mail.send('sendMagicLink', user.email, token, url, link.lang);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
+import { constantTimeEqual } from '../../core/secrets';
 import type { ResolvedConfig, ResolvedSms } from '../../core/config/resolved';
 import { AuthError } from '../../core/errors';
 import type { ITwoFactorStore } from '../../stores/two-factor';
@@ -67,9 +68,7 @@ export async function checkSmsCode(
 ): Promise<boolean> {
   const stored = await store.claimSmsAttempt(userId, settings.sms.maxAttempts);
   if (stored === null) return false;
-  const given = Buffer.from(hashCode(settings, userId, code), 'utf8');
-  const expected = Buffer.from(stored, 'utf8');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+  if (!constantTimeEqual(hashCode(settings, userId, code), stored)) return false;
   return store.consumeSmsCode(userId, stored);
 }
 

@@ -5,7 +5,7 @@ import { noStore } from '../../core/http/cookies';
 import { parseBody } from '../../core/http/validate';
 import type { RouterContext } from '../../router/context';
 import type { BaseUser } from '../../stores/user';
-import { challengedUser } from '../challenged-user';
+import { challengedUser } from '../find-user';
 import { checkSmsCode, invalidSmsCode, sendSmsCode, smsSettings } from './code';
 import { SMS_METHOD } from './options';
 import { sendBody, verifyBody } from './schemas';

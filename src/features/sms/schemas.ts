@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { fields } from '../../core/http/validate';
-import { SMS_CODE_DIGITS } from './options';
+import { SMS_CODE_DIGITS, SMS_CODE_PATTERN } from './options';
 
-const tempToken = () => z.string().min(1).max(4096);
 const userId = () => z.string().min(1).max(255);
-const code = () =>
-  z.string().regex(new RegExp(`^\\d{${SMS_CODE_DIGITS}}$`), `must be ${SMS_CODE_DIGITS} digits`);
+const code = () => z.string().regex(SMS_CODE_PATTERN, `must be ${SMS_CODE_DIGITS} digits`);
 
 /** Who a login-mode request is for: `userId` or `email`, exactly one. */
 const loginFields = {
@@ -25,7 +23,7 @@ const exactlyOneTarget = {
  */
 export const sendBody = z.union([
   z.object(loginFields).refine(exactlyOneTarget.check, exactlyOneTarget.message),
-  z.object({ mode: z.literal('2fa'), tempToken: tempToken() }),
+  z.object({ mode: z.literal('2fa'), tempToken: fields.tempToken() }),
 ]);
 
 /**
@@ -36,5 +34,5 @@ export const verifyBody = z.union([
   z
     .object({ ...loginFields, code: code() })
     .refine(exactlyOneTarget.check, exactlyOneTarget.message),
-  z.object({ mode: z.literal('2fa'), tempToken: tempToken(), code: code() }),
+  z.object({ mode: z.literal('2fa'), tempToken: fields.tempToken(), code: code() }),
 ]);

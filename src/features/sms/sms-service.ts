@@ -22,7 +22,7 @@ export class SmsService {
         method: 'POST',
         headers: this.headers(),
         body: JSON.stringify({ to, message }),
-        signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),
+        signal: AbortSignal.timeout(this.config.timeoutMs),
       });
     } catch (err) {
       const timedOut = (err as { name?: unknown } | null)?.name === 'TimeoutError';

@@ -1,10 +1,11 @@
-import { resolveConfig } from '../../core/config/resolve';
+import { asResolvedConfig } from '../../core/config/resolve';
 import type { ResolvedConfig } from '../../core/config/resolved';
 import type { AuthConfig } from '../../core/config/types';
 import { InMemoryTwoFactorStore } from '../../stores/in-memory/in-memory-two-factor-store';
 import type { ITwoFactorStore } from '../../stores/two-factor';
 import type { BaseUser, IUserStore } from '../../stores/user';
 import { checkSmsCode, sendSmsCode, smsSettings } from './code';
+import { SMS_CODE_PATTERN } from './options';
 
 /** Options of {@link SmsStrategy}. */
 export interface SmsStrategyOptions {
@@ -36,7 +37,7 @@ export class SmsStrategy {
     _userStore: IUserStore<U>,
     config: AuthConfig | ResolvedConfig,
   ): Promise<void> {
-    await sendSmsCode(this.store, smsSettings(resolved(config)), userId, phone);
+    await sendSmsCode(this.store, smsSettings(asResolvedConfig(config)), userId, phone);
   }
 
   /** The user store is accepted for compatibility; the code lives in the two-factor store. */
@@ -48,11 +49,7 @@ export class SmsStrategy {
   ): Promise<boolean> {
     const given = config ?? this.options.config;
     if (!given) throw new TypeError('SmsStrategy.verify needs a config (argument or constructor)');
-    if (!/^\d{6}$/.test(code)) return false;
-    return checkSmsCode(this.store, smsSettings(resolved(given)), userId, code);
+    if (!SMS_CODE_PATTERN.test(code)) return false;
+    return checkSmsCode(this.store, smsSettings(asResolvedConfig(given)), userId, code);
   }
-}
-
-function resolved(config: AuthConfig | ResolvedConfig): ResolvedConfig {
-  return 'accessKey' in config ? config : resolveConfig(config);
 }

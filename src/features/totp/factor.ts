@@ -58,8 +58,16 @@ export class TotpFactor {
       );
       throw invalidCode();
     }
+    await this.acceptCode(user.id, code, secret);
+  }
+
+  /**
+   * Accepts `code` for `secret` (stored or, during setup, not yet) once: it must match within
+   * the drift window, and its step is recorded, so the same code cannot be used again.
+   */
+  async acceptCode(userId: string, code: string, secret: string): Promise<void> {
     const step = this.strategy.matchStep(code, secret);
-    if (step === null || !(await this.ctx.twoFactor.recordTotpStep(user.id, step))) {
+    if (step === null || !(await this.ctx.twoFactor.recordTotpStep(userId, step))) {
       throw invalidCode();
     }
   }

@@ -6,6 +6,7 @@ import { noStore } from '../../core/http/cookies';
 import { parseBody } from '../../core/http/validate';
 import type { RouterContext } from '../../router/context';
 import type { BaseUser } from '../../stores/user';
+import { findUserOr404 } from '../find-user';
 import { TotpFactor } from './factor';
 import { TOTP_METHOD } from './options';
 import { challengeBody, proofBody, totpCodeBody, verifySetupBody } from './schemas';
@@ -38,11 +39,9 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
     }
   };
 
-  const currentUser = async (req: Request, res?: Response): Promise<BaseUser> => {
+  const currentUser = (req: Request, res?: Response): Promise<BaseUser> => {
     const enrolling = res?.locals.enrollingUserId as string | undefined;
-    const user = await users.findById(enrolling ?? req.user!.sub);
-    if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
-    return user;
+    return findUserOr404(ctx, enrolling ?? req.user!.sub);
   };
   const assertNotEnabled = (user: BaseUser) => {
     if (factor.isEnabled(user)) {
@@ -74,11 +73,8 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
   /** Checks the first code for `secret`, then stores it and issues recovery codes. */
   const enable = async (user: BaseUser, token: string, secret: string, req: Request) => {
     assertNotEnabled(user);
-    const step = strategy.matchStep(token, secret);
     // The accepted step is recorded, so the code that enabled 2FA cannot also sign in.
-    if (step === null || !(await ctx.twoFactor.recordTotpStep(user.id, step))) {
-      throw new AuthError('Invalid two-factor code', 'INVALID_2FA_CODE', 401);
-    }
+    await factor.acceptCode(user.id, token, secret);
     await saveSecret(user.id, factor.seal(secret, user.id));
     const recoveryCodes = await factor.issueRecoveryCodes(user.id);
     ctx.publish(AuthEventNames.USER_2FA_ENABLED, req, {

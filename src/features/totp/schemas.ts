@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fields } from '../../core/http/validate';
 import { MAX_CODE_CHARS } from './options';
 
 const code = () => z.string().min(1).max(MAX_CODE_CHARS);
@@ -12,7 +13,7 @@ const proofMessage = { message: 'give either totpCode or recoveryCode' };
 export const verifySetupBody = z.object({
   token: code(),
   // Enrolment during sign-in: the temporary token of a 2FA_SETUP_REQUIRED answer.
-  tempToken: z.string().min(1).max(4096).optional(),
+  tempToken: fields.tempToken().optional(),
   // Base32 as shown for manual entry; spaces and lower case are what people type.
   secret: z
     .string()
@@ -23,7 +24,7 @@ export const verifySetupBody = z.object({
 
 /** POST /2fa/verify: the temporary token from /login and one proof. */
 export const challengeBody = z
-  .object({ tempToken: z.string().min(1).max(4096), ...proofShape })
+  .object({ tempToken: fields.tempToken(), ...proofShape })
   .refine(exactlyOneProof, proofMessage);
 
 /** POST /2fa/disable: one proof, so an access token alone cannot switch 2FA off. */

@@ -29,10 +29,12 @@ export class TotpStrategy {
   readonly name = 'totp';
   private readonly digits: 6 | 7 | 8;
   private readonly toleranceSeconds: number;
+  private readonly codePattern: RegExp;
 
   constructor(options: TotpStrategyOptions = {}) {
     this.digits = options.digits ?? TOTP_DIGITS;
     this.toleranceSeconds = (options.driftSteps ?? TOTP_DRIFT_STEPS) * TOTP_PERIOD_SECONDS;
+    this.codePattern = new RegExp(`^\\d{${this.digits}}$`);
   }
 
   /** A fresh 160-bit secret for `email`, shown under `appName` in the app. */
@@ -69,7 +71,7 @@ export class TotpStrategy {
    */
   matchStep(token: string, secret: string, epochSeconds = nowSeconds()): number | null {
     const code = token.replace(/\s+/g, '');
-    if (!new RegExp(`^\\d{${this.digits}}$`).test(code)) return null;
+    if (!this.codePattern.test(code)) return null;
     try {
       const result = verifySync({
         secret,
