@@ -2,6 +2,7 @@
  * A small browser for the OAuth tests: a cookie jar (path-scoped, expiring, like a browser's for
  * one host) and a redirect follower that can stop at, or rewrite, any hop.
  */
+import { SITE_URL } from '../helpers/app';
 
 interface StoredCookie {
   name: string;
@@ -113,7 +114,11 @@ export interface BrowseResult {
 }
 
 /** The site (`email.siteUrl`) the app redirects to. */
-export const SITE = 'https://app.example.test';
+export const SITE = SITE_URL;
+
+/** The error code of an `{site}/auth/error?code=…` redirect. */
+export const errorCode = (url: URL) =>
+  url.pathname === '/auth/error' ? url.searchParams.get('code') : `not an error page: ${url.href}`;
 
 /**
  * Follows redirects from `start` like a browser would, including a `form_post` page (an

@@ -4,7 +4,7 @@ import {
   type OAuthClientAuthMethod,
 } from 'keyward';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { CookieJar, browse, send } from './browser';
+import { CookieJar, browse, send, type BrowseOptions } from './browser';
 import { startFakeGithub, type FakeGithub } from './github-api';
 import { startServer, type LocalServer } from './servers';
 import { AppGithubStrategy } from './strategies';
@@ -18,6 +18,8 @@ interface GithubEnv {
   github: FakeGithub;
   strategy: AppGithubStrategy;
   linked: InMemoryLinkedAccountsStore;
+  /** Signs `login` in at GitHub from a fresh browser; returns it and where the app sent it. */
+  signIn(login: string, options?: BrowseOptions): Promise<{ jar: CookieJar; location: URL }>;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,12 @@ async function startGithubEnv(clientAuthMethod?: OAuthClientAuthMethod): Promise
     github,
     strategy,
     linked,
+    async signIn(login, options) {
+      github.signInAs(login);
+      const jar = new CookieJar();
+      const { location } = await browse(jar, `${app.url}/auth/oauth/github`, options);
+      return { jar, location };
+    },
     async close() {
       await t.close();
       await app.close();
@@ -83,9 +91,7 @@ describe('GithubStrategy against a server with GitHub’s API shape', () => {
   afterAll(() => env.close());
 
   it('signs in with the primary verified email of /user/emails, not the public one', async () => {
-    env.github.signInAs('octocat');
-    const jar = new CookieJar();
-    const { location } = await browse(jar, `${env.app.url}/auth/oauth/github`);
+    const { jar, location } = await env.signIn('octocat');
     expect(location.href).toBe('https://app.example.test/');
     expect(env.strategy.profiles.at(-1)).toMatchObject({
       id: '583231',
@@ -109,9 +115,7 @@ describe('GithubStrategy against a server with GitHub’s API shape', () => {
   });
 
   it('reports an account without a verified primary address as unverified', async () => {
-    env.github.signInAs('newbie');
-    const jar = new CookieJar();
-    const { location } = await browse(jar, `${env.app.url}/auth/oauth/github`);
+    const { location } = await env.signIn('newbie');
     expect(location.href).toBe('https://app.example.test/');
     expect(env.strategy.profiles.at(-1)).toMatchObject({
       id: '42',
@@ -123,9 +127,7 @@ describe('GithubStrategy against a server with GitHub’s API shape', () => {
   });
 
   it('lands on the error page when the token endpoint refuses the code (GitHub answers 200 + error)', async () => {
-    env.github.signInAs('octocat');
-    const jar = new CookieJar();
-    const { location } = await browse(jar, `${env.app.url}/auth/oauth/github`, {
+    const { jar, location } = await env.signIn('octocat', {
       rewrite: (url) => {
         if (url.pathname.endsWith('/callback')) url.searchParams.set('code', 'not-a-code');
         return url;
@@ -145,9 +147,7 @@ describe('GithubStrategy with clientAuthMethod: client_secret_basic', () => {
   afterAll(() => env.close());
 
   it('sends the client credentials as HTTP Basic and signs in', async () => {
-    env.github.signInAs('octocat');
-    const jar = new CookieJar();
-    const { location } = await browse(jar, `${env.app.url}/auth/oauth/github`);
+    const { location } = await env.signIn('octocat');
     expect(location.href).toBe('https://app.example.test/');
     expect(env.github.clientAuth).toEqual(['client_secret_basic']);
   });

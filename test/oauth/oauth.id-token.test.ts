@@ -1,17 +1,13 @@
 import { InMemoryUserStore } from 'keyward';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { CookieJar, SITE, browse, send } from './browser';
+import { CookieJar, SITE, browse, errorCode, send } from './browser';
 import { startFakeOidc, type FakeOidc } from './fake-oidc';
-import { startServer, type LocalServer } from './servers';
+import { recordingLogger, startServer, type LocalServer } from './servers';
 import { AppOidcStrategy } from './strategies';
 
 const CLIENT_ID = 'keyward-fake-idp';
 const CLIENT_SECRET = 'fake-idp-client-secret-0123456789';
 const NAME = 'fake-idp';
-
-/** The error code of an `{site}/auth/error?code=…` redirect. */
-const errorCode = (url: URL) =>
-  url.pathname === '/auth/error' ? url.searchParams.get('code') : `not an error page: ${url.href}`;
 
 /**
  * ID tokens oidc-provider will not issue (another client's audience, already expired), from a
@@ -44,12 +40,9 @@ describe('OAuth ID token claims (fake OpenID Provider)', () => {
       jwksUrl: idp.jwksUrl,
       scope: 'openid email',
     });
-    const record = (message: string, detail?: unknown) => {
-      logs.push(`${message} ${detail instanceof Error ? detail.message : ''}`);
-    };
     t = createTestApp({
       userStore: users,
-      config: { logger: { error: record, warn: record } },
+      config: { logger: recordingLogger(logs) },
       router: { oauthStrategies: [strategy] },
     });
     app.handle(t.app);

@@ -1,9 +1,5 @@
-import { CookieJar, send } from './browser';
+import { CookieJar, errorCode, send } from './browser';
 import { atAuthorization, atCallback, startOidcEnv, type OidcEnv } from './oidc-env';
-
-/** The error code of an `{site}/auth/error?code=…` redirect. */
-const errorCode = (url: URL) =>
-  url.pathname === '/auth/error' ? url.searchParams.get('code') : `not an error page: ${url.href}`;
 
 /** Follows a callback URL in `jar` and returns where the app sends the browser. */
 async function callbackIn(jar: CookieJar, url: URL): Promise<URL> {

@@ -1,10 +1,6 @@
 import { AuthEventNames } from 'keyward';
-import { CookieJar, SITE, send } from './browser';
+import { CookieJar, SITE, errorCode, send } from './browser';
 import { startOidcEnv, type OidcEnv } from './oidc-env';
-
-/** The error code of an `{site}/auth/error?code=…` redirect. */
-const errorCode = (url: URL) =>
-  url.pathname === '/auth/error' ? url.searchParams.get('code') : `not an error page: ${url.href}`;
 
 describe('OAuth sign-in against a real OpenID Provider', () => {
   let env: OidcEnv;

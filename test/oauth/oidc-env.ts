@@ -8,7 +8,13 @@ import {
 } from 'keyward';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { CookieJar, browse, send, type BrowseOptions } from './browser';
-import { startOidcProvider, startServer, type LocalServer, type OidcProvider } from './servers';
+import {
+  recordingLogger,
+  startOidcProvider,
+  startServer,
+  type LocalServer,
+  type OidcProvider,
+} from './servers';
 import { AppGoogleStrategy, AppOidcStrategy, NaiveStrategy } from './strategies';
 
 export const CLIENT_SECRET = 'keyward-app-secret-0123456789';
@@ -117,11 +123,8 @@ export async function startOidcEnv(
     jwksUrl: `${issuer}/jwks`,
   });
   const logs: string[] = [];
-  const record = (message: string, detail?: unknown) => {
-    logs.push(`${message} ${detail instanceof Error ? detail.message : ''}`);
-  };
   const t = createTestApp({
-    config: { logger: { error: record, warn: record } },
+    config: { logger: recordingLogger(logs) },
     userStore: users,
     captureMagicLinks: options.captureMagicLinks,
     router: {

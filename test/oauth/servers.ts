@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RequestListener } from 'node:http';
+import type { AuthLogger } from 'keyward';
 
 /** A client registration at the test OpenID Provider (oidc-provider's client metadata). */
 export interface ProviderClient {
@@ -61,6 +62,17 @@ export async function startOidcProvider(clients: ProviderClient[]): Promise<Oidc
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * A logger for the app under test that keeps what it logs in `logs` (refused sign-ins are
+ * logged as warnings for the operator, with the cause's message).
+ */
+export function recordingLogger(logs: string[]): AuthLogger {
+  const record = (message: string, detail?: unknown) => {
+    logs.push(`${message} ${detail instanceof Error ? detail.message : ''}`);
+  };
+  return { error: record, warn: record };
 }
 
 export interface LocalServer {

@@ -12,6 +12,14 @@ import { OAUTH_PAGES, type RedirectPolicy } from './redirects';
 import type { BaseOAuthStrategy } from './strategy';
 
 const stateMismatch = (why: string) => new AuthError(why, 'OAUTH_STATE_MISMATCH', 400);
+const alreadyLinked = () =>
+  new AuthError('This provider account belongs to another user', 'ACCOUNT_ALREADY_LINKED', 409);
+
+/** A strategy the router mounts, with its flow cookie (both built once, with the router). */
+export interface OAuthProvider {
+  strategy: BaseOAuthStrategy;
+  cookie: FlowCookie;
+}
 
 /**
  * The callback as a list of steps: read the flow this browser started, check and spend its
@@ -19,11 +27,7 @@ const stateMismatch = (why: string) => new AuthError(why, 'OAUTH_STATE_MISMATCH'
  * the user (by provider account, never by email alone), record the link, then hand over to
  * sign-in. Every outcome is a redirect; a failure lands on `{site}/auth/error?code=…`.
  */
-export function createOAuthCallback(
-  ctx: RouterContext,
-  cookie: FlowCookie,
-  redirects: RedirectPolicy,
-) {
+export function createOAuthCallback(ctx: RouterContext, redirects: RedirectPolicy) {
   const { users } = ctx;
   const links = ctx.options.linkedAccountsStore;
 
@@ -81,13 +85,7 @@ export function createOAuthCallback(
     const byEmail = await users.findByEmail(profile.email);
     const bound = await users.findByProviderAccount?.(strategy.name, profile.id);
     const user = await strategy.findOrCreateUser(profile);
-    if (bound && bound.id !== user.id) {
-      throw new AuthError(
-        'This provider account belongs to another user',
-        'ACCOUNT_ALREADY_LINKED',
-        409,
-      );
-    }
+    if (bound && bound.id !== user.id) throw alreadyLinked();
     const keyedByIdentity =
       user.loginProvider === strategy.name && user.providerAccountId === profile.id;
     if (byEmail && byEmail.id === user.id && !keyedByIdentity) {
@@ -112,11 +110,7 @@ export function createOAuthCallback(
       });
     } catch (err) {
       ctx.config.logger.warn(`oauth: could not link ${provider} account`, err);
-      throw new AuthError(
-        'This provider account belongs to another user',
-        'ACCOUNT_ALREADY_LINKED',
-        409,
-      );
+      throw alreadyLinked();
     }
     ctx.publish(AuthEventNames.USER_LINKED, req, { userId: user.id, data: { provider } });
   }
@@ -190,12 +184,12 @@ export function createOAuthCallback(
   }
 
   return async function oauthCallback(
-    strategy: BaseOAuthStrategy,
+    { strategy, cookie }: OAuthProvider,
     req: Request,
     res: Response,
   ): Promise<void> {
-    const flow = cookie.read(req, res, strategy.name);
-    cookie.clear(res, strategy.settings);
+    const flow = cookie.read(req, res);
+    cookie.clear(res);
     noStore(res);
     const returnTo = flow?.returnTo;
     let profile: OAuthProfile | undefined;

@@ -1,7 +1,6 @@
-import { hkdfSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { CookieOptions, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
-import type { ResolvedConfig } from '../../core/config/resolved';
 import { readCookie } from '../../core/http/cookies';
 import type { FlowSecrets } from './protocol';
 import type { ResolvedOAuthSettings } from './settings';
@@ -20,71 +19,64 @@ export interface OAuthFlow extends FlowSecrets {
 }
 
 const ALGORITHM = 'HS256';
+const VERIFY_OPTIONS: jwt.VerifyOptions & { complete?: false } = { algorithms: [ALGORITHM] };
 const TYP = 'keyward-oauth-flow';
 
 /**
- * The flow cookie: state, PKCE verifier, nonce and provider, signed (HS256, pinned) with a key
- * derived from the access-token secret, HttpOnly, scoped to the strategy's callback path and
- * named after the strategy, so two sign-ins in two tabs do not overwrite each other.
+ * One strategy's flow cookie: state, PKCE verifier, nonce and provider, signed (HS256, pinned),
+ * HttpOnly, scoped to the strategy's callback path and named after the strategy, so two
+ * sign-ins in two tabs do not overwrite each other. Built once per strategy with the router.
  */
 export class FlowCookie {
-  private readonly key: Buffer;
+  readonly name: string;
+  private readonly provider: string;
+  private readonly attributes: CookieOptions;
 
-  constructor(config: ResolvedConfig) {
-    // Its own HKDF label: unrelated to the JWT, CSRF and TOTP keys from the same secret.
-    this.key = Buffer.from(
-      hkdfSync('sha256', config.source.accessTokenSecret, '', 'keyward oauth-flow v1', 32),
-    );
-  }
-
-  static nameFor(provider: string): string {
-    return `keyward-oauth-${provider}`;
-  }
-
-  /** Cookie attributes: SameSite=None; Secure only where a cross-site POST callback needs it. */
-  private attributes(settings: ResolvedOAuthSettings): CookieOptions {
+  constructor(
+    private readonly key: KeyObject,
+    settings: ResolvedOAuthSettings,
+  ) {
+    this.provider = settings.name;
+    this.name = `keyward-oauth-${settings.name}`;
     const https = settings.callbackUrl.protocol === 'https:';
     // A provider answering with response_mode=form_post comes back with a cross-site POST, which
     // carries only SameSite=None cookies, and browsers keep those only when Secure (HTTPS).
     const crossSitePost = settings.responseMode === 'form_post' && https;
-    return {
+    this.attributes = Object.freeze({
       httpOnly: true,
       secure: https,
       sameSite: crossSitePost ? 'none' : 'lax',
       path: settings.callbackUrl.pathname,
-    };
+    });
   }
 
-  set(res: Response, settings: ResolvedOAuthSettings, flow: Omit<OAuthFlow, 'exp'>): void {
-    const token = jwt.sign({ ...flow, typ: TYP }, this.key, {
+  set(res: Response, flow: Omit<OAuthFlow, 'exp' | 'provider'>): void {
+    const token = jwt.sign({ ...flow, provider: this.provider, typ: TYP }, this.key, {
       algorithm: ALGORITHM,
       expiresIn: FLOW_TTL_SECONDS,
     });
-    res.cookie(FlowCookie.nameFor(settings.name), token, {
-      ...this.attributes(settings),
-      maxAge: FLOW_TTL_SECONDS * 1000,
-    });
+    res.cookie(this.name, token, { ...this.attributes, maxAge: FLOW_TTL_SECONDS * 1000 });
   }
 
   /** Clears the cookie: whatever the callback's outcome, a flow is never resumed twice. */
-  clear(res: Response, settings: ResolvedOAuthSettings): void {
-    res.clearCookie(FlowCookie.nameFor(settings.name), this.attributes(settings));
+  clear(res: Response): void {
+    res.clearCookie(this.name, this.attributes);
   }
 
-  /** The flow this browser started at `provider`, or null (missing, forged, expired, other provider). */
-  read(req: Request, res: Response, provider: string): OAuthFlow | null {
-    const token = readCookie(req, res, FlowCookie.nameFor(provider));
+  /** The flow this browser started at this provider, or null (missing, forged, expired, other provider). */
+  read(req: Request, res: Response): OAuthFlow | null {
+    const token = readCookie(req, res, this.name);
     if (!token) return null;
     let claims: unknown;
     try {
-      claims = jwt.verify(token, this.key, { algorithms: [ALGORITHM] });
+      claims = jwt.verify(token, this.key, VERIFY_OPTIONS);
     } catch {
       return null;
     }
     const c = claims as Partial<OAuthFlow> & { typ?: unknown };
     if (
       c.typ !== TYP ||
-      c.provider !== provider ||
+      c.provider !== this.provider ||
       typeof c.state !== 'string' ||
       typeof c.codeVerifier !== 'string' ||
       typeof c.exp !== 'number'

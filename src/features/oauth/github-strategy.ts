@@ -2,7 +2,7 @@ import type { AuthConfig } from '../../core/config/types';
 import { AuthConfigError, AuthError } from '../../core/errors';
 import type { BaseUser } from '../../stores/user';
 import { optionsFrom } from './from-config';
-import type { OAuthProfile } from './profile';
+import { accountIdField, textField, type OAuthProfile } from './profile';
 import type { TokenResult } from './protocol';
 import type { OAuthStrategyOptions } from './settings';
 import { BaseOAuthStrategy } from './strategy';
@@ -65,14 +65,12 @@ export abstract class GithubStrategy<U extends BaseUser = BaseUser> extends Base
     const primary = Array.isArray(emails)
       ? (emails as GithubEmail[]).find((e) => e.primary === true && e.verified === true)
       : undefined;
-    const id = raw['id'];
-    const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
     return {
-      id: typeof id === 'number' ? String(id) : text(id),
-      email: text(primary?.email) ?? text(raw['email']),
+      id: accountIdField(raw['id']),
+      email: textField(primary?.email) ?? textField(raw['email']),
       emailVerified: primary !== undefined && typeof primary.email === 'string',
-      name: text(raw['name']) ?? text(raw['login']),
-      picture: text(raw['avatar_url']),
+      name: textField(raw['name']) ?? textField(raw['login']),
+      picture: textField(raw['avatar_url']),
       raw,
     };
   }

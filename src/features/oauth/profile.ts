@@ -12,12 +12,19 @@ export interface OAuthProfile {
   raw?: Record<string, unknown>;
 }
 
+/** A provider's field when it is a non-empty string. */
+export const textField = (v: unknown): string | undefined =>
+  typeof v === 'string' && v !== '' ? v : undefined;
+
+/** A provider's account id as text: some send a number (GitHub), most a string. */
+export const accountIdField = (v: unknown): string | undefined =>
+  typeof v === 'number' ? String(v) : textField(v);
+
 /** Turns a provider's user record into a profile; throws OAUTH_PROFILE_FAILED without id or email. */
 export function checkProfile(profile: Partial<OAuthProfile> | undefined): OAuthProfile {
-  const id: unknown = profile?.id;
   const email: unknown = profile?.email;
-  const idText = typeof id === 'number' ? String(id) : id;
-  if (typeof idText !== 'string' || idText === '') {
+  const idText = accountIdField(profile?.id);
+  if (idText === undefined) {
     throw new AuthError('The provider did not identify the account', 'OAUTH_PROFILE_FAILED', 400);
   }
   if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) {
@@ -33,15 +40,13 @@ export function checkProfile(profile: Partial<OAuthProfile> | undefined): OAuthP
 
 /** The usual OpenID Connect / OAuth field names, for providers without a `mapProfile`. */
 export function standardProfile(raw: Record<string, unknown>): Partial<OAuthProfile> {
-  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  const id = raw['sub'] ?? raw['id'];
   return {
-    id: typeof id === 'number' ? String(id) : text(id),
-    email: text(raw['email']),
+    id: accountIdField(raw['sub'] ?? raw['id']),
+    email: textField(raw['email']),
     // Some providers send the boolean as a string.
     emailVerified: raw['email_verified'] === true || raw['email_verified'] === 'true',
-    name: text(raw['name']),
-    picture: text(raw['picture']) ?? text(raw['avatar_url']),
+    name: textField(raw['name']),
+    picture: textField(raw['picture']) ?? textField(raw['avatar_url']),
     raw,
   };
 }

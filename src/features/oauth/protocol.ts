@@ -16,6 +16,11 @@ export interface TokenResult {
   idToken: oauth.IDToken | undefined;
 }
 
+type HttpOptions = Readonly<{
+  signal: () => AbortSignal;
+  [oauth.allowInsecureRequests]?: boolean;
+}>;
+
 const fail = (message: string, code: string, cause?: unknown) =>
   Object.assign(new AuthError(message, code, 400), { cause });
 
@@ -29,6 +34,8 @@ export class OAuthProtocol {
   private readonly as: oauth.AuthorizationServer;
   private readonly client: oauth.Client;
   private readonly clientAuth: oauth.ClientAuth;
+  /** Options for every outgoing request: a timeout, and plain HTTP only for loopback endpoints. */
+  private readonly http: HttpOptions;
 
   constructor(private readonly settings: ResolvedOAuthSettings) {
     this.as = {
@@ -43,15 +50,12 @@ export class OAuthProtocol {
       settings.clientAuthMethod === 'client_secret_basic'
         ? oauth.ClientSecretBasic(settings.clientSecret)
         : oauth.ClientSecretPost(settings.clientSecret);
-  }
-
-  /** Options for every outgoing request: a timeout, and plain HTTP only for loopback endpoints. */
-  private http(): { signal: () => AbortSignal; [oauth.allowInsecureRequests]?: boolean } {
-    const timeoutMs = this.settings.timeoutMs;
-    return {
+    const { timeoutMs } = settings;
+    this.http = Object.freeze({
+      // A function: each request gets its own timeout, counted from when it starts.
       signal: () => AbortSignal.timeout(timeoutMs),
-      ...(this.settings.allowInsecure ? { [oauth.allowInsecureRequests]: true } : {}),
-    };
+      ...(settings.allowInsecure ? { [oauth.allowInsecureRequests]: true } : {}),
+    });
   }
 
   /** Fresh secrets for one authorization request: 256-bit state, verifier and nonce. */
@@ -116,7 +120,7 @@ export class OAuthProtocol {
         callback,
         s.callbackUrl.href,
         secrets.codeVerifier,
-        this.http(),
+        this.http,
       );
     } catch (err) {
       throw fail('The token endpoint could not be reached', 'OAUTH_TOKEN_EXCHANGE_FAILED', err);
@@ -138,7 +142,7 @@ export class OAuthProtocol {
       // oauth4webapi checks iss, aud, nonce and expiry; the signature is checked here against the
       // provider's published keys, so a token that did not come from the issuer never passes.
       try {
-        await oauth.validateApplicationLevelSignature(this.as, response, this.http());
+        await oauth.validateApplicationLevelSignature(this.as, response, this.http);
       } catch (err) {
         throw fail('The ID token signature did not verify', 'OAUTH_ID_TOKEN_INVALID', err);
       }
@@ -160,7 +164,7 @@ export class OAuthProtocol {
         url,
         new Headers({ accept: 'application/json', ...headers }),
         undefined,
-        this.http(),
+        this.http,
       );
     } catch (err) {
       throw fail('The provider could not be reached', 'OAUTH_PROFILE_FAILED', err);
@@ -180,7 +184,7 @@ export class OAuthProtocol {
   async userInfo(accessToken: string, expectedSubject: string): Promise<Record<string, unknown>> {
     if (!this.as.userinfo_endpoint) return {};
     try {
-      const response = await oauth.userInfoRequest(this.as, this.client, accessToken, this.http());
+      const response = await oauth.userInfoRequest(this.as, this.client, accessToken, this.http);
       return {
         ...(await oauth.processUserInfoResponse(this.as, this.client, expectedSubject, response)),
       };

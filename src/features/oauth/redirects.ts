@@ -15,10 +15,13 @@ export const OAUTH_PAGES = Object.freeze({
  */
 export class RedirectPolicy {
   private readonly site: URL;
+  /** The site's URL without its trailing slash: the base of the outcome pages. */
+  private readonly siteBase: string;
   private readonly origins: Set<string>;
 
   constructor(siteUrl: string, corsOrigins: readonly string[]) {
     this.site = new URL(siteUrl.replace(/\/+$/, '') + '/');
+    this.siteBase = this.site.href.replace(/\/+$/, '');
     this.origins = new Set([this.site.origin, ...corsOrigins.map((o) => new URL(o).origin)]);
   }
 
@@ -50,7 +53,7 @@ export class RedirectPolicy {
   base(returnTo?: string): string {
     const origin = returnTo ? new URL(returnTo).origin : undefined;
     if (origin && origin !== this.site.origin) return origin;
-    return this.site.href.replace(/\/+$/, '');
+    return this.siteBase;
   }
 
   /** Where a successful sign-in lands. */

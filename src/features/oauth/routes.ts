@@ -4,7 +4,7 @@ import { asyncHandler } from '../../core/http/async-handler';
 import { noStore } from '../../core/http/cookies';
 import type { RouterContext } from '../../router/context';
 import type { RouterOptions } from '../../router/options';
-import { createOAuthCallback } from './callback';
+import { createOAuthCallback, type OAuthProvider } from './callback';
 import { FlowCookie } from './flow-cookie';
 import { RedirectPolicy } from './redirects';
 import type { BaseOAuthStrategy } from './strategy';
@@ -37,35 +37,37 @@ export function registerOAuthRoutes(router: Router, ctx: RouterContext): void {
       'OAuth sign-in needs email.siteUrl: the callback redirects the browser back to the site',
     ]);
   }
-  const cookie = new FlowCookie(ctx.config);
   const redirects = new RedirectPolicy(siteUrl, ctx.options.cors?.origins ?? []);
-  const callback = createOAuthCallback(ctx, cookie, redirects);
+  const callback = createOAuthCallback(ctx, redirects);
+  const providers = new Map<string, OAuthProvider>();
+  for (const [name, strategy] of strategies) {
+    providers.set(name, {
+      strategy,
+      cookie: new FlowCookie(ctx.config.oauthFlowKey, strategy.settings),
+    });
+  }
 
-  const strategyOf = (name: unknown): BaseOAuthStrategy => {
-    const strategy = typeof name === 'string' ? strategies.get(name) : undefined;
-    if (!strategy) throw new AuthError('Unknown sign-in provider', 'NOT_FOUND', 404);
-    return strategy;
+  const providerOf = (name: unknown): OAuthProvider => {
+    const provider = typeof name === 'string' ? providers.get(name) : undefined;
+    if (!provider) throw new AuthError('Unknown sign-in provider', 'NOT_FOUND', 404);
+    return provider;
   };
 
   router.get(
     '/oauth/:name',
     ...ctx.sensitive,
     asyncHandler(async (req, res) => {
-      const strategy = strategyOf(req.params.name);
+      const { strategy, cookie } = providerOf(req.params.name);
       const returnTo = redirects.checkReturnTo(req.query['returnTo']);
       const { url, secrets } = await strategy.createAuthorizationRequest();
-      cookie.set(res, strategy.settings, {
-        ...secrets,
-        provider: strategy.name,
-        ...(returnTo ? { returnTo } : {}),
-      });
+      cookie.set(res, { ...secrets, ...(returnTo ? { returnTo } : {}) });
       noStore(res);
       res.redirect(302, url.href);
     }),
   );
 
   const handle = asyncHandler(async (req, res) => {
-    await callback(strategyOf(req.params.name), req, res);
+    await callback(providerOf(req.params.name), req, res);
   });
   router.get('/oauth/:name/callback', ...ctx.sensitive, handle);
   // response_mode=form_post: the provider's page POSTs the response as a form.
