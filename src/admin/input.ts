@@ -48,6 +48,18 @@ export function parsePaging(req: Request): Paging {
 }
 
 /**
+ * Fetches one page of a listing. The store is asked for one row more than the page: whether it
+ * comes tells whether another page follows, without a second query.
+ */
+export async function fetchPage<T>(
+  paging: Paging,
+  list: (page: Paging) => Promise<T[]>,
+): Promise<{ rows: T[]; hasMore: boolean }> {
+  const rows = await list({ ...paging, limit: paging.limit + 1 });
+  return { rows: rows.slice(0, paging.limit), hasMore: rows.length > paging.limit };
+}
+
+/**
  * Keys that, copied with `Object.assign` or `obj[key] = …` by a store, would change an object's
  * prototype rather than add a field. JSON.parse makes them ordinary own keys, so they arrive.
  */

@@ -8,6 +8,7 @@ import {
   InMemoryTenantStore,
   InMemoryUserMetadataStore,
   InMemoryUserStore,
+  type AdminRouterOptions,
   type AuthSettings,
 } from 'keyward';
 
@@ -34,3 +35,13 @@ export function createAdminStores(settings: AuthSettings = {}): AdminStores {
     linkedAccountsStore: new InMemoryLinkedAccountsStore(),
   };
 }
+
+/** Router options that turn every optional store off, leaving only the user store's features. */
+export const WITHOUT_OPTIONAL_STORES: Partial<AdminRouterOptions> = {
+  sessionStore: undefined,
+  rbacStore: undefined,
+  tenantStore: undefined,
+  userMetadataStore: undefined,
+  settingsStore: undefined,
+  linkedAccountsStore: undefined,
+};

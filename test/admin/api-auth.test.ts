@@ -8,6 +8,7 @@ import {
   InMemoryUserStore,
   type AdminRouterOptions,
 } from 'keyward';
+import { WITHOUT_OPTIONAL_STORES } from './admin-stores';
 import { ADMIN_SECRET, createAdminFixture } from './api-setup';
 
 describe('admin API: authentication', () => {
@@ -66,14 +67,7 @@ describe('admin API: authentication', () => {
       },
     });
 
-    const bare = createAdminFixture({
-      sessionStore: undefined,
-      rbacStore: undefined,
-      tenantStore: undefined,
-      userMetadataStore: undefined,
-      settingsStore: undefined,
-      linkedAccountsStore: undefined,
-    });
+    const bare = createAdminFixture(WITHOUT_OPTIONAL_STORES);
     const features = (await bare.api.get('/ping')).body.features;
     expect(Object.entries(features).filter(([, on]) => on)).toEqual([
       ['users', true],

@@ -64,22 +64,4 @@ export function createAdminFixture(
   };
 }
 
-/** Secret-bearing fields of a user record; none may appear in an admin response. */
-export const SECRET_FIELDS = [
-  'password',
-  'refreshToken',
-  'refreshTokenExpiry',
-  'resetToken',
-  'resetTokenExpiry',
-  'totpSecret',
-  'magicLinkToken',
-  'magicLinkTokenExpiry',
-  'smsCode',
-  'smsCodeExpiry',
-  'emailVerificationToken',
-  'emailVerificationTokenExpiry',
-  'emailChangeToken',
-  'emailChangeTokenExpiry',
-  'accountLinkToken',
-  'accountLinkTokenExpiry',
-];
+export { SECRET_FIELDS } from '../helpers/secret-fields';

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { WITHOUT_OPTIONAL_STORES } from './admin-stores';
 import {
   PANEL_SECRET,
   USER_COUNT,
@@ -354,14 +355,7 @@ describeInBrowser('admin panel in Chromium', () => {
 
   test('shows only the tabs whose stores are configured', async () => {
     await panel.close();
-    panel = await startPanelServer(seed.stores, {
-      sessionStore: undefined,
-      rbacStore: undefined,
-      tenantStore: undefined,
-      userMetadataStore: undefined,
-      settingsStore: undefined,
-      linkedAccountsStore: undefined,
-    });
+    panel = await startPanelServer(seed.stores, WITHOUT_OPTIONAL_STORES);
     await signedIn();
     const tabs = await page.locator('#tabs .tab').allTextContents();
     expect(tabs).toEqual(['Users']);

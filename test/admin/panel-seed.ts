@@ -136,23 +136,6 @@ export async function seedPanelStores(now = Date.now()): Promise<PanelSeed> {
   return { stores, users, xssUser: users[XSS_INDEX]!, tenantIds: tenants.map((t) => t.id) };
 }
 
-/** The admin router options for the seeded stores. */
-export function panelRouterOptions(
-  stores: AdminStores,
-  extra: Partial<AdminRouterOptions> = {},
-): AdminRouterOptions {
-  return {
-    adminSecret: PANEL_SECRET,
-    sessionStore: stores.sessionStore,
-    rbacStore: stores.rbacStore,
-    tenantStore: stores.tenantStore,
-    userMetadataStore: stores.userMetadataStore,
-    settingsStore: stores.settingsStore,
-    linkedAccountsStore: stores.linkedAccountsStore,
-    ...extra,
-  };
-}
-
 export interface RunningPanel {
   /** The panel's URL, with the trailing slash. */
   url: string;
@@ -160,13 +143,17 @@ export interface RunningPanel {
   close(): Promise<void>;
 }
 
-/** Serves the admin router at /admin on 127.0.0.1 (a free port). */
+/**
+ * Serves the admin router over `stores` at /admin on 127.0.0.1 (a free port); `extra` overrides
+ * its options.
+ */
 export async function startPanelServer(
   stores: AdminStores,
   extra: Partial<AdminRouterOptions> = {},
 ): Promise<RunningPanel> {
   const app = express();
-  app.use('/admin', createAdminRouter(stores.users, panelRouterOptions(stores, extra)));
+  const { users, ...optional } = stores;
+  app.use('/admin', createAdminRouter(users, { adminSecret: PANEL_SECRET, ...optional, ...extra }));
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -4,7 +4,7 @@ import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
 import type { SessionInfo } from '../../stores/session';
 import { requireFeature, type AdminContext } from '../context';
-import { parsePaging, pathParam } from '../input';
+import { fetchPage, parsePaging, pathParam } from '../input';
 
 /** A session as the admin API shows it: never its refresh-token hashes or app data. */
 export interface AdminSession {
@@ -40,14 +40,10 @@ export function registerSessionRoutes(api: Router, ctx: AdminContext): void {
     asyncHandler(async (req, res) => {
       const store = sessions();
       const list = requireFeature(store.getAllSessions?.bind(store), 'session listing');
-      const { limit, offset, filter } = parsePaging(req);
-      const rows = await list({ limit: limit + 1, offset, filter });
-      res.json({
-        sessions: rows.slice(0, limit).map(toAdminSession),
-        limit,
-        offset,
-        hasMore: rows.length > limit,
-      });
+      const paging = parsePaging(req);
+      const { rows, hasMore } = await fetchPage(paging, list);
+      const { limit, offset } = paging;
+      res.json({ sessions: rows.map(toAdminSession), limit, offset, hasMore });
     }),
   );
 

@@ -6,7 +6,7 @@ import { asyncHandler } from '../../core/http/async-handler';
 import type { ITenantStore, Tenant } from '../../stores/profile-stores';
 import { requireFeature, type AdminContext } from '../context';
 import { isPlainObject, parseInput, pathParam } from '../input';
-import { findUserOr404 } from './users';
+import { findUserOr404 } from '../../features/find-user';
 
 // The store assigns tenant ids, so an `id` in the body is ignored like any unknown field.
 const createTenantBody = z.object({

@@ -5,7 +5,7 @@ import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
 import { requireFeature, type AdminContext } from '../context';
 import { assertSafeKeys, isPlainObject, parseInput, queryParam, pathParam } from '../input';
-import { findUserOr404 } from './users';
+import { findUserOr404 } from '../../features/find-user';
 
 const name = () => z.string().trim().min(1).max(200);
 const assignRoleBody = z.object({ role: name(), tenantId: name().optional() });

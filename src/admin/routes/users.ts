@@ -2,39 +2,41 @@ import type { Router } from 'express';
 import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
-import { removeUserData } from '../../features/account/remove-user-data';
-import type { BaseUser } from '../../stores/user';
+import { removeUserData, type UserDataStores } from '../../features/account/remove-user-data';
+import { findUserOr404 } from '../../features/find-user';
 import { toAdminUser } from '../admin-user';
 import { requireFeature, type AdminContext } from '../context';
-import { parsePaging, pathParam } from '../input';
-
-/** The user, or 404 USER_NOT_FOUND. */
-export async function findUserOr404(ctx: AdminContext, id: string): Promise<BaseUser> {
-  const user = await ctx.users.findById(id);
-  if (!user) throw new AuthError('User not found', 'USER_NOT_FOUND', 404);
-  return user;
-}
+import { fetchPage, parsePaging, pathParam } from '../input';
 
 /** GET /users (paged by the store), GET /users/:id, DELETE /users/:id. */
 export function registerUserRoutes(api: Router, ctx: AdminContext): void {
-  const { users } = ctx;
+  const { users, stores } = ctx;
+  // Where a deleted user's data lives, in removeUserData's terms (fixed at setup).
+  const userData: UserDataStores = {
+    users,
+    sessionStore: stores.sessionStore,
+    twoFactor: stores.twoFactorStore,
+    rbacStore: stores.rbacStore,
+    tenantStore: stores.tenantStore,
+    metadataStore: stores.userMetadataStore,
+    linkedAccountsStore: stores.linkedAccountsStore,
+  };
 
   api.get(
     '/users',
     asyncHandler(async (req, res) => {
       const listUsers = requireFeature(users.listUsers?.bind(users), 'user listing');
-      const { limit, offset, filter } = parsePaging(req);
-      // One more than the page tells whether another page follows, without a second query.
-      const [rows, total] = await Promise.all([
-        listUsers({ limit: limit + 1, offset, filter }),
-        users.countUsers?.(filter),
+      const paging = parsePaging(req);
+      const [{ rows, hasMore }, total] = await Promise.all([
+        fetchPage(paging, listUsers),
+        users.countUsers?.(paging.filter),
       ]);
       res.json({
-        users: rows.slice(0, limit).map(toAdminUser),
+        users: rows.map(toAdminUser),
         ...(total === undefined ? {} : { total }),
-        limit,
-        offset,
-        hasMore: rows.length > limit,
+        limit: paging.limit,
+        offset: paging.offset,
+        hasMore,
       });
     }),
   );
@@ -53,19 +55,7 @@ export function registerUserRoutes(api: Router, ctx: AdminContext): void {
         throw new AuthError('The user store cannot delete users', 'NOT_SUPPORTED', 501);
       }
       const user = await findUserOr404(ctx, pathParam(req, 'id'));
-      const s = ctx.stores;
-      await removeUserData(
-        {
-          users,
-          sessionStore: s.sessionStore,
-          twoFactor: s.twoFactorStore,
-          rbacStore: s.rbacStore,
-          tenantStore: s.tenantStore,
-          metadataStore: s.userMetadataStore,
-          linkedAccountsStore: s.linkedAccountsStore,
-        },
-        user.id,
-      );
+      await removeUserData(userData, user.id);
       // The identity events tell the rest of the app what happened, as self-service deletion
       // does; the admin one is the audit record.
       const reason = { reason: 'admin_deleted', allSessions: true };
