@@ -328,12 +328,18 @@ describe('SMS codes: attempt limit, resend throttle, expiry, storage', () => {
     const signIn = await verify(t, { email: user.email, code: codeIn(await first) });
     expect(signIn.status).toBe(403);
     expect(signIn.body.code).toBe('2FA_SETUP_REQUIRED');
-    const tempToken = signIn.body.tempToken as string;
+    // No temporary token at all: a phone alone can neither answer nor enrol a second factor.
+    expect(signIn.body.tempToken).toBeUndefined();
+    expect(signIn.headers['set-cookie']).toBeUndefined();
+  });
 
-    await sleep(1100); // past the resend interval
-    const second = gateway.next();
-    await send(t, { mode: '2fa', tempToken }).expect(200);
-    const res = await verify(t, { mode: '2fa', tempToken, code: codeIn(await second) });
+  it('refuses an SMS code for a challenge that offered only TOTP', async () => {
+    const enrolled = await enrol(t, { phoneNumber: PHONE });
+    const tempToken = await challenge(t.app, enrolled.user.email);
+    const sent = await send(t, { mode: '2fa', tempToken });
+    expect(sent.status).toBe(403);
+    expect(sent.body.code).toBe('SECOND_FACTOR_NOT_ALLOWED');
+    const res = await verify(t, { mode: '2fa', tempToken, code: '123456' });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('SECOND_FACTOR_NOT_ALLOWED');
   });
@@ -405,9 +411,10 @@ describe('SMS as the second factor (mode 2fa)', () => {
     const { res } = await signInWith2fa({});
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('2FA_SETUP_REQUIRED');
+    // The token is an enrolment token: it offers no SMS to send.
     const sent = await send(t, { mode: '2fa', tempToken: res.body.tempToken });
-    expect(sent.status).toBe(400);
-    expect(sent.body.code).toBe('NO_PHONE_NUMBER');
+    expect(sent.status).toBe(403);
+    expect(sent.body.code).toBe('SECOND_FACTOR_NOT_ALLOWED');
   });
 
   it('refuses a temporary token used as an access token, a forged one, and an access token as a temporary one', async () => {
@@ -421,17 +428,12 @@ describe('SMS as the second factor (mode 2fa)', () => {
     expect(misuse.status).toBe(401);
   });
 
-  it('lists sms next to totp for a TOTP user with a phone; either completes the sign-in', async () => {
+  it('offers a TOTP user with a phone TOTP only: the phone is no way around the authenticator', async () => {
     const enrolled = await enrol(t, { phoneNumber: PHONE });
-    const tempToken = await challenge(t.app, enrolled.user.email);
     const res = await request(t.app)
       .post('/auth/login')
       .send({ email: enrolled.user.email, password: 'correct horse battery' });
-    expect(res.body.available2faMethods).toEqual(['totp', 'sms']);
-    const next = gateway.next();
-    await send(t, { mode: '2fa', tempToken }).expect(200);
-    await verify(t, { mode: '2fa', tempToken, code: codeIn(await next) }).expect(200);
-    // The TOTP code of the same step is still unused: the other challenge completes with it.
+    expect(res.body.available2faMethods).toEqual(['totp']);
     const totp = await request(t.app)
       .post('/auth/2fa/verify')
       .send({

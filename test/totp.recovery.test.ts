@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { bearerLogin, createTestApp } from './helpers/app';
+import { AuthEventNames, InMemoryTwoFactorStore } from 'keyward';
+import { bearerLogin, createTestApp, sha256Hex, within } from './helpers/app';
 import { bearer, challenge, codeForStep, enrol } from './helpers/totp';
 
 describe('TOTP recovery codes', () => {
@@ -11,11 +12,11 @@ describe('TOTP recovery codes', () => {
     return request(t.app).post('/auth/2fa/verify').send({ tempToken, recoveryCode });
   }
 
-  it('issues 10 distinct codes in the xxxx-xxxx-xx format', async () => {
+  it('issues 10 distinct codes of 74 bits in the xxxxx-xxxxx-xxxxx format', async () => {
     const { recoveryCodes } = await enrol(t);
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
-    for (const code of recoveryCodes) expect(code).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{2}$/);
+    for (const code of recoveryCodes) expect(code).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}-[a-z2-9]{5}$/);
   });
 
   it('accepts each code once in place of a TOTP code', async () => {
@@ -81,5 +82,67 @@ describe('TOTP recovery codes', () => {
       .send({ totpCode: '123456' });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('2FA_NOT_ENABLED');
+  });
+});
+
+describe('recovery codes at rest and in use', () => {
+  it('stores a keyed hash, not the bare SHA-256 of the code', async () => {
+    const store = new InMemoryTwoFactorStore();
+    const t = createTestApp({ configurator: { twoFactorStore: store } });
+    try {
+      const { user, recoveryCodes } = await enrol(t);
+      const bare = sha256Hex(recoveryCodes[0]!.replace(/-/g, ''));
+      // Had the store held the SHA-256, this would have consumed it.
+      expect(await store.consumeRecoveryCode(user.id, bare)).toBe(false);
+      expect(await store.countRecoveryCodes(user.id)).toBe(10);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('still accepts a code stored as bare SHA-256 by an earlier release', async () => {
+    const store = new InMemoryTwoFactorStore();
+    const t = createTestApp({ configurator: { twoFactorStore: store } });
+    try {
+      const { user } = await enrol(t);
+      await store.replaceRecoveryCodes(user.id, [sha256Hex('abcdefghjkmn')]);
+      const tempToken = await challenge(t.app, user.email);
+      const res = await request(t.app)
+        .post('/auth/2fa/verify')
+        .send({ tempToken, recoveryCode: 'abcd-efgh-jkmn' });
+      expect(res.status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('publishes the use and mails the owner, with the count left', async () => {
+    const notices: Array<{ to: string; remaining: number }> = [];
+    let noticed: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (noticed = resolve));
+    const t = createTestApp({
+      config: {
+        email: {
+          sendRecoveryCodeUsed: async (to, data) => {
+            notices.push({ to, remaining: data.remaining });
+            noticed();
+          },
+        },
+      },
+    });
+    try {
+      const { user, recoveryCodes } = await enrol(t);
+      const tempToken = await challenge(t.app, user.email);
+      await request(t.app)
+        .post('/auth/2fa/verify')
+        .send({ tempToken, recoveryCode: recoveryCodes[3] })
+        .expect(200);
+      await within(arrived);
+      expect(notices).toEqual([{ to: user.email, remaining: 9 }]);
+      const event = t.events.find((e) => e.event === AuthEventNames.USER_2FA_RECOVERY_CODE_USED);
+      expect(event).toMatchObject({ userId: user.id, data: { remaining: 9 } });
+    } finally {
+      await t.close();
+    }
   });
 });

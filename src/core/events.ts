@@ -10,6 +10,9 @@ export const AuthEventNames = {
   USER_PASSWORD_RESET: 'identity.user.password.reset',
   USER_2FA_ENABLED: 'identity.user.2fa.enabled',
   USER_2FA_DISABLED: 'identity.user.2fa.disabled',
+  USER_2FA_RECOVERY_CODE_USED: 'identity.user.2fa.recovery.used',
+  /** A passwordless proof claimed an unverified account: the password nobody proved is gone. */
+  USER_PASSWORD_CLEARED: 'identity.user.password.cleared',
   USER_LINKED: 'identity.user.linked',
   USER_UNLINKED: 'identity.user.unlinked',
   SESSION_CREATED: 'identity.session.created',

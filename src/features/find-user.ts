@@ -14,13 +14,15 @@ export async function findUserOr404(
 
 /**
  * The user a sign-in in progress belongs to, from its temporary token (for second factors that
- * must send something before they can be answered: an SMS code, a magic link). 401 otherwise.
+ * must send something before they can be answered: an SMS code, a magic link). 401 for a bad
+ * token, 403 when the challenge does not offer `method`.
  */
 export async function challengedUser(
-  ctx: Pick<RouterContext, 'tokens' | 'users'>,
+  ctx: Pick<RouterContext, 'checkTempToken' | 'users'>,
   tempToken: string,
+  method: string,
 ): Promise<BaseUser> {
-  const claims = ctx.tokens.verifyTempToken(tempToken);
+  const claims = ctx.checkTempToken(tempToken, method);
   const user = await ctx.users.findById(claims.sub);
   if (!user) throw new AuthError('Invalid temporary token', 'INVALID_TEMP_TOKEN', 401);
   return user;

@@ -10,7 +10,8 @@ export type MailKind =
   | 'sendWelcome'
   | 'sendVerificationEmail'
   | 'sendEmailChanged'
-  | 'sendAccountLink';
+  | 'sendAccountLink'
+  | 'sendRecoveryCodeUsed';
 
 /**
  * Kinds without a callback of their own use another one's. The account-link mail goes through

@@ -1,4 +1,4 @@
-import type { WelcomeMailData } from '../core/config/types';
+import type { RecoveryCodeUsedMailData, WelcomeMailData } from '../core/config/types';
 import { AuthError } from '../core/errors';
 import type { MailerConfig, MailLang } from './mailer-config';
 import { en } from './templates/en';
@@ -31,6 +31,9 @@ export class MailerService {
   }
   sendAccountLink(to: string, _token: string, link: string, lang?: string): Promise<void> {
     return this.send(to, this.templates(lang).accountLink(link));
+  }
+  sendRecoveryCodeUsed(to: string, data: RecoveryCodeUsedMailData, lang?: string): Promise<void> {
+    return this.send(to, this.templates(lang).recoveryCodeUsed(data));
   }
 
   /** Posts one message; throws MAIL_DELIVERY_FAILED (502) when the endpoint does not take it. */

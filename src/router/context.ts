@@ -9,6 +9,7 @@ import { createAuthMiddleware } from '../core/middleware';
 import type { KeyedMutex } from '../core/mutex';
 import type { PasswordService } from '../core/passwords/password-service';
 import { SessionManager, type IssuedSession } from '../core/sessions/session-manager';
+import type { TempTokenPayload, TempTokenPurpose } from '../core/tokens/claims';
 import type { TokenService } from '../core/tokens/token-service';
 import { MailDispatcher } from '../mail/mail-dispatcher';
 import type { ISessionStore } from '../stores/session';
@@ -16,6 +17,7 @@ import type { AuthSettings } from '../stores/settings';
 import type { ITwoFactorStore } from '../stores/two-factor';
 import type { BaseUser, IUserStore } from '../stores/user';
 import type { RouterOptions } from './options';
+import { createRecentAuthGuard, passwordProof, type ReauthProof } from './reauth';
 import {
   createSignIn,
   type BeginSignInOptions,
@@ -45,6 +47,13 @@ export interface RouterContext extends AuthCore {
   mail: MailDispatcher;
   /** Authenticates the request (sets req.user) or answers 401/403. */
   requireAuth: RequestHandler;
+  /**
+   * After `requireAuth` on what changes the account's protection: passes a session that signed
+   * in within `reauthWindow`, or a body carrying a proof; 401 REAUTHENTICATION_REQUIRED otherwise.
+   */
+  requireRecentAuth: RequestHandler;
+  /** Proofs `requireRecentAuth` accepts; features add theirs (e.g. a TOTP code) while registering. */
+  reauthProofs: ReauthProof[];
   /** The rate limiter, when configured, for sensitive routes. */
   sensitive: RequestHandler[];
   publish(event: string, req: Request, input?: AuthEventInput): void;
@@ -68,8 +77,9 @@ export interface RouterContext extends AuthCore {
   /** Answers an outcome of `beginSignIn` as JSON, exactly as `completeSignIn` does. */
   answerSignIn(req: Request, res: Response, outcome: SignInOutcome): void;
   /**
-   * A second factor (`method`, e.g. `'totp'`) is being answered: check it with `check`, then
-   * start the session.
+   * A second factor (`method`, e.g. `'totp'`) is being answered: the temporary token must offer
+   * it (for `purpose`, default `'challenge'`), and has an answer left; `check` then checks it,
+   * and the session starts.
    */
   finishSecondFactor(
     tempToken: string,
@@ -77,7 +87,15 @@ export interface RouterContext extends AuthCore {
     res: Response,
     method: string,
     check: SecondFactorCheck,
+    purpose?: TempTokenPurpose,
   ): Promise<void>;
+  /**
+   * A temporary token's claims when it may be finished with `method` for `purpose`; 401 for a
+   * bad token, 403 SECOND_FACTOR_NOT_ALLOWED when it does not offer the method.
+   */
+  checkTempToken(tempToken: string, method: string, purpose?: TempTokenPurpose): TempTokenPayload;
+  /** The second factors a challenge would offer this user now (GET /me lists them). */
+  secondFactorsOf(user: BaseUser): string[];
   /** Second factors the features offer; features push theirs while registering. */
   secondFactors: SecondFactorMethod[];
   /** The settings store's current values ({} without one). */
@@ -132,6 +150,8 @@ export function createRouterContext(core: AuthCore, options: RouterOptions): Rou
     deliver,
   });
 
+  const reauthProofs: ReauthProof[] = [passwordProof(core.passwords)];
+
   return {
     ...core,
     twoFactor,
@@ -143,6 +163,13 @@ export function createRouterContext(core: AuthCore, options: RouterOptions): Rou
       sessionStore: core.sessionStore,
       checkSessionOnRequest: config.checkSessionOnRequest,
     }),
+    requireRecentAuth: createRecentAuthGuard({
+      config,
+      users: core.users,
+      passwords: core.passwords,
+      proofs: reauthProofs,
+    }),
+    reauthProofs,
     sensitive: options.rateLimiter ? [options.rateLimiter] : [],
     publish,
     deliver,

@@ -4,6 +4,7 @@ import { AuthEventNames } from '../core/events';
 import { noStore } from '../core/http/cookies';
 import { requestContext } from '../core/http/request-context';
 import type { IssuedSession } from '../core/sessions/session-manager';
+import type { TempTokenPayload, TempTokenPurpose } from '../core/tokens/claims';
 import type { BaseUser } from '../stores/user';
 import type { RouterContext } from './context';
 
@@ -12,6 +13,8 @@ export interface SecondFactorMethod {
   name: string;
   /** True when this user can complete a challenge with it right now. */
   availableFor(user: BaseUser): boolean;
+  /** True when a user whom policy requires to have a second factor may set this one up while signing in. */
+  enrollable?: boolean;
 }
 
 /** What the sign-in pipeline needs from the router. */
@@ -42,7 +45,7 @@ export type SecondFactorCheck = (user: BaseUser) => Promise<void | Record<string
 export type SignInOutcome =
   | { kind: 'session'; user: BaseUser; issued: IssuedSession }
   | { kind: '2fa'; user: BaseUser; tempToken: string; methods: string[] }
-  | { kind: '2fa-setup'; user: BaseUser; tempToken: string };
+  | { kind: '2fa-setup'; user: BaseUser; tempToken: string | undefined };
 
 /** Options of `beginSignIn`. */
 export interface BeginSignInOptions {
@@ -50,11 +53,25 @@ export interface BeginSignInOptions {
   provider?: string;
   /**
    * A passwordless first factor that is also a second factor (`'magic-link'`, `'sms'`): it is
-   * left out of the methods on offer and refused by `finishSecondFactor` for this sign-in, since
-   * the same inbox or phone twice is one factor, not two.
+   * left out of the methods on offer, since the same inbox or phone twice is one factor, not
+   * two; and it cannot enrol a second factor on its own (no enrolment token).
    */
   firstFactor?: string;
+  /**
+   * This first factor is the first proof that the person owns the account (a magic link to an
+   * address nobody had verified, say). A password already on the account was set by whoever
+   * registered it, which nobody proved: it is removed and every other session ends, so an
+   * attacker who registered the address first keeps no way in.
+   */
+  claimsAccount?: boolean;
 }
+
+const notAllowed = () =>
+  new AuthError(
+    'This sign-in attempt cannot be completed with this method',
+    'SECOND_FACTOR_NOT_ALLOWED',
+    403,
+  );
 
 /**
  * Where every first factor ends. `beginSignIn` applies the email-verification policy, then
@@ -91,6 +108,7 @@ export function createSignIn(deps: SignInDeps) {
     options: BeginSignInOptions = {},
   ): Promise<SignInOutcome> {
     const settings = await deps.runtimeSettings();
+    if (options.claimsAccount) user = await claimAccount(user, req);
     assertEmailVerified(user, settings.emailVerificationMode ?? config.emailVerificationMode);
     const required =
       user.isTotpEnabled === true || user.require2FA === true || settings.require2FA === true;
@@ -101,12 +119,48 @@ export function createSignIn(deps: SignInDeps) {
         issued: await issueSession(user, req, { provider: options.provider }),
       };
     }
-    const methods = deps.secondFactors
-      .filter((m) => m.name !== options.firstFactor && m.availableFor(user))
-      .map((m) => m.name);
-    const tempToken = tokens.signTempToken(user.id, methods, undefined, options.firstFactor);
-    if (methods.length === 0) return { kind: '2fa-setup', user, tempToken };
-    return { kind: '2fa', user, tempToken, methods };
+    const methods = offeredMethods(user, options.firstFactor);
+    if (methods.length > 0) {
+      return { kind: '2fa', user, tempToken: tokens.signTempToken(user.id, methods), methods };
+    }
+    // Nothing to answer with: the user must set a factor up. Only a first factor that is not
+    // itself a passwordless channel may do that; otherwise one inbox or one phone would become
+    // a full session through the enrolment.
+    const enrollable = deps.secondFactors.filter((m) => m.enrollable).map((m) => m.name);
+    const tempToken =
+      options.firstFactor === undefined && enrollable.length > 0
+        ? tokens.signTempToken(user.id, enrollable, undefined, 'enrol')
+        : undefined;
+    return { kind: '2fa-setup', user, tempToken };
+  }
+
+  /** See {@link BeginSignInOptions.claimsAccount}. */
+  async function claimAccount(user: BaseUser, req: Request): Promise<BaseUser> {
+    const context = requestContext(req);
+    await sessions.revokeAll(user.id, 'account_claimed', context);
+    if (!user.password) return user;
+    await deps.users.updatePassword(user.id, null);
+    deps.publish(AuthEventNames.USER_PASSWORD_CLEARED, req, {
+      userId: user.id,
+      data: { reason: 'account_claimed' },
+    });
+    return { ...user, password: null };
+  }
+
+  /**
+   * The second factors this user is offered: those the configuration allows and the user can
+   * use, minus the first factor. A user with TOTP switched on is offered TOTP only, so a weaker
+   * channel (a phone number, an inbox) is no way around the authenticator.
+   */
+  function offeredMethods(user: BaseUser, firstFactor: string | undefined): string[] {
+    const usable = deps.secondFactors.filter(
+      (m) =>
+        m.name !== firstFactor &&
+        (config.twoFactorMethods as readonly string[]).includes(m.name) &&
+        m.availableFor(user),
+    );
+    const totp = usable.find((m) => m.name === 'totp');
+    return (totp ? [totp] : usable).map((m) => m.name);
   }
 
   /** Answers a sign-in outcome as JSON: tokens (cookies or body), a challenge, or a 403. */
@@ -119,8 +173,10 @@ export function createSignIn(deps: SignInDeps) {
     if (outcome.kind === '2fa-setup') {
       res.status(403).json({
         requires2FASetup: true,
-        tempToken: outcome.tempToken,
-        error: 'A second factor is required; set one up first',
+        ...(outcome.tempToken ? { tempToken: outcome.tempToken } : {}),
+        error: outcome.tempToken
+          ? 'A second factor is required; set one up first'
+          : 'A second factor is required; sign in with your password to set one up',
         code: '2FA_SETUP_REQUIRED',
       });
       return;
@@ -141,21 +197,48 @@ export function createSignIn(deps: SignInDeps) {
     answerSignIn(req, res, await beginSignIn(user, req, options));
   }
 
+  /**
+   * The temporary token's claims when it may be finished with `method` for `purpose` (a
+   * challenge offered it, or an enrolment allows it); 403 SECOND_FACTOR_NOT_ALLOWED otherwise.
+   */
+  function checkTempToken(
+    tempToken: string,
+    method: string,
+    purpose: TempTokenPurpose = 'challenge',
+  ): TempTokenPayload {
+    const claims = tokens.verifyTempToken(tempToken);
+    if (claims.pur !== purpose || !claims.methods.includes(method)) throw notAllowed();
+    return claims;
+  }
+
+  /**
+   * Counts one answer against the token before it is checked; the token dies after
+   * `twoFactor.maxAttempts` answers. Each attempt takes the first free numbered slot in the
+   * two-factor store's atomic `markUsed`, so concurrent guesses (on any instance sharing the
+   * store) never get more answers between them.
+   */
+  async function claimAttempt(claims: TempTokenPayload): Promise<void> {
+    const until = new Date(claims.exp * 1000);
+    for (let slot = 1; slot <= config.twoFactorMaxAttempts; slot++) {
+      if (await twoFactor.markUsed(`temp:${claims.jti}:attempt:${slot}`, until)) return;
+    }
+    throw new AuthError(
+      'Too many wrong answers for this sign-in attempt; sign in again',
+      'TEMP_TOKEN_EXHAUSTED',
+      401,
+    );
+  }
+
   async function finishSecondFactor(
     tempToken: string,
     req: Request,
     res: Response,
     method: string,
     check: SecondFactorCheck,
+    purpose: TempTokenPurpose = 'challenge',
   ): Promise<void> {
-    const claims = tokens.verifyTempToken(tempToken);
-    if (claims.ff !== undefined && claims.ff === method) {
-      throw new AuthError(
-        'This sign-in started with this method; complete it with another one',
-        'SECOND_FACTOR_NOT_ALLOWED',
-        403,
-      );
-    }
+    const claims = checkTempToken(tempToken, method, purpose);
+    await claimAttempt(claims);
     const user = await deps.users.findById(claims.sub);
     if (!user) throw new AuthError('Invalid temporary token', 'INVALID_TEMP_TOKEN', 401);
     const extra = await check(user);
@@ -168,7 +251,14 @@ export function createSignIn(deps: SignInDeps) {
     deps.deliver(req, res, issued, extra ?? undefined);
   }
 
-  return { beginSignIn, answerSignIn, completeSignIn, finishSecondFactor };
+  return {
+    beginSignIn,
+    answerSignIn,
+    completeSignIn,
+    finishSecondFactor,
+    checkTempToken,
+    secondFactorsOf: (user: BaseUser) => offeredMethods(user, undefined),
+  };
 }
 
 function assertEmailVerified(user: BaseUser, mode: string): void {

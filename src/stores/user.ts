@@ -60,7 +60,8 @@ export interface IUserStore<U extends BaseUser = BaseUser> {
   create(data: Partial<U>): Promise<U>;
   updateRefreshToken(userId: string, token: string | null, expiry: Date | null): Promise<void>;
   updateResetToken(userId: string, tokenHash: string | null, expiry: Date | null): Promise<void>;
-  updatePassword(userId: string, hashedPassword: string): Promise<void>;
+  /** `null` removes the password (an account claimed by a passwordless proof, see docs/security.md). */
+  updatePassword(userId: string, hashedPassword: string | null): Promise<void>;
 
   /** Needed by POST /reset-password. Receives the token's SHA-256 hash. */
   findByResetToken?(tokenHash: string): Promise<U | null>;

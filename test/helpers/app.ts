@@ -58,8 +58,8 @@ export interface TestAppOptions {
   /** Capture mail through email.* callbacks (default true). */
   captureMail?: boolean;
   /**
-   * Also capture magic-link mail (default false). Off by default because a magic-link sender
-   * makes 'magic-link' a second factor on offer, which changes every 2FA challenge.
+   * Also capture magic-link mail (default false). A magic-link sender enables the magic-link
+   * routes; the link is a second factor only where `config.twoFactor.methods` lists it.
    */
   captureMagicLinks?: boolean;
   /** The user store to use (default: a fresh InMemoryUserStore), e.g. a subclass adding latency. */

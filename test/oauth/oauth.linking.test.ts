@@ -28,8 +28,11 @@ describe('OAuth with second factors, account conflicts and linking', () => {
     const jar = new CookieJar();
     const { location } = await env.signIn(jar, 'idp', { login: 'tess-idp' });
     expect(`${location.origin}${location.pathname}`).toBe('https://app.example.test/auth/2fa');
-    expect(location.searchParams.get('methods')).toBe('magic-link');
-    const tempToken = location.searchParams.get('tempToken')!;
+    // The temporary token travels in the fragment, which browsers never send to a server.
+    expect(location.search).toBe('');
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    expect(fragment.get('methods')).toBe('magic-link');
+    const tempToken = fragment.get('tempToken')!;
     expect(tempToken).toBeTruthy();
     expect(jar.has('accessToken')).toBe(false);
     expect((await env.whoAmI(jar)).status).toBe(401);

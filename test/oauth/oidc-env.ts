@@ -124,7 +124,13 @@ export async function startOidcEnv(
   });
   const logs: string[] = [];
   const t = createTestApp({
-    config: { logger: recordingLogger(logs) },
+    config: {
+      logger: recordingLogger(logs),
+      // With mail captured, the link is also offered as a second factor (not by default).
+      ...(options.captureMagicLinks
+        ? { twoFactor: { methods: ['totp', 'sms', 'magic-link'] as const } }
+        : {}),
+    },
     userStore: users,
     captureMagicLinks: options.captureMagicLinks,
     router: {

@@ -86,7 +86,7 @@ export class SqlUserStore<U extends BaseUser = BaseUser> implements Required<IUs
   async updateResetToken(userId: string, tokenHash: string | null, expiry: Date | null) {
     await patch(this.ctx, userId, { resetToken: tokenHash, resetTokenExpiry: expiry });
   }
-  async updatePassword(userId: string, hashedPassword: string) {
+  async updatePassword(userId: string, hashedPassword: string | null) {
     await patch(this.ctx, userId, { password: hashedPassword });
   }
   async findByResetToken(tokenHash: string) {

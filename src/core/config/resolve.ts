@@ -4,7 +4,12 @@ import { AuthConfigError } from '../errors';
 import { deriveKey } from '../secrets';
 import { parseDurationSeconds } from './duration';
 import type { ResolvedConfig } from './resolved';
-import type { AuthConfig, AuthLogger } from './types';
+import {
+  DEFAULT_SECOND_FACTORS,
+  SECOND_FACTOR_NAMES,
+  type AuthConfig,
+  type AuthLogger,
+} from './types';
 
 const MIN_SECRET_BYTES = 32;
 const fn = z.custom<(...args: never[]) => unknown>(
@@ -55,6 +60,7 @@ const schema = z.object({
       sendWelcome: fn.optional(),
       sendVerificationEmail: fn.optional(),
       sendEmailChanged: fn.optional(),
+      sendRecoveryCodeUsed: fn.optional(),
     })
     .optional(),
   emailVerificationMode: z.enum(['none', 'lazy', 'strict']).optional(),
@@ -63,7 +69,14 @@ const schema = z.object({
   refreshReuseGraceSeconds: z.number().min(0).max(60).optional(),
   checkSessionOnRequest: z.boolean().optional(),
   logger: z.object({ error: fn, warn: fn }).optional(),
-  twoFactor: z.object({ appName: z.string().min(1).max(64).optional() }).optional(),
+  twoFactor: z
+    .object({
+      appName: z.string().min(1).max(64).optional(),
+      methods: z.array(z.enum(SECOND_FACTOR_NAMES)).max(3).optional(),
+      maxAttempts: z.number().int().min(1).max(20).optional(),
+    })
+    .optional(),
+  reauthWindow: duration.optional(),
   sms: z
     .object({
       endpoint: url.optional(),
@@ -163,6 +176,11 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     checkSessionOnRequest: config.checkSessionOnRequest === true,
     logger: config.logger ?? consoleLogger,
     totpAppName: config.twoFactor?.appName ?? 'keyward',
+    twoFactorMethods: Object.freeze([...(config.twoFactor?.methods ?? DEFAULT_SECOND_FACTORS)]),
+    twoFactorMaxAttempts: config.twoFactor?.maxAttempts ?? 5,
+    reauthWindowSeconds: parseDurationSeconds(config.reauthWindow ?? '5m')!,
+    // Keys recovery-code hashes: a database dump alone cannot be searched for codes.
+    recoveryCodeKey: deriveKey(config.accessTokenSecret, 'keyward recovery-code v1'),
     sms: config.sms
       ? Object.freeze({
           ...config.sms,

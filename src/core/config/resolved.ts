@@ -5,6 +5,7 @@ import type {
   BuildTokenPayload,
   EmailConfig,
   EmailVerificationMode,
+  SecondFactorName,
   SmsConfig,
 } from './types';
 
@@ -46,6 +47,14 @@ export interface ResolvedConfig {
   readonly logger: AuthLogger;
   /** Issuer shown in authenticator apps (`twoFactor.appName`, default `'keyward'`). */
   readonly totpAppName: string;
+  /** `twoFactor.methods`: the methods that may serve as a second factor. */
+  readonly twoFactorMethods: readonly SecondFactorName[];
+  /** `twoFactor.maxAttempts`: answers one temporary token accepts before it is dead. */
+  readonly twoFactorMaxAttempts: number;
+  /** `reauthWindow` in seconds. */
+  readonly reauthWindowSeconds: number;
+  /** Derived from the access secret (HKDF-SHA256, label `keyward recovery-code v1`); keys recovery-code hashes. */
+  readonly recoveryCodeKey: Buffer;
   /** `config.sms` with its defaults; undefined when SMS is not configured. */
   readonly sms: ResolvedSms | undefined;
   /** Derived from the access secret (HKDF-SHA256, label `keyward sms-code v1`); keys SMS code hashes. */

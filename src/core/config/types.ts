@@ -35,6 +35,18 @@ export interface EmailConfig {
   sendWelcome?: (to: string, data: WelcomeMailData, lang?: string) => Promise<void>;
   sendVerificationEmail?: (to: string, token: string, link: string, lang?: string) => Promise<void>;
   sendEmailChanged?: (to: string, newEmail: string, lang?: string) => Promise<void>;
+  /** Tells the user a recovery code was used to sign in (`remaining` codes are left). */
+  sendRecoveryCodeUsed?: (
+    to: string,
+    data: RecoveryCodeUsedMailData,
+    lang?: string,
+  ) => Promise<void>;
+}
+
+/** Data for the "a recovery code was used" mail. */
+export interface RecoveryCodeUsedMailData {
+  /** Unused recovery codes left. */
+  remaining: number;
 }
 
 /** Cookie delivery of tokens. */
@@ -97,12 +109,41 @@ export interface AuthConfig {
    */
   checkSessionOnRequest?: boolean;
   logger?: AuthLogger;
-  /** TOTP: `appName` is the issuer authenticator apps show (default `'keyward'`). */
-  twoFactor?: { appName?: string };
+  /** Second factors: which are offered, how many wrong answers a sign-in survives. */
+  twoFactor?: TwoFactorConfig;
+  /**
+   * How long after signing in a session may change what protects the account (enrol a factor,
+   * change the email, link a provider, delete the account) without proving itself again.
+   * Default `'5m'`. After it, those requests need `currentPassword` or a current second-factor
+   * code in the body (401 REAUTHENTICATION_REQUIRED lists which).
+   */
+  reauthWindow?: string | number;
   /** SMS codes (POST /sms/send, /sms/verify, `SmsStrategy`); see docs/two-factor.md. */
   sms?: SmsConfig;
   /** Reserved for the OAuth feature. */
   oauth?: Record<string, unknown>;
+}
+
+/** Second factors keyward knows. */
+export const SECOND_FACTOR_NAMES = ['totp', 'sms', 'magic-link'] as const;
+export type SecondFactorName = (typeof SECOND_FACTOR_NAMES)[number];
+/**
+ * Offered by default: an authenticator app and SMS. A magic link is the inbox, which already
+ * resets the password, so it is a second factor only when listed.
+ */
+export const DEFAULT_SECOND_FACTORS: readonly SecondFactorName[] = ['totp', 'sms'];
+
+/** `config.twoFactor`. */
+export interface TwoFactorConfig {
+  /** Issuer shown in authenticator apps. Default `'keyward'`. */
+  appName?: string;
+  /**
+   * Methods that may serve as a second factor. Default `['totp', 'sms']`. A user with TOTP
+   * switched on is offered TOTP (and its recovery codes) only, whatever this lists.
+   */
+  methods?: SecondFactorName[];
+  /** Wrong answers one sign-in attempt (temporary token) survives, 1–20. Default 5. */
+  maxAttempts?: number;
 }
 
 /**

@@ -185,6 +185,9 @@ export class SessionManager {
         ...extra,
         sub: user.id,
         sid: session.sessionHandle,
+        // The session began with the sign-in, so its start is when the user last proved who
+        // they are; refreshed tokens keep it (recent-authentication checks read it).
+        auth_time: seconds(session.createdAt),
       }),
       refreshToken: this.tokens.signRefreshToken({
         sub: user.id,

@@ -9,6 +9,8 @@ export interface AccessTokenPayload {
   isTotpEnabled?: boolean;
   /** Session the token belongs to. */
   sid?: string;
+  /** When the session signed in (seconds since the epoch, as OpenID Connect's `auth_time`). */
+  auth_time?: number;
   typ: 'access';
   iat: number;
   exp: number;
@@ -32,18 +34,24 @@ export interface TempTokenPayload {
   sub: string;
   /** Unique id: a finished challenge marks it used, so the token cannot finish another. */
   jti: string;
-  /** The second factors offered to this user. */
-  methods: string[];
   /**
-   * The first factor of this sign-in when it was a passwordless method (`'magic-link'`,
-   * `'sms'`): the same method is not accepted again as its second factor.
+   * The methods this token may be finished with: the second factors offered in a challenge,
+   * or the factors that may be enrolled.
    */
-  ff?: string;
+  methods: string[];
+  /** What the token is for: answering a 2FA challenge, or enrolling a first second factor. */
+  pur: TempTokenPurpose;
   typ: 'temp-2fa';
   aud: typeof TEMP_TOKEN_AUDIENCE;
   iat: number;
   exp: number;
 }
+
+/**
+ * `'challenge'`: the user has second factors; the token is answered with one of `methods`.
+ * `'enrol'`: policy requires a second factor the user has not set up; the token enrols one.
+ */
+export type TempTokenPurpose = 'challenge' | 'enrol';
 
 /** Audience of temporary tokens; nothing else accepts it. */
 export const TEMP_TOKEN_AUDIENCE = 'keyward:2fa';
@@ -67,6 +75,7 @@ export const RESERVED_CLAIMS = [
   'jti',
   'aud',
   'iss',
+  'auth_time',
 ] as const;
 
 declare global {

@@ -10,6 +10,7 @@ import {
   TEMP_TOKEN_AUDIENCE,
   TEMP_TOKEN_TTL_SECONDS,
   type TempTokenPayload,
+  type TempTokenPurpose,
   type AccessTokenPayload,
   type RefreshTokenPayload,
   type TokenPair,
@@ -118,24 +119,18 @@ export class TokenService {
   }
 
   /**
-   * Signs a 5-minute temporary token for a user who passed the first factor; `firstFactor`
-   * names a passwordless first factor that must not also serve as the second.
+   * Signs a 5-minute temporary token for a user who passed the first factor: a challenge to
+   * answer with one of `methods`, or (`purpose: 'enrol'`) the enrolment of one of them.
    */
   signTempToken(
     userId: string,
     methods: string[],
     config?: AuthConfig,
-    firstFactor?: string,
+    purpose: TempTokenPurpose = 'challenge',
   ): string {
     const c = this.pick(config);
     return jwt.sign(
-      {
-        sub: userId,
-        jti: generateToken(16),
-        methods,
-        ...(firstFactor ? { ff: firstFactor } : {}),
-        typ: 'temp-2fa',
-      },
+      { sub: userId, jti: generateToken(16), methods, pur: purpose, typ: 'temp-2fa' },
       c.accessKey,
       { algorithm: ALGORITHM, expiresIn: TEMP_TOKEN_TTL_SECONDS, audience: TEMP_TOKEN_AUDIENCE },
     );
@@ -160,7 +155,13 @@ export class TokenService {
       }
       throw new AuthError('Invalid temporary token', 'INVALID_TEMP_TOKEN', 401);
     }
-    if (payload.typ !== 'temp-2fa' || typeof payload.sub !== 'string' || !payload.jti) {
+    if (
+      payload.typ !== 'temp-2fa' ||
+      typeof payload.sub !== 'string' ||
+      !payload.jti ||
+      (payload.pur !== 'challenge' && payload.pur !== 'enrol') ||
+      !Array.isArray(payload.methods)
+    ) {
       throw new AuthError('Invalid temporary token', 'INVALID_TEMP_TOKEN', 401);
     }
     return payload;

@@ -23,6 +23,7 @@ export function registerEmailChangeRoutes(router: Router, ctx: RouterContext): v
     '/change-email/request',
     ...ctx.sensitive,
     ctx.requireAuth,
+    ctx.requireRecentAuth,
     asyncHandler(async (req, res) => {
       const { newEmail, emailLang } = parseBody(req, requestBody);
       if (!users.updateEmailChangeToken || !users.findByEmailChangeToken || !users.updateEmail) {

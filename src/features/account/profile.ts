@@ -30,6 +30,8 @@ export async function richProfile(ctx: RouterContext, user: BaseUser, tenantId?:
   ]);
   return {
     ...safeProfile(user),
+    // The second factors that stand for this user: what a sign-in challenge would offer.
+    available2faMethods: ctx.secondFactorsOf(user),
     ...(metadataStore ? { metadata } : {}),
     ...(rbacStore ? { roles, permissions } : {}),
     ...extra,

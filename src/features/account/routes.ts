@@ -27,6 +27,7 @@ export function registerAccountRoutes(router: Router, ctx: RouterContext): void 
       '/account',
       ...ctx.sensitive,
       ctx.requireAuth,
+      ctx.requireRecentAuth,
       asyncHandler(async (req, res) => {
         const userId = req.user!.sub;
         await deleteAccountData(ctx, userId);

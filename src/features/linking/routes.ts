@@ -43,6 +43,7 @@ export function registerLinkingRoutes(router: Router, ctx: RouterContext): void 
     '/linked-accounts/:provider/:providerAccountId',
     ...ctx.sensitive,
     ctx.requireAuth,
+    ctx.requireRecentAuth,
     asyncHandler(async (req, res) => {
       const user = await findUserOr404(ctx, req.user!.sub);
       const { provider, providerAccountId } = req.params as Record<string, string>;
@@ -70,6 +71,7 @@ export function registerLinkingRoutes(router: Router, ctx: RouterContext): void 
     '/link-request',
     ...ctx.sensitive,
     ctx.requireAuth,
+    ctx.requireRecentAuth,
     asyncHandler(async (req, res) => {
       const body = parseBody(req, linkRequestBody);
       if (!ctx.mail.canSend('sendAccountLink')) {

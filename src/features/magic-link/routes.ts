@@ -57,7 +57,11 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
       if (body.mode === '2fa') {
         // The temporary token already names the user, so there is nothing to hide here: the
         // mail goes out before the answer and a delivery failure is reported.
-        await sendTo(await challengedUser(ctx, body.tempToken), base, body.emailLang);
+        await sendTo(
+          await challengedUser(ctx, body.tempToken, MAGIC_LINK_METHOD),
+          base,
+          body.emailLang,
+        );
         res.json(SENT);
         return;
       }
@@ -83,9 +87,12 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
         return;
       }
       const linked = await consumeMagicLinkToken(ctx, users, body.token);
-      // A first factor like a password: a user with a second factor gets the challenge.
+      // A first factor like a password: a user with a second factor gets the challenge. The
+      // first link to reach an unverified address is the first proof that the account is
+      // this person's: a password set at registration by whoever that was is removed.
       await ctx.completeSignIn(await verifyEmail(ctx, req, linked), req, res, {
         firstFactor: MAGIC_LINK_METHOD,
+        claimsAccount: linked.isEmailVerified !== true,
       });
     }),
   );

@@ -123,7 +123,7 @@ export function createOAuthCallback(ctx: RouterContext, redirects: RedirectPolic
     } else if (outcome.kind === '2fa') {
       res.redirect(
         303,
-        redirects.page(
+        redirects.pageWithSecret(
           OAUTH_PAGES.twoFactor,
           { tempToken: outcome.tempToken, methods: outcome.methods.join(',') },
           returnTo,
@@ -132,9 +132,12 @@ export function createOAuthCallback(ctx: RouterContext, redirects: RedirectPolic
     } else {
       res.redirect(
         303,
-        redirects.page(
+        redirects.pageWithSecret(
           OAUTH_PAGES.twoFactorSetup,
-          { tempToken: outcome.tempToken, code: '2FA_SETUP_REQUIRED' },
+          {
+            ...(outcome.tempToken ? { tempToken: outcome.tempToken } : {}),
+            code: '2FA_SETUP_REQUIRED',
+          },
           returnTo,
         ),
       );

@@ -67,6 +67,17 @@ export class RedirectPolicy {
     return url.href;
   }
 
+  /**
+   * Like {@link page}, with `params` in the fragment (`#tempToken=…`): browsers never send a
+   * fragment to a server, so a temporary token there stays out of server and proxy logs, the
+   * Referer of the page's own requests and analytics that record URLs.
+   */
+  pageWithSecret(path: string, params: Record<string, string>, returnTo?: string): string {
+    const url = new URL(this.base(returnTo) + path);
+    url.hash = new URLSearchParams(params).toString();
+    return url.href;
+  }
+
   /** `{base}/auth/error?code=…`; codes that are not plain identifiers are not echoed. */
   error(code: string, returnTo?: string, extra: Record<string, string> = {}): string {
     const safe = /^[A-Z0-9_]{1,64}$/.test(code) ? code : 'INTERNAL_ERROR';

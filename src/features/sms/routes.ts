@@ -3,6 +3,7 @@ import { AuthError } from '../../core/errors';
 import { asyncHandler } from '../../core/http/async-handler';
 import { noStore } from '../../core/http/cookies';
 import { parseBody } from '../../core/http/validate';
+import { hashToken } from '../../core/secrets';
 import type { RouterContext } from '../../router/context';
 import type { BaseUser } from '../../stores/user';
 import { challengedUser } from '../find-user';
@@ -39,7 +40,7 @@ export function registerSmsRoutes(router: Router, ctx: RouterContext): void {
       if (body.mode === '2fa') {
         // The temporary token names the user already: failures (no phone, too soon, gateway
         // down) are reported, since they reveal nothing the caller does not know.
-        const user = await challengedUser(ctx, body.tempToken);
+        const user = await challengedUser(ctx, body.tempToken, SMS_METHOD);
         if (!user.phoneNumber) {
           throw new AuthError('This account has no phone number', 'NO_PHONE_NUMBER', 400);
         }
@@ -82,10 +83,26 @@ export function registerSmsRoutes(router: Router, ctx: RouterContext): void {
       if (!user?.phoneNumber) throw invalidSmsCode();
       await check(user);
       // A first factor like a password: a user with a second factor gets the challenge, in
-      // which SMS is not offered again.
-      await ctx.completeSignIn(user, req, res, { firstFactor: SMS_METHOD });
+      // which SMS is not offered again. On an account nobody has proven (unverified email),
+      // the first code to reach this number proves it: see claimsAccount.
+      await ctx.completeSignIn(user, req, res, {
+        firstFactor: SMS_METHOD,
+        claimsAccount: user.isEmailVerified !== true && (await firstProofOfPhone(ctx, user)),
+      });
     }),
   );
+}
+
+/** Remembered for ten years: long enough to mean "ever" for one account's phone number. */
+const PHONE_PROOF_TTL_MS = 10 * 365 * 24 * 3600 * 1000;
+
+/**
+ * True the first time a code to this number signs in to this account (recorded through the
+ * two-factor store's atomic `markUsed`, so it holds across instances).
+ */
+function firstProofOfPhone(ctx: RouterContext, user: BaseUser): Promise<boolean> {
+  const id = `phone-proven:${user.id}:${hashToken(user.phoneNumber ?? '')}`;
+  return ctx.twoFactor.markUsed(id, new Date(Date.now() + PHONE_PROOF_TTL_MS));
 }
 
 /** Sends, answering `{ success: true }`, or 429 with Retry-After while the throttle holds. */

@@ -1,7 +1,8 @@
 import { AuthError } from '../../core/errors';
 import type { RouterContext } from '../../router/context';
 import type { BaseUser } from '../../stores/user';
-import { generateRecoveryCodes, hashRecoveryCode } from './recovery-codes';
+import { AuthEventNames } from '../../core/events';
+import { generateRecoveryCodes, hashRecoveryCode, legacyRecoveryCodeHash } from './recovery-codes';
 import type { TotpSecretBox } from './secret-box';
 import type { TotpStrategy } from './strategy';
 
@@ -72,18 +73,41 @@ export class TotpFactor {
     }
   }
 
-  /** A recovery code; consumed atomically, so it works once. */
+  /**
+   * A recovery code; consumed atomically, so it works once. A use is published and mailed to
+   * the user: a code that signs in is either the owner without their phone or someone holding
+   * the paper, and the owner should hear of it.
+   */
   async checkRecoveryCode(user: BaseUser, code: string): Promise<void> {
-    if (!(await this.ctx.twoFactor.consumeRecoveryCode(user.id, hashRecoveryCode(code)))) {
-      throw invalidCode();
+    const { twoFactor } = this.ctx;
+    const consumed =
+      (await twoFactor.consumeRecoveryCode(user.id, this.hashCode(code))) ||
+      (await twoFactor.consumeRecoveryCode(user.id, legacyRecoveryCodeHash(code)));
+    if (!consumed) throw invalidCode();
+    const remaining = await twoFactor.countRecoveryCodes(user.id);
+    this.ctx.bus?.publish(AuthEventNames.USER_2FA_RECOVERY_CODE_USED, {
+      userId: user.id,
+      data: { remaining },
+    });
+    if (this.ctx.mail.canSend('sendRecoveryCodeUsed')) {
+      this.ctx.afterResponse('recovery code notice not sent', () =>
+        this.ctx.mail.send('sendRecoveryCodeUsed', user.email, { remaining }),
+      );
     }
   }
 
   /** Replaces the user's recovery codes with fresh ones and returns them (shown once). */
   async issueRecoveryCodes(userId: string): Promise<string[]> {
     const codes = generateRecoveryCodes();
-    await this.ctx.twoFactor.replaceRecoveryCodes(userId, codes.map(hashRecoveryCode));
+    await this.ctx.twoFactor.replaceRecoveryCodes(
+      userId,
+      codes.map((c) => this.hashCode(c)),
+    );
     return codes;
+  }
+
+  private hashCode(code: string): string {
+    return hashRecoveryCode(this.ctx.config.recoveryCodeKey, code);
   }
 
   /** Encrypts a secret for the user record. */

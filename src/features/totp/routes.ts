@@ -24,15 +24,39 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
   const strategy = new TotpStrategy();
   const factor = new TotpFactor(ctx, strategy, new TotpSecretBox(ctx.config.totpKey));
   // Recovery codes belong to this method: they are issued with it and die with it.
-  ctx.secondFactors.push({ name: TOTP_METHOD, availableFor: (user) => factor.isEnabled(user) });
+  ctx.secondFactors.push({
+    name: TOTP_METHOD,
+    availableFor: (user) => factor.isEnabled(user),
+    enrollable: true,
+  });
+  // A current code proves the session's owner for recent-authentication checks.
+  ctx.reauthProofs.push({
+    field: 'totpCode',
+    availableFor: (user) => factor.isEnabled(user),
+    verify: (user, code) =>
+      factor.checkCode(user, code).then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof AuthError && err.code === 'INVALID_2FA_CODE') return false;
+          throw err;
+        },
+      ),
+  });
 
-  // Setup works for a signed-in user (access token) and, during sign-in, for a user whom policy
-  // requires to enrol (the temporary token of a 2FA_SETUP_REQUIRED answer in the body).
+  // Setup works for a signed-in user who signed in recently or proves it again, and, during
+  // sign-in, for a user whom policy requires to enrol: the enrolment token of a
+  // 2FA_SETUP_REQUIRED answer in the body. A challenge token is refused: it proves the first
+  // factor only, and enrolling a new authenticator with it would skip the second.
   const signedInOrEnrolling: RequestHandler = (req, res, next) => {
     const tempToken = (req.body as { tempToken?: unknown } | undefined)?.tempToken;
-    if (typeof tempToken !== 'string') return ctx.requireAuth(req, res, next);
+    if (typeof tempToken !== 'string') {
+      ctx.requireAuth(req, res, (err?: unknown) =>
+        err ? next(err) : ctx.requireRecentAuth(req, res, next),
+      );
+      return;
+    }
     try {
-      res.locals.enrollingUserId = ctx.tokens.verifyTempToken(tempToken).sub;
+      res.locals.enrollingUserId = ctx.checkTempToken(tempToken, TOTP_METHOD, 'enrol').sub;
       next();
     } catch (err) {
       next(err);
@@ -93,8 +117,13 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
       if (tempToken !== undefined) {
         // Enrolling during sign-in: the new factor is the second factor, so the sign-in
         // completes here and the answer carries the session and the recovery codes.
-        await ctx.finishSecondFactor(tempToken, req, res, TOTP_METHOD, (user) =>
-          enable(user, token, secret, req),
+        await ctx.finishSecondFactor(
+          tempToken,
+          req,
+          res,
+          TOTP_METHOD,
+          (user) => enable(user, token, secret, req),
+          'enrol',
         );
         return;
       }

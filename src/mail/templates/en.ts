@@ -49,6 +49,16 @@ export const en: MailTemplates = {
       text: `${greeting} Your account is ready.${temp}\n\nSign in: ${data.loginUrl}`,
     };
   },
+  recoveryCodeUsed: ({ remaining }) => {
+    const text =
+      `A recovery code was just used to sign in to your account; ${remaining} unused codes are left. ` +
+      'If it was not you, change your password and generate new recovery codes at once.';
+    return {
+      subject: 'A recovery code was used',
+      html: `<p>${escapeHtml(text)}</p>`,
+      text,
+    };
+  },
   emailChanged: (newEmail) => ({
     subject: 'Your email address was changed',
     html: `<p>The email address of your account was changed to <b>${escapeHtml(newEmail)}</b>.</p><p>If you did not do this, contact support at once.</p>`,

@@ -49,6 +49,16 @@ export const it: MailTemplates = {
       text: `${greeting} Il tuo account è pronto.${temp}\n\nAccedi: ${data.loginUrl}`,
     };
   },
+  recoveryCodeUsed: ({ remaining }) => {
+    const text =
+      `Un codice di recupero è stato appena usato per accedere al tuo account; ne restano ${remaining} non usati. ` +
+      'Se non sei stato tu, cambia subito la password e genera nuovi codici di recupero.';
+    return {
+      subject: 'È stato usato un codice di recupero',
+      html: `<p>${escapeHtml(text)}</p>`,
+      text,
+    };
+  },
   emailChanged: (newEmail) => ({
     subject: 'Il tuo indirizzo email è stato cambiato',
     html: `<p>L'indirizzo email del tuo account è stato cambiato in <b>${escapeHtml(newEmail)}</b>.</p><p>Se non sei stato tu, contatta subito l'assistenza.</p>`,

@@ -1,4 +1,4 @@
-import type { WelcomeMailData } from '../../core/config/types';
+import type { RecoveryCodeUsedMailData, WelcomeMailData } from '../../core/config/types';
 
 /** A rendered message. */
 export interface RenderedMail {
@@ -16,6 +16,8 @@ export interface MailTemplates {
   emailChanged(newEmail: string): RenderedMail;
   /** Confirms linking this address (or a provider account using it) to an existing account. */
   accountLink(link: string): RenderedMail;
+  /** Security notice: a recovery code signed in to the account. */
+  recoveryCodeUsed(data: RecoveryCodeUsedMailData): RenderedMail;
 }
 
 const HTML_ESCAPES: Record<string, string> = {

@@ -46,7 +46,7 @@ export class InMemoryUserStore<U extends BaseUser = BaseUser> implements IUserSt
   async updateResetToken(userId: string, tokenHash: string | null, expiry: Date | null) {
     this.patch(userId, { resetToken: tokenHash, resetTokenExpiry: expiry } as Partial<U>);
   }
-  async updatePassword(userId: string, hashedPassword: string) {
+  async updatePassword(userId: string, hashedPassword: string | null) {
     this.patch(userId, { password: hashedPassword } as Partial<U>);
   }
   async findByResetToken(tokenHash: string) {
