@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { PasswordHasher } from './hasher';
 
 /** argon2id parameters (RFC 9106 names): memory in KiB, passes, lanes. */
@@ -51,12 +52,25 @@ export function loadArgon2(): Argon2Module | null {
 const PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/;
 
 /**
+ * How many argon2 computations run at once: no more than the cores (more would only share them
+ * and take CPU from the event loop), and at least one of libuv's threads (4 unless
+ * UV_THREADPOOL_SIZE says otherwise) left for file system and DNS work, which use the same pool.
+ */
+function argon2Concurrency(): number {
+  const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(availableParallelism(), pool - 1));
+}
+
+/**
  * argon2id through @node-rs/argon2 (PHC strings, `$argon2id$v=19$m=…,t=…,p=…$salt$hash`). Its
  * hash and verify run in libuv's thread pool, off the event loop. argon2 reads its whole input,
  * so passwords are hashed as they are, with no pre-hash.
  */
 export class Argon2Hasher implements PasswordHasher {
   private readonly params: Argon2Params;
+  private readonly limit = argon2Concurrency();
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(
     private readonly argon2: Argon2Module,
@@ -66,11 +80,11 @@ export class Argon2Hasher implements PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
-    return this.argon2.hash(password, { ...this.params, algorithm: ARGON2ID });
+    return this.limited(() => this.argon2.hash(password, { ...this.params, algorithm: ARGON2ID }));
   }
 
   verify(password: string, hash: string): Promise<boolean> {
-    return this.argon2.verify(hash, password);
+    return this.limited(() => this.argon2.verify(hash, password));
   }
 
   /** True for an argon2id hash made with other parameters (or another version). */
@@ -79,6 +93,20 @@ export class Argon2Hasher implements PasswordHasher {
     if (!m) return true;
     const { memoryCost, timeCost, parallelism } = this.params;
     return Number(m[1]) !== memoryCost || Number(m[2]) !== timeCost || Number(m[3]) !== parallelism;
+  }
+
+  /** Waits in memory, not in libuv's pool; the PasswordService bounds how many may wait. */
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((go) => this.waiting.push(go));
+    else this.running++;
+    try {
+      return await work();
+    } finally {
+      // Hand the slot straight to the next in line, or free it.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }
 
