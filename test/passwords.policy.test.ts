@@ -167,6 +167,17 @@ describe('passwordPolicy lengths', () => {
     expect(make({ maxLength: 1000 })).toThrow(AuthConfigError);
     expect(make({ minLength: 64, maxLength: 64 })).not.toThrow();
   });
+
+  it('refuses hashing settings outside their ranges at construction', () => {
+    const make = (passwordHashing: object) => () =>
+      new AuthConfigurator(
+        { accessTokenSecret: ACCESS_SECRET, refreshTokenSecret: REFRESH_SECRET, passwordHashing },
+        new InMemoryUserStore(),
+      );
+    expect(make({ maxPending: 0 })).toThrow(AuthConfigError);
+    expect(make({ argon2: { memoryCost: 8, parallelism: 2 } })).toThrow(AuthConfigError);
+    expect(make({ algorithm: 'scrypt' })).toThrow(AuthConfigError);
+  });
 });
 
 describe('/reset-password spends no hash on a refused request', () => {
