@@ -79,6 +79,8 @@ const ENDPOINT_SUITES = [
   'totp.enrolment',
   'magic-link',
   'sms',
+  'passwords.hashing',
+  'passwords.policy',
 ].map((name) => `<rootDir>/test/${name}.test.ts`);
 
 const onStore = (name) => ({

@@ -4,8 +4,11 @@
  * 1. Protected-route throughput: req/s of GET /api/private behind auth.middleware() (valid
  *    bearer token) divided by req/s of the same route on bare Express. Alternating rounds,
  *    median of each side.
- * 2. Event-loop delay (p99, max) in the server while 20 logins at bcrypt cost 12 are in flight,
- *    and the time until all 20 are answered.
+ * 2. Event-loop delay (p99, max) in the server while 20 logins are in flight, and the time until
+ *    all 20 are answered.
+ * 3. Login throughput: logins/s answered 200 under concurrent POST /auth/login.
+ * Phases 2 and 3 run with the default hashing (argon2id when @node-rs/argon2 loads), then on a
+ * second server forced to the bcrypt fallback (cost 12).
  *
  * The server runs in a child process (bench/server.ts) and loads the built package from dist/.
  * Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (default 2),
@@ -19,11 +22,13 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { LOGIN_CONNECTIONS, loginThroughput, type LoginThroughput } from './login-throughput';
 
 const ROOT = resolve(__dirname, '..');
 const HOST = '127.0.0.1';
 const RATIO_TARGET = 0.85;
 const P99_TARGET_MS = 20;
+const LOGINS_PER_SEC_TARGET = 50;
 const LOGINS = 20;
 const CONNECTIONS = 50;
 
@@ -89,12 +94,19 @@ interface Ports {
 
 let child: ChildProcess | undefined;
 
-function startServer(): Promise<Ports> {
+type Hashing = 'default' | 'bcrypt';
+
+function startServer(hashing: Hashing = 'default'): Promise<Ports> {
   const execArgv = ['--import', 'tsx'];
   if (CPU_PROF_DIR) execArgv.push('--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF_DIR)}`);
   const proc = spawn(process.execPath, [...execArgv, join(ROOT, 'bench', 'server.ts')], {
     cwd: ROOT,
-    env: { ...process.env, BENCH_EMAIL: EMAIL, BENCH_PASSWORD: PASSWORD },
+    env: {
+      ...process.env,
+      BENCH_EMAIL: EMAIL,
+      BENCH_PASSWORD: PASSWORD,
+      BENCH_HASHING: hashing === 'bcrypt' ? 'bcrypt' : '',
+    },
     // stdin stays open: the server exits when it closes, even if this process is killed.
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -259,7 +271,7 @@ function describeRun(label: string, r: RunResult): string {
 
 async function throughput(ports: Ports) {
   console.log(
-    `\n[1/2] Throughput: GET /api/private, ${CONNECTIONS} connections, pipelining 1, ` +
+    `\n[1/3] Throughput: GET /api/private, ${CONNECTIONS} connections, pipelining 1, ` +
       `${SECONDS} s per run, ${ROUNDS} round(s), warm-up ${WARMUP_SECONDS} s each`,
   );
   let token = await accessToken(ports);
@@ -326,13 +338,16 @@ async function concurrentLogins(ports: Ports, n: number) {
   return { ms: performance.now() - started, ok: statuses.filter((s) => s === 200).length };
 }
 
+async function hashingOf(ports: Ports): Promise<string> {
+  const { body } = await call<{ hashing: string }>(`http://${HOST}:${ports.control}/__bench/info`);
+  return body.hashing;
+}
+
 async function loginLoopDelay(ports: Ports) {
-  const { body: info } = await call<{ bcryptRounds: number }>(
-    `http://${HOST}:${ports.control}/__bench/info`,
-  );
+  const hashing = await hashingOf(ports);
   console.log(
-    `\n[2/2] Event-loop delay (monitorEventLoopDelay, resolution 1 ms) during ${LOGINS} concurrent ` +
-      `POST /auth/login, bcrypt cost ${info.bcryptRounds}`,
+    `\n[2/3] Event-loop delay (monitorEventLoopDelay, resolution 1 ms) during ${LOGINS} concurrent ` +
+      `POST /auth/login, ${hashing}`,
   );
   // Start the password worker threads, as a server that has served a few logins has them.
   const warm = await concurrentLogins(ports, 4);
@@ -350,7 +365,33 @@ async function loginLoopDelay(ports: Ports) {
       `p50 ${fmt(delay.p50Ms, 1)} ms, ${delay.count} samples; ${logins.ok}/${LOGINS} answered 200, ` +
       `all done in ${fmt(logins.ms)} ms`,
   );
-  return { delay, logins, bcryptRounds: info.bcryptRounds };
+  return { delay, logins, hashing };
+}
+
+async function logins(ports: Ports): Promise<LoginThroughput & { hashing: string }> {
+  const hashing = await hashingOf(ports);
+  console.log(
+    `\n[3/3] Login throughput: POST /auth/login, ${LOGIN_CONNECTIONS} connections, ${SECONDS} s, ${hashing}`,
+  );
+  const r = await loginThroughput(
+    `http://${HOST}:${ports.control}/auth/login`,
+    { email: EMAIL, password: PASSWORD },
+    SECONDS,
+  );
+  const extra = r.problems.length ? `  WARNING: ${r.problems.join(', ')}` : '';
+  console.log(
+    `  ${fmt(r.loginsPerSec, 1)} logins/s (${r.ok} answered 200)   latency p50 ${fmt(r.p50LatencyMs)} ms, ` +
+      `p99 ${fmt(r.p99LatencyMs)} ms${extra}`,
+  );
+  return { ...r, hashing };
+}
+
+/** Phases 2 and 3 on a fresh server forced to the bcrypt fallback. */
+async function bcryptFallback() {
+  await stopServer();
+  const ports = await startServer('bcrypt');
+  console.log(`\nsecond server (child process ${child?.pid}) with BENCH_HASHING=bcrypt`);
+  return { loop: await loginLoopDelay(ports), logins: await logins(ports) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -366,6 +407,8 @@ async function main(): Promise<void> {
   try {
     const t = await throughput(ports);
     const l = await loginLoopDelay(ports);
+    const lt = await logins(ports);
+    const fallback = await bcryptFallback();
 
     const notes: string[] = [];
     if (t.problems.length)
@@ -382,7 +425,14 @@ async function main(): Promise<void> {
           'the throughput numbers are disturbed; rerun on a quiet machine',
       );
     }
-    if (l.logins.ok !== LOGINS) notes.push(`only ${l.logins.ok}/${LOGINS} logins answered 200`);
+    for (const run of [l, fallback.loop]) {
+      if (run.logins.ok !== LOGINS)
+        notes.push(`only ${run.logins.ok}/${LOGINS} logins answered 200`);
+    }
+    for (const run of [lt, fallback.logins]) {
+      if (run.problems.length)
+        notes.push(`login throughput (${run.hashing}): ${run.problems.join(', ')}`);
+    }
 
     console.log('\nSummary');
     console.log(
@@ -395,10 +445,20 @@ async function main(): Promise<void> {
         `(auth adds ${fmt(t.cpuPerReq.protected - t.cpuPerReq.bare)} µs; CPU-bound ratio ` +
         `${fmt(t.cpuPerReq.bare / t.cpuPerReq.protected, 2)})`,
     );
+    for (const run of [l, fallback.loop]) {
+      console.log(
+        `event-loop p99 during ${LOGINS} concurrent logins (${run.hashing}): ` +
+          `${fmt(run.delay.p99Ms, 1)} ms (target < ${P99_TARGET_MS} ms), max ${fmt(run.delay.maxMs, 1)} ms, ` +
+          `all ${LOGINS} done in ${fmt(run.logins.ms)} ms   [${run.delay.p99Ms < P99_TARGET_MS ? 'met' : 'NOT met'}]`,
+      );
+    }
     console.log(
-      `event-loop p99 during ${LOGINS} concurrent logins (bcrypt cost ${l.bcryptRounds}): ` +
-        `${fmt(l.delay.p99Ms, 1)} ms (target < ${P99_TARGET_MS} ms), max ${fmt(l.delay.maxMs, 1)} ms, ` +
-        `all ${LOGINS} done in ${fmt(l.logins.ms)} ms   [${l.delay.p99Ms < P99_TARGET_MS ? 'met' : 'NOT met'}]`,
+      `login throughput (${lt.hashing}): ${fmt(lt.loginsPerSec, 1)} logins/s ` +
+        `(target >= ${LOGINS_PER_SEC_TARGET} with argon2id)   ` +
+        `[${!lt.hashing.startsWith('argon2id') ? 'argon2id not loaded' : lt.loginsPerSec >= LOGINS_PER_SEC_TARGET ? 'met' : 'NOT met'}]`,
+    );
+    console.log(
+      `login throughput (${fallback.logins.hashing}): ${fmt(fallback.logins.loginsPerSec, 1)} logins/s (no target)`,
     );
     for (const note of notes) console.log(`note: ${note}`);
   } finally {

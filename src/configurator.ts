@@ -5,7 +5,7 @@ import type { AuthConfig } from './core/config/types';
 import type { AuthEventBus } from './core/events';
 import { createAuthMiddleware, type AuthMiddlewareOptions } from './core/middleware';
 import type { PasswordHasher } from './core/passwords/hasher';
-import { PasswordService } from './core/passwords/password-service';
+import { createPasswordService, type PasswordService } from './core/passwords/password-service';
 import type { TokenService } from './core/tokens/token-service';
 import type { AuthCore } from './router/context';
 import { buildAuthRouter, createAuthCore, type AuthRouter } from './router/create-auth-router';
@@ -27,7 +27,7 @@ export interface AuthConfiguratorOptions {
    * tokens). Default: in process memory, which suits a single instance only.
    */
   twoFactorStore?: ITwoFactorStore;
-  /** Replaces the default bcrypt-on-worker-threads hasher. */
+  /** Replaces keyward's hasher (argon2id, or pre-hashed bcrypt on worker threads). */
   passwordHasher?: PasswordHasher;
 }
 
@@ -49,10 +49,7 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
     options: AuthConfiguratorOptions = {},
   ) {
     this.config = resolveConfig(config);
-    this.passwordService = new PasswordService(
-      options.passwordHasher ?? this.config.bcryptRounds,
-      this.config.bcryptRounds,
-    );
+    this.passwordService = createPasswordService(this.config, options.passwordHasher);
     this.core = createAuthCore(userStore, this.config, {
       passwords: this.passwordService,
       sessionStore: options.sessionStore,

@@ -17,6 +17,8 @@ export type {
   EmailLinkPaths,
   EmailVerificationMode,
   SmsConfig,
+  PasswordHashingConfig,
+  PasswordPolicyConfig,
   WelcomeMailData,
 } from './core/config/types';
 export type { ResolvedConfig } from './core/config/resolved';
@@ -33,11 +35,21 @@ export { TokenService, type AccessCheck } from './core/tokens/token-service';
 export type { AccessTokenPayload, RefreshTokenPayload, TokenPair } from './core/tokens/claims';
 export {
   PasswordService,
-  MAX_PASSWORD_BYTES,
+  MAX_PASSWORD_CHARS,
   MIN_PASSWORD_CHARS,
+  assertAcceptablePassword,
+  type PasswordServiceOptions,
 } from './core/passwords/password-service';
+export { isCommonPassword, type ResolvedPasswordPolicy } from './core/passwords/password-policy';
 export type { PasswordHasher } from './core/passwords/hasher';
 export { BcryptWorkerPool } from './core/passwords/bcrypt-worker-pool';
+export {
+  KeywardHasher,
+  PREHASHED_BCRYPT_PREFIX,
+  type KeywardHasherOptions,
+  type PasswordAlgorithm,
+} from './core/passwords/default-hasher';
+export type { Argon2Params } from './core/passwords/argon2-hasher';
 export { BaseAuthStrategy } from './strategies/base-auth-strategy';
 export { LocalStrategy, type LocalCredentials } from './strategies/local-strategy';
 export { TotpStrategy, type TotpSecret, type TotpStrategyOptions } from './features/totp/strategy';

@@ -7,7 +7,7 @@ import { createCors } from '../core/http/cors';
 import { createErrorMiddleware } from '../core/http/error-middleware';
 import { KeyedMutex } from '../core/mutex';
 import { InMemoryTwoFactorStore } from '../stores/in-memory/in-memory-two-factor-store';
-import { PasswordService } from '../core/passwords/password-service';
+import { createPasswordService } from '../core/passwords/password-service';
 import { UserRecordSessionStore } from '../core/sessions/user-record-session-store';
 import { TokenService } from '../core/tokens/token-service';
 import { registerAccountRoutes } from '../features/account/routes';
@@ -50,7 +50,7 @@ export function createAuthCore(
     config: resolved,
     users: userStore,
     tokens: new TokenService(resolved),
-    passwords: extras.passwords ?? new PasswordService(resolved.bcryptRounds),
+    passwords: extras.passwords ?? createPasswordService(resolved),
     sessionStore: extras.sessionStore ?? new UserRecordSessionStore(userStore),
     bus: extras.bus,
     oneTime: new KeyedMutex(),

@@ -68,7 +68,7 @@ export interface TestAppOptions {
 
 /**
  * A real Express app with keyward mounted at /auth and a protected GET/POST /api/private,
- * cheap bcrypt cost, mails captured through the public email callbacks, events recorded.
+ * cheap hashing parameters, mails captured through the public email callbacks, events recorded.
  */
 export function createTestApp(opts: TestAppOptions = {}): TestApp {
   // On the SQL runs the app's user store is SQL (sessions then live on its user records); a test
@@ -111,6 +111,9 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
     accessTokenSecret: ACCESS_SECRET,
     refreshTokenSecret: REFRESH_SECRET,
     bcryptSaltRounds: 4,
+    // argon2id (the default scheme) with test-only parameters, so suites that hash many
+    // passwords stay fast; production uses OWASP's 19 MiB, 2 passes.
+    passwordHashing: { argon2: { memoryCost: 64, timeCost: 1 } },
     ...opts.config,
     email: {
       siteUrl: SITE_URL,

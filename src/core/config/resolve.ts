@@ -1,6 +1,9 @@
 import { createHmac, createSecretKey } from 'node:crypto';
 import { z } from 'zod';
 import { AuthConfigError } from '../errors';
+import { OWASP_ARGON2ID, loadArgon2 } from '../passwords/argon2-hasher';
+import { DEFAULT_PASSWORD_POLICY } from '../passwords/password-policy';
+import { DEFAULT_MAX_PENDING_HASHES } from '../passwords/password-service';
 import { deriveKey } from '../secrets';
 import { parseDurationSeconds } from './duration';
 import type { ResolvedConfig } from './resolved';
@@ -40,6 +43,27 @@ const schema = z.object({
     .optional(),
   csrf: z.object({ enabled: z.boolean().optional() }).optional(),
   bcryptSaltRounds: z.number().int().min(4).max(31).optional(),
+  passwordHashing: z
+    .object({
+      algorithm: z.enum(['argon2id', 'bcrypt']).optional(),
+      // Low values are for tests; the bounds are argon2's own (memory >= 8 KiB per lane).
+      argon2: z
+        .object({
+          memoryCost: z.number().int().min(8).max(4_194_304).optional(),
+          timeCost: z.number().int().min(1).max(100).optional(),
+          parallelism: z.number().int().min(1).max(16).optional(),
+        })
+        .optional(),
+      maxPending: z.number().int().min(1).max(100_000).optional(),
+    })
+    .optional(),
+  passwordPolicy: z
+    .object({
+      minLength: z.number().int().min(8).max(64).optional(),
+      maxLength: z.number().int().min(64).max(512).optional(),
+      rejectCommon: z.boolean().optional(),
+    })
+    .optional(),
   email: z
     .object({
       siteUrl: url.optional(),
@@ -158,6 +182,20 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     }),
     csrfEnabled: config.csrf?.enabled === true,
     bcryptRounds: config.bcryptSaltRounds ?? 12,
+    passwordHashing: Object.freeze({
+      algorithm: config.passwordHashing?.algorithm ?? (loadArgon2() ? 'argon2id' : 'bcrypt'),
+      argon2: Object.freeze({
+        memoryCost: config.passwordHashing?.argon2?.memoryCost ?? OWASP_ARGON2ID.memoryCost,
+        timeCost: config.passwordHashing?.argon2?.timeCost ?? OWASP_ARGON2ID.timeCost,
+        parallelism: config.passwordHashing?.argon2?.parallelism ?? OWASP_ARGON2ID.parallelism,
+      }),
+      maxPending: config.passwordHashing?.maxPending ?? DEFAULT_MAX_PENDING_HASHES,
+    }),
+    passwordPolicy: Object.freeze({
+      minLength: config.passwordPolicy?.minLength ?? DEFAULT_PASSWORD_POLICY.minLength,
+      maxLength: config.passwordPolicy?.maxLength ?? DEFAULT_PASSWORD_POLICY.maxLength,
+      rejectCommon: config.passwordPolicy?.rejectCommon ?? DEFAULT_PASSWORD_POLICY.rejectCommon,
+    }),
     email: Object.freeze({
       ...email,
       linkPaths: Object.freeze({
@@ -227,6 +265,23 @@ function crossFieldProblems(config: AuthConfig): string[] {
     problems.push(
       'accessTokenSecret and refreshTokenSecret must differ, so a refresh token can never pass as an access token',
     );
+  }
+  const hashing = config.passwordHashing;
+  if (hashing?.algorithm === 'argon2id' && !loadArgon2()) {
+    problems.push(
+      "passwordHashing.algorithm 'argon2id' needs the optional package @node-rs/argon2, which did " +
+        "not load; install it or choose 'bcrypt'",
+    );
+  }
+  const argon2 = hashing?.argon2;
+  if (argon2?.memoryCost !== undefined && argon2.memoryCost < 8 * (argon2.parallelism ?? 1)) {
+    problems.push(
+      'passwordHashing.argon2.memoryCost must be at least 8 KiB per lane (parallelism)',
+    );
+  }
+  const policy = config.passwordPolicy;
+  if ((policy?.minLength ?? 8) > (policy?.maxLength ?? 256)) {
+    problems.push('passwordPolicy.minLength must not exceed passwordPolicy.maxLength');
   }
   const cookies = config.cookieOptions;
   if (cookies?.sameSite === 'none' && cookies.secure === false) {

@@ -1,4 +1,7 @@
 import type { KeyObject } from 'node:crypto';
+import type { Argon2Params } from '../passwords/argon2-hasher';
+import type { PasswordAlgorithm } from '../passwords/default-hasher';
+import type { ResolvedPasswordPolicy } from '../passwords/password-policy';
 import type {
   AuthConfig,
   AuthLogger,
@@ -39,6 +42,13 @@ export interface ResolvedConfig {
   readonly cookies: ResolvedCookies;
   readonly csrfEnabled: boolean;
   readonly bcryptRounds: number;
+  /** `passwordHashing` with its defaults; the algorithm is decided once, here. */
+  readonly passwordHashing: Readonly<{
+    algorithm: PasswordAlgorithm;
+    argon2: Readonly<Argon2Params>;
+    maxPending: number;
+  }>;
+  readonly passwordPolicy: ResolvedPasswordPolicy;
   readonly email: EmailConfig & { linkPaths: Required<NonNullable<EmailConfig['linkPaths']>> };
   readonly emailVerificationMode: EmailVerificationMode;
   readonly buildTokenPayload: BuildTokenPayload | undefined;

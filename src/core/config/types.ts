@@ -90,8 +90,12 @@ export interface AuthConfig {
   refreshTokenExpiresIn?: string | number;
   cookieOptions?: CookieOptions;
   csrf?: { enabled?: boolean };
-  /** bcrypt cost. Default 12. */
+  /** Cost of the bcrypt fallback (used when argon2id is not). Default 12. */
   bcryptSaltRounds?: number;
+  /** How new passwords are hashed, and how much hashing may wait at once. */
+  passwordHashing?: PasswordHashingConfig;
+  /** Rules for new passwords (reset, change, and your `onRegister` through the service). */
+  passwordPolicy?: PasswordPolicyConfig;
   email?: EmailConfig;
   /** Default `'none'`. */
   emailVerificationMode?: EmailVerificationMode;
@@ -144,6 +148,29 @@ export interface TwoFactorConfig {
   methods?: SecondFactorName[];
   /** Wrong answers one sign-in attempt (temporary token) survives, 1–20. Default 5. */
   maxAttempts?: number;
+}
+
+/** `AuthConfig.passwordHashing`; see docs/security.md#passwords. */
+export interface PasswordHashingConfig {
+  /**
+   * `'argon2id'` (the default when the optional package `@node-rs/argon2` loads) or `'bcrypt'`
+   * (pre-hashed, on worker threads; the default without it).
+   */
+  algorithm?: 'argon2id' | 'bcrypt';
+  /** argon2id parameters. Default OWASP's: 19456 KiB, 2 passes, parallelism 1. */
+  argon2?: { memoryCost?: number; timeCost?: number; parallelism?: number };
+  /** Hashes and verifications running or queued at once before 503 SERVER_BUSY. Default 64. */
+  maxPending?: number;
+}
+
+/** `AuthConfig.passwordPolicy`. */
+export interface PasswordPolicyConfig {
+  /** In Unicode code points, 8 to 64. Default 8. */
+  minLength?: number;
+  /** In Unicode code points, 64 to 512. Default 256. */
+  maxLength?: number;
+  /** Refuse passwords on the common-password list with PASSWORD_TOO_COMMON. Default true. */
+  rejectCommon?: boolean;
 }
 
 /**

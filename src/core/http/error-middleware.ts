@@ -26,8 +26,13 @@ function fromBodyParser(err: BodyParserError): AuthError | null {
   }
 }
 
-/** Answers with an AuthError: its status and `{ ...data, error: message, code }`. */
+/**
+ * Answers with an AuthError: its status and `{ ...data, error: message, code }`. A numeric
+ * `data.retryAfterSeconds` also becomes the Retry-After header (SERVER_BUSY, for one).
+ */
 export function sendAuthError(res: Response, err: AuthError): void {
+  const retryAfter = err.data?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
   res.status(err.statusCode).json({ ...err.data, error: err.message, code: err.code });
 }
 

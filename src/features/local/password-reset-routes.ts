@@ -62,12 +62,18 @@ export function registerPasswordResetRoutes(router: Router, ctx: RouterContext):
           'NOT_SUPPORTED',
           501,
         );
-      const hash = await ctx.passwords.hash(newPassword); // validates length before the token is spent
-      const user = await consumeOneTimeToken(ctx, body.token, {
-        find: findByResetToken,
-        storedHash: (u) => u.resetToken,
-        expiry: (u) => u.resetTokenExpiry,
-        clear: (u) => ctx.users.updateResetToken(u.id, null, null),
+      // Cheap checks first: a refused password leaves the token usable, and an invalid token
+      // costs no hash. The hashing slot is taken before the token is spent, so a busy server
+      // cannot spend a token without setting the password.
+      ctx.passwords.assertAcceptable(newPassword);
+      const { user, hash } = await ctx.passwords.withReservedHash(async (hashPassword) => {
+        const owner = await consumeOneTimeToken(ctx, body.token, {
+          find: findByResetToken,
+          storedHash: (u) => u.resetToken,
+          expiry: (u) => u.resetTokenExpiry,
+          clear: (u) => ctx.users.updateResetToken(u.id, null, null),
+        });
+        return { user: owner, hash: await hashPassword(newPassword) };
       });
       await ctx.users.updatePassword(user.id, hash);
       // The mail reached the user, so the address is theirs.

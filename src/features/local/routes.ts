@@ -5,11 +5,11 @@ import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
 import { requestContext } from '../../core/http/request-context';
 import { fields, parseBody } from '../../core/http/validate';
-import { assertAcceptablePassword } from '../../core/passwords/password-service';
 import { LocalStrategy } from '../../strategies/local-strategy';
 import type { RouterContext } from '../../router/context';
 import { findUserOr404 } from '../find-user';
 import { registerPasswordResetRoutes } from './password-reset-routes';
+import { upgradePasswordHash } from './rehash';
 
 const loginBody = z.object({ email: fields.email(), password: fields.password() });
 const changePasswordBody = z.object({
@@ -56,7 +56,7 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
     ...ctx.sensitive,
     asyncHandler(async (req, res) => {
       const { email, password } = parseBody(req, loginBody);
-      if (Buffer.byteLength(password, 'utf8') > 72) assertAcceptablePassword(password);
+      ctx.passwords.assertNotTooLong(password);
       let user;
       try {
         user = await strategy.authenticate({ email, password });
@@ -68,6 +68,7 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
         }
         throw err;
       }
+      await upgradePasswordHash(ctx, user, password);
       await ctx.completeSignIn(user, req, res);
     }),
   );
@@ -78,6 +79,7 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
     ctx.requireAuth,
     asyncHandler(async (req, res) => {
       const { currentPassword, newPassword } = parseBody(req, changePasswordBody);
+      ctx.passwords.assertAcceptable(newPassword);
       const auth = req.user!;
       const user = await findUserOr404(ctx, auth.sub);
       if (!user.password) {
