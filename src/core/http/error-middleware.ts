@@ -5,6 +5,7 @@ import { AuthError } from '../errors';
 interface BodyParserError {
   type?: string;
   status?: number;
+  errno?: number;
 }
 
 /** Maps body-parser failures to our codes: bad input is always a 4xx, never a 500. */
@@ -22,6 +23,12 @@ function fromBodyParser(err: BodyParserError): AuthError | null {
     case 'stream.encoding.set':
       return new AuthError('Malformed request body', 'VALIDATION_ERROR', 400);
     default:
+      // body-parser cannot inflate a body sent with Content-Encoding gzip, deflate or br: it
+      // passes zlib's error on as a 400 without a type.
+      if (err.status !== 400) return null;
+      if (typeof err.errno === 'number') {
+        return new AuthError('Malformed request body', 'VALIDATION_ERROR', 400);
+      }
       return null;
   }
 }
