@@ -1,7 +1,32 @@
 // Inputs the fuzzer (test/fuzz.test.ts) once answered with a 500, each checked on its own.
 import request from 'supertest';
-import { createAdminRouter, InMemoryLinkedAccountsStore, InMemoryUserStore } from 'keyward';
+import {
+  AuthError,
+  GenericOAuthStrategy,
+  InMemoryLinkedAccountsStore,
+  InMemoryUserStore,
+  createAdminRouter,
+  type BaseUser,
+} from 'keyward';
 import { createTestApp } from './helpers/app';
+
+/** A provider whose endpoints are never called: the flow cookie check stops first. */
+class Provider extends GenericOAuthStrategy<BaseUser> {
+  constructor() {
+    super({
+      name: 'acme',
+      clientId: 'id',
+      clientSecret: 'secret',
+      callbackUrl: 'http://127.0.0.1/auth/oauth/acme/callback',
+      authorizationUrl: 'http://127.0.0.1:9/authorize',
+      tokenUrl: 'http://127.0.0.1:9/token',
+      userInfoUrl: 'http://127.0.0.1:9/me',
+    });
+  }
+  findOrCreateUser(): Promise<BaseUser> {
+    return Promise.reject(new AuthError('not used', 'OAUTH_PROFILE_FAILED', 400));
+  }
+}
 
 const logger = () => {
   const errors: unknown[] = [];
@@ -58,6 +83,25 @@ describe('a path parameter that does not decode', () => {
     const res = await request(t.app).delete('/auth/linked-accounts/%E0%A4%A/x');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'Malformed URL', code: 'VALIDATION_ERROR' });
+    expect(log.errors).toEqual([]);
+    await t.close();
+  });
+});
+
+describe('deeply nested JSON', () => {
+  const log = logger();
+
+  it('answers a JSON body nested 3,000 deep at POST /auth/oauth/:name/callback with the error page, logging nothing', async () => {
+    const t = createTestApp({
+      config: { logger: log.logger },
+      router: { oauthStrategies: [new Provider()] },
+    });
+    const res = await request(t.app)
+      .post('/auth/oauth/acme/callback')
+      .set('Content-Type', 'application/json')
+      .send(`${'['.repeat(3000)}${']'.repeat(3000)}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toContain('code=OAUTH_PROVIDER_ERROR');
     expect(log.errors).toEqual([]);
     await t.close();
   });
