@@ -4,6 +4,7 @@ import {
   AuthError,
   GenericOAuthStrategy,
   InMemoryLinkedAccountsStore,
+  InMemoryUserMetadataStore,
   InMemoryUserStore,
   createAdminRouter,
   type BaseUser,
@@ -90,6 +91,29 @@ describe('a path parameter that does not decode', () => {
 
 describe('deeply nested JSON', () => {
   const log = logger();
+  const deep = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+  it('answers PUT /admin/api/users/:id/metadata nested 10,000 deep with 400 INVALID_INPUT', async () => {
+    const users = new InMemoryUserStore();
+    const user = await users.create({ email: 'deep@example.test' });
+    const secret = 'admin-secret-for-the-tests-0123456789';
+    const app = createAdminRouter(users, {
+      adminSecret: secret,
+      userMetadataStore: new InMemoryUserMetadataStore(),
+      logger: log.logger,
+    });
+    const put = (body: string) =>
+      request(app)
+        .put(`/api/users/${user.id}/metadata`)
+        .set('Authorization', `Bearer ${secret}`)
+        .set('Content-Type', 'application/json')
+        .send(body);
+    const res = await put(deep(10_000));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_INPUT', error: expect.any(String) });
+    expect((await put(deep(32))).status).toBe(200);
+    expect(log.errors).toEqual([]);
+  });
 
   it('answers a JSON body nested 3,000 deep at POST /auth/oauth/:name/callback with the error page, logging nothing', async () => {
     const t = createTestApp({
