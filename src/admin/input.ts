@@ -77,6 +77,28 @@ export function assertSafeKeys(value: Record<string, unknown>, what: string): vo
   }
 }
 
+/** Deepest nesting a stored JSON document may have (a profile needs a handful of levels). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Refuses JSON nested deeper than {@link MAX_JSON_DEPTH}: copying (structuredClone) and
+ * answering (JSON.stringify) such a value recurse once per level and overflow the stack.
+ * Walks the value with a queue, so the check itself cannot overflow.
+ */
+export function assertShallow(value: unknown, what: string): void {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth += 1) {
+    if (depth > MAX_JSON_DEPTH) {
+      throw invalid(`${what} may be nested at most ${MAX_JSON_DEPTH} levels deep`);
+    }
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (typeof v === 'object' && v !== null) next.push(...(Object.values(v) as unknown[]));
+    }
+    level = next;
+  }
+}
+
 /** Parses a JSON body with a schema; anything else is 400 INVALID_INPUT naming the fields. */
 export function parseInput<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
   const body: unknown = req.body;

@@ -4,7 +4,14 @@ import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
 import { requireFeature, type AdminContext } from '../context';
-import { assertSafeKeys, isPlainObject, parseInput, queryParam, pathParam } from '../input';
+import {
+  assertSafeKeys,
+  assertShallow,
+  isPlainObject,
+  parseInput,
+  queryParam,
+  pathParam,
+} from '../input';
 import { findUserOr404 } from '../../features/find-user';
 
 const name = () => z.string().trim().min(1).max(200);
@@ -77,6 +84,7 @@ export function registerUserRelationRoutes(api: Router, ctx: AdminContext): void
         throw new AuthError('The body must be a JSON object', 'INVALID_INPUT', 400);
       }
       assertSafeKeys(next, 'Metadata');
+      assertShallow(next, 'Metadata');
       if (Object.keys(next).length > MAX_METADATA_KEYS) {
         throw new AuthError(
           `Metadata may have at most ${MAX_METADATA_KEYS} keys`,

@@ -5,9 +5,11 @@ import { AuthError } from '../errors';
 interface BodyParserError {
   type?: string;
   status?: number;
+  name?: string;
+  errno?: number;
 }
 
-/** Maps body-parser failures to our codes: bad input is always a 4xx, never a 500. */
+/** Maps body-parser and router failures to our codes: bad input is always a 4xx, never a 500. */
 function fromBodyParser(err: BodyParserError): AuthError | null {
   switch (err.type) {
     case 'entity.parse.failed':
@@ -22,6 +24,14 @@ function fromBodyParser(err: BodyParserError): AuthError | null {
     case 'stream.encoding.set':
       return new AuthError('Malformed request body', 'VALIDATION_ERROR', 400);
     default:
+      // Untyped 400s: Express's router cannot decode a path parameter (`/users/%E0%A4%A`, a
+      // URIError), or body-parser cannot inflate a body sent with Content-Encoding gzip,
+      // deflate or br (it passes zlib's error on without a type).
+      if (err.status !== 400) return null;
+      if (err.name === 'URIError') return new AuthError('Malformed URL', 'VALIDATION_ERROR', 400);
+      if (typeof err.errno === 'number') {
+        return new AuthError('Malformed request body', 'VALIDATION_ERROR', 400);
+      }
       return null;
   }
 }

@@ -21,6 +21,10 @@ export interface OAuthProvider {
   cookie: FlowCookie;
 }
 
+/** A POSTed callback parameter that is not a string: only a JSON body can carry one. */
+const notAFormField = (key: string) =>
+  new AuthError(`Parameter ${key.slice(0, 40)} is not a form field`, 'OAUTH_PROVIDER_ERROR', 400);
+
 /**
  * The callback as a list of steps: read the flow this browser started, check and spend its
  * state, let the strategy validate the response, redeem the code and verify the ID token, find
@@ -37,7 +41,12 @@ export function createOAuthCallback(ctx: RouterContext, redirects: RedirectPolic
       req.method === 'POST'
         ? new URLSearchParams(
             Object.entries((req.body ?? {}) as Record<string, unknown>).flatMap(([k, v]) =>
-              (Array.isArray(v) ? v : [v]).map((item) => [k, String(item)] as [string, string]),
+              (Array.isArray(v) ? v : [v]).map((item): [string, string] => {
+                // A provider posts a form: only strings. A JSON body (parsed by the router) may
+                // hold anything, and String() of a deeply nested array overflows the stack.
+                if (typeof item !== 'string') throw notAFormField(k);
+                return [k, item];
+              }),
             ),
           )
         : new URL(req.originalUrl, 'http://callback.invalid').searchParams;
