@@ -1,7 +1,7 @@
 // Public exports only; no logic lives here.
 export { AuthConfigurator, type AuthConfiguratorOptions } from './configurator';
-export { createAuthRouter, type AuthRouter } from './router/create-auth-router';
-export type { RouterOptions } from './router/options';
+export { createAuthRouter, type AuthRouter } from './auth-router';
+export type { RouterOptions } from './auth-router';
 export { createAdminRouter, type AdminRouter } from './admin/create-admin-router';
 export type { AdminRouterOptions, AdminAuthorize, AdminRateLimitOptions } from './admin/options';
 export type { AdminUser } from './admin/admin-user';

@@ -16,7 +16,7 @@ import type { ISessionStore } from '../stores/session';
 import type { AuthSettings } from '../stores/settings';
 import type { ITwoFactorStore } from '../stores/two-factor';
 import type { BaseUser, IUserStore } from '../stores/user';
-import type { RouterOptions } from './options';
+import type { SharedRouterOptions } from './options';
 import { createRecentAuthGuard, passwordProof, type ReauthProof } from './reauth';
 import {
   createSignIn,
@@ -42,7 +42,7 @@ export interface AuthCore {
 
 /** Everything a feature's routes need, built once per router. */
 export interface RouterContext extends AuthCore {
-  options: RouterOptions;
+  options: SharedRouterOptions;
   sessions: SessionManager;
   mail: MailDispatcher;
   /** Authenticates the request (sets req.user) or answers 401/403. */
@@ -115,7 +115,7 @@ export interface RouterContext extends AuthCore {
 }
 
 /** Assembles the per-router context from the shared core. */
-export function createRouterContext(core: AuthCore, options: RouterOptions): RouterContext {
+export function createRouterContext(core: AuthCore, options: SharedRouterOptions): RouterContext {
   const { config } = core;
   const bus = options.eventBus ?? core.bus;
   const sessions = new SessionManager(config, core.tokens, core.sessionStore, bus);

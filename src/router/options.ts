@@ -8,15 +8,18 @@ import type {
   ITenantStore,
   IUserMetadataStore,
 } from '../stores/profile-stores';
-import type { BaseOAuthStrategy } from '../features/oauth/strategy';
 import type { IPendingLinkStore } from '../stores/linking';
 import type { ISessionStore } from '../stores/session';
 import type { ISettingsStore } from '../stores/settings';
 import type { ITwoFactorStore } from '../stores/two-factor';
 import type { BaseUser } from '../stores/user';
 
-/** Options of `auth.router()` / `createAuthRouter()`. Every store is optional. */
-export interface RouterOptions {
+/**
+ * The router options every feature may read through the router context: stores, hooks and
+ * HTTP settings. Options that belong to one feature (the OAuth strategies) are declared by that
+ * feature and joined into `RouterOptions` where the router is assembled.
+ */
+export interface SharedRouterOptions {
   /** Applied to the sensitive endpoints (login, refresh, password and email flows). */
   rateLimiter?: RequestHandler;
   /** Enables POST /register. Receives the parsed JSON body; returns the created user. */
@@ -35,12 +38,6 @@ export interface RouterOptions {
    * and makes each OAuth sign-in record its link.
    */
   linkedAccountsStore?: ILinkedAccountsStore;
-  /** Enables GET /oauth/google and its callback. */
-  googleStrategy?: BaseOAuthStrategy;
-  /** Enables GET /oauth/github and its callback. */
-  githubStrategy?: BaseOAuthStrategy;
-  /** Enables GET /oauth/:name and its callback for each (e.g. `GenericOAuthStrategy`s). */
-  oauthStrategies?: BaseOAuthStrategy[];
   /**
    * Keeps the provider account of an OAUTH_ACCOUNT_CONFLICT sign-in so that POST /link-verify
    * can link it once the user has proven they own the existing account.

@@ -3,14 +3,14 @@ import { AuthConfigError, AuthError } from '../../core/errors';
 import { asyncHandler } from '../../core/http/async-handler';
 import { noStore } from '../../core/http/cookies';
 import type { RouterContext } from '../../router/context';
-import type { RouterOptions } from '../../router/options';
+import type { OAuthRouterOptions } from './options';
 import { createOAuthCallback, type OAuthProvider } from './callback';
 import { FlowCookie } from './flow-cookie';
 import { RedirectPolicy } from './redirects';
 import type { BaseOAuthStrategy } from './strategy';
 
 /** The strategies the router options enable, by name; two with one name are a setup error. */
-export function oauthStrategiesOf(options: RouterOptions): Map<string, BaseOAuthStrategy> {
+export function oauthStrategiesOf(options: OAuthRouterOptions): Map<string, BaseOAuthStrategy> {
   const all = [options.googleStrategy, options.githubStrategy, ...(options.oauthStrategies ?? [])];
   const byName = new Map<string, BaseOAuthStrategy>();
   for (const strategy of all) {
@@ -28,8 +28,12 @@ export function oauthStrategiesOf(options: RouterOptions): Map<string, BaseOAuth
  * `GET|POST /oauth/:name/callback` brings it back signed in (or to the 2FA, conflict or error
  * page). Mounted when the router options give at least one strategy; needs `email.siteUrl`.
  */
-export function registerOAuthRoutes(router: Router, ctx: RouterContext): void {
-  const strategies = oauthStrategiesOf(ctx.options);
+export function registerOAuthRoutes(
+  router: Router,
+  ctx: RouterContext,
+  options: OAuthRouterOptions,
+): void {
+  const strategies = oauthStrategiesOf(options);
   if (strategies.size === 0) return;
   const siteUrl = ctx.config.email.siteUrl;
   if (!siteUrl) {

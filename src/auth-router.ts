@@ -1,33 +1,44 @@
 import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
-import { asResolvedConfig } from '../core/config/resolve';
-import type { ResolvedConfig } from '../core/config/resolved';
-import type { AuthConfig } from '../core/config/types';
-import { createCors } from '../core/http/cors';
-import { createErrorMiddleware } from '../core/http/error-middleware';
-import { KeyedMutex } from '../core/mutex';
-import { InMemoryTwoFactorStore } from '../stores/in-memory/in-memory-two-factor-store';
-import { createPasswordService } from '../core/passwords/password-service';
-import { UserRecordSessionStore } from '../core/sessions/user-record-session-store';
-import { TokenService } from '../core/tokens/token-service';
-import { registerAccountRoutes } from '../features/account/routes';
-import { registerEmailVerificationRoutes } from '../features/email/routes';
-import { registerLocalRoutes } from '../features/local/routes';
-import { registerLinkingRoutes } from '../features/linking/routes';
-import { registerMagicLinkRoutes } from '../features/magic-link/routes';
-import { registerOAuthRoutes } from '../features/oauth/routes';
-import { registerSessionRoutes } from '../features/sessions/routes';
-import { registerSmsRoutes } from '../features/sms/routes';
-import { registerTotpRoutes } from '../features/totp/routes';
-import type { BaseUser, IUserStore } from '../stores/user';
-import { createRouterContext, type AuthCore } from './context';
-import type { RouterOptions } from './options';
+import { asResolvedConfig } from './core/config/resolve';
+import type { ResolvedConfig } from './core/config/resolved';
+import type { AuthConfig } from './core/config/types';
+import { createCors } from './core/http/cors';
+import { createErrorMiddleware } from './core/http/error-middleware';
+import { KeyedMutex } from './core/mutex';
+import { InMemoryTwoFactorStore } from './stores/in-memory/in-memory-two-factor-store';
+import { createPasswordService } from './core/passwords/password-service';
+import { UserRecordSessionStore } from './core/sessions/user-record-session-store';
+import { TokenService } from './core/tokens/token-service';
+import { registerAccountRoutes } from './features/account/routes';
+import { registerEmailVerificationRoutes } from './features/email/routes';
+import { registerLocalRoutes } from './features/local/routes';
+import { registerLinkingRoutes } from './features/linking/routes';
+import { registerMagicLinkRoutes } from './features/magic-link/routes';
+import { registerOAuthRoutes } from './features/oauth/routes';
+import { registerSessionRoutes } from './features/sessions/routes';
+import { registerSmsRoutes } from './features/sms/routes';
+import { registerTotpRoutes } from './features/totp/routes';
+import type { BaseUser, IUserStore } from './stores/user';
+import { createRouterContext, type AuthCore, type RouterContext } from './router/context';
+import type { SharedRouterOptions } from './router/options';
+import type { OAuthRouterOptions } from './features/oauth/options';
+
+/** Options of `auth.router()` / `createAuthRouter()`. Every store is optional. */
+export interface RouterOptions extends SharedRouterOptions, OAuthRouterOptions {}
+
+/** Mounts one feature's routes; `options` are the router's, for options a feature declares itself. */
+type RegisterFeature = (router: Express, ctx: RouterContext, options: RouterOptions) => void;
 
 /** What `auth.router()` returns: mount it with `app.use('/auth', router)` or call it as a handler. */
 export type AuthRouter = Express;
 
-/** Features in mount order. A feature is one folder and one line here. */
-const FEATURES = [
+/**
+ * Features in mount order. A feature is one folder and one line here. This file is the
+ * assembly: it stands above the features and the router's shared context, so neither imports
+ * the other's way up.
+ */
+const FEATURES: RegisterFeature[] = [
   registerLocalRoutes,
   registerSessionRoutes,
   registerAccountRoutes,
@@ -76,7 +87,7 @@ export function buildAuthRouter(core: AuthCore, options: RouterOptions = {}): Au
   // body or cookies that were already parsed.
   router.use(express.json({ limit: options.bodyLimit ?? '16kb' }));
   router.use(cookieParser());
-  for (const register of FEATURES) register(router, ctx);
+  for (const register of FEATURES) register(router, ctx, options);
   router.use(createErrorMiddleware(ctx.config.logger));
   return router;
 }
