@@ -30,11 +30,15 @@ async function secondFactorLink(t: TestApp, tempToken: string): Promise<Captured
   return within(mail);
 }
 
+const UNTHROTTLED_SENDS = { rateLimit: { routes: { 'magic-link/send': { recipient: false } } } };
+
 const verify = (t: TestApp, body: Record<string, unknown>) =>
   request(t.app).post('/auth/magic-link/verify').send(body);
 
 describe('Signing in with a magic link: POST /auth/magic-link/send then /verify', () => {
-  const t = createTestApp({ captureMagicLinks: true });
+  // These tests ask for several links per user within seconds, to check what each link does;
+  // the per-recipient send throttle (one link a minute) has its own tests in brute-force.test.ts.
+  const t = createTestApp({ captureMagicLinks: true, router: UNTHROTTLED_SENDS });
   afterAll(() => t.close());
 
   it('mails a link to the verify page and signs in with its token (session cookies)', async () => {
@@ -170,7 +174,9 @@ describe('Signing in with a magic link: POST /auth/magic-link/send then /verify'
 });
 
 describe('A magic link as the second factor (mode 2fa)', () => {
-  const t = createTestApp({ captureMagicLinks: true });
+  // These tests ask for several links per user within seconds, to check what each link does;
+  // the per-recipient send throttle (one link a minute) has its own tests in brute-force.test.ts.
+  const t = createTestApp({ captureMagicLinks: true, router: UNTHROTTLED_SENDS });
   afterAll(() => t.close());
   const requiring2FA = () => t.createUser({ require2FA: true });
 

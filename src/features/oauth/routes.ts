@@ -56,6 +56,7 @@ export function registerOAuthRoutes(router: Router, ctx: RouterContext): void {
   router.get(
     '/oauth/:name',
     ...ctx.sensitive,
+    ctx.limit('oauth'),
     asyncHandler(async (req, res) => {
       const { strategy, cookie } = providerOf(req.params.name);
       const returnTo = redirects.checkReturnTo(req.query['returnTo']);
