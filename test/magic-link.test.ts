@@ -1,7 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { AuthEventNames, InMemoryUserStore, MagicLinkStrategy, type BaseUser } from 'keyward';
+import {
+  AuthEventNames,
+  InMemoryUserStore,
+  MagicLinkStrategy,
+  type BaseUser,
+  type RouterOptions,
+} from 'keyward';
 import {
   PASSWORD,
   cookieValue,
@@ -30,7 +36,9 @@ async function secondFactorLink(t: TestApp, tempToken: string): Promise<Captured
   return within(mail);
 }
 
-const UNTHROTTLED_SENDS = { rateLimit: { routes: { 'magic-link/send': { recipient: false } } } };
+const UNTHROTTLED_SENDS: RouterOptions = {
+  rateLimit: { routes: { 'magic-link/send': { recipient: false } } },
+};
 
 const verify = (t: TestApp, body: Record<string, unknown>) =>
   request(t.app).post('/auth/magic-link/verify').send(body);
