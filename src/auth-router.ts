@@ -6,6 +6,7 @@ import type { AuthConfig } from './core/config/types';
 import { createCors } from './core/http/cors';
 import { createErrorMiddleware } from './core/http/error-middleware';
 import { KeyedMutex } from './core/mutex';
+import { InMemoryRateLimitStore } from './stores/in-memory/in-memory-linking-stores';
 import { InMemoryTwoFactorStore } from './stores/in-memory/in-memory-two-factor-store';
 import { createPasswordService } from './core/passwords/password-service';
 import { UserRecordSessionStore } from './core/sessions/user-record-session-store';
@@ -54,7 +55,9 @@ const FEATURES: RegisterFeature[] = [
 export function createAuthCore(
   userStore: IUserStore,
   config: AuthConfig | ResolvedConfig,
-  extras: Partial<Pick<AuthCore, 'passwords' | 'sessionStore' | 'bus' | 'twoFactor'>> = {},
+  extras: Partial<
+    Pick<AuthCore, 'passwords' | 'sessionStore' | 'bus' | 'twoFactor' | 'rateLimitStore'>
+  > = {},
 ): AuthCore {
   const resolved = asResolvedConfig(config);
   return {
@@ -68,6 +71,9 @@ export function createAuthCore(
     // In process memory unless a store is given: fine for one instance; several instances need
     // a shared one (keyward/sql provides it) so a code or temporary token works only once.
     twoFactor: extras.twoFactor ?? new InMemoryTwoFactorStore(),
+    // Shared by every router of this core, so limits hold across them; several instances need
+    // a shared store (keyward/sql or keyward/redis).
+    rateLimitStore: extras.rateLimitStore ?? new InMemoryRateLimitStore(),
   };
 }
 
@@ -102,6 +108,7 @@ export function createAuthRouter<U extends BaseUser = BaseUser>(
     sessionStore: options.sessionStore,
     bus: options.eventBus,
     twoFactor: options.twoFactorStore,
+    rateLimitStore: options.rateLimit ? options.rateLimit.store : undefined,
   });
   return buildAuthRouter(core, options);
 }

@@ -10,6 +10,7 @@ import type { TokenService } from './core/tokens/token-service';
 import type { AuthCore } from './router/context';
 import { buildAuthRouter, createAuthCore, type AuthRouter } from './auth-router';
 import type { RouterOptions } from './auth-router';
+import type { IRateLimitStore } from './stores/rate-limit';
 import type { ISessionStore } from './stores/session';
 import type { ITwoFactorStore } from './stores/two-factor';
 import type { BaseUser, IUserStore } from './stores/user';
@@ -27,6 +28,11 @@ export interface AuthConfiguratorOptions {
    * tokens). Default: in process memory, which suits a single instance only.
    */
   twoFactorStore?: ITwoFactorStore;
+  /**
+   * Counters of the routers' brute-force protection, shared by all of them. Default: in process
+   * memory, which suits a single instance only; give the SQL or Redis store with several.
+   */
+  rateLimitStore?: IRateLimitStore;
   /** Replaces keyward's hasher (argon2id, or pre-hashed bcrypt on worker threads). */
   passwordHasher?: PasswordHasher;
 }
@@ -55,6 +61,7 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
       sessionStore: options.sessionStore,
       bus: options.eventBus,
       twoFactor: options.twoFactorStore,
+      rateLimitStore: options.rateLimitStore,
     });
     this.sessionStoreGiven = options.sessionStore !== undefined;
     this.tokenService = this.core.tokens;

@@ -2,6 +2,12 @@
 export { AuthConfigurator, type AuthConfiguratorOptions } from './configurator';
 export { createAuthRouter, type AuthRouter } from './auth-router';
 export type { RouterOptions } from './auth-router';
+export type {
+  RateLimitOptions,
+  RateLimitTier,
+  RateLimitedRoute,
+  RouteRateLimit,
+} from './router/rate-limit/options';
 export { createAdminRouter, type AdminRouter } from './admin/create-admin-router';
 export type { AdminRouterOptions, AdminAuthorize, AdminRateLimitOptions } from './admin/options';
 export type { AdminUser } from './admin/admin-user';

@@ -1,7 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { AuthEventNames, InMemoryUserStore, MagicLinkStrategy, type BaseUser } from 'keyward';
+import {
+  AuthEventNames,
+  InMemoryUserStore,
+  MagicLinkStrategy,
+  type BaseUser,
+  type RouterOptions,
+} from 'keyward';
 import {
   PASSWORD,
   cookieValue,
@@ -30,11 +36,17 @@ async function secondFactorLink(t: TestApp, tempToken: string): Promise<Captured
   return within(mail);
 }
 
+const UNTHROTTLED_SENDS: RouterOptions = {
+  rateLimit: { routes: { 'magic-link/send': { recipient: false } } },
+};
+
 const verify = (t: TestApp, body: Record<string, unknown>) =>
   request(t.app).post('/auth/magic-link/verify').send(body);
 
 describe('Signing in with a magic link: POST /auth/magic-link/send then /verify', () => {
-  const t = createTestApp({ captureMagicLinks: true });
+  // These tests ask for several links per user within seconds, to check what each link does;
+  // the per-recipient send throttle (one link a minute) has its own tests in brute-force.test.ts.
+  const t = createTestApp({ captureMagicLinks: true, router: UNTHROTTLED_SENDS });
   afterAll(() => t.close());
 
   it('mails a link to the verify page and signs in with its token (session cookies)', async () => {
@@ -166,10 +178,13 @@ describe('Signing in with a magic link: POST /auth/magic-link/send then /verify'
 });
 
 describe('A magic link as the second factor (mode 2fa)', () => {
-  // Not a second factor unless the configuration lists it.
+  // Not a second factor unless the configuration lists it. These tests ask for several links per
+  // user within seconds, to check what each link does; the per-recipient send throttle (one link
+  // a minute) has its own tests in brute-force.test.ts.
   const t = createTestApp({
     captureMagicLinks: true,
     config: { twoFactor: { methods: ['totp', 'sms', 'magic-link'] } },
+    router: UNTHROTTLED_SENDS,
   });
   afterAll(() => t.close());
   const requiring2FA = () => t.createUser({ require2FA: true });

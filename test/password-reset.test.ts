@@ -18,7 +18,11 @@ const NEW_PASSWORD = 'a brand new passphrase';
 describe('password reset', () => {
   let t: TestApp;
   beforeAll(() => {
-    t = createTestApp();
+    // These tests ask for several links per user within seconds, to check what each link does;
+    // the per-recipient send throttle (one link a minute) has its own tests in brute-force.test.ts.
+    t = createTestApp({
+      router: { rateLimit: { routes: { 'forgot-password': { recipient: false } } } },
+    });
   });
   afterAll(() => t.close());
 

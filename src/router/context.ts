@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ResolvedConfig } from '../core/config/resolved';
 import { AuthError } from '../core/errors';
-import type { AuthEventBus, AuthEventInput } from '../core/events';
+import { AuthEventNames, type AuthEventBus, type AuthEventInput } from '../core/events';
 import { clearTokenCookies, noStore, setTokenCookies } from '../core/http/cookies';
 import { linkBaseUrl } from '../core/http/cors';
 import { wantsBearer } from '../core/http/request-context';
@@ -12,12 +12,15 @@ import { SessionManager, type IssuedSession } from '../core/sessions/session-man
 import type { TempTokenPayload, TempTokenPurpose } from '../core/tokens/claims';
 import type { TokenService } from '../core/tokens/token-service';
 import { MailDispatcher } from '../mail/mail-dispatcher';
+import type { IRateLimitStore } from '../stores/rate-limit';
 import type { ISessionStore } from '../stores/session';
 import type { AuthSettings } from '../stores/settings';
 import type { ITwoFactorStore } from '../stores/two-factor';
 import type { BaseUser, IUserStore } from '../stores/user';
 import type { SharedRouterOptions } from './options';
 import { createRecentAuthGuard, passwordProof, type ReauthProof } from './reauth';
+import { createRateLimiter, type RateLimiter } from './rate-limit/limiter';
+import { resolveRateLimit } from './rate-limit/options';
 import {
   createSignIn,
   type BeginSignInOptions,
@@ -38,6 +41,8 @@ export interface AuthCore {
   oneTime: KeyedMutex;
   /** TOTP replay state, recovery codes, spent temporary tokens. */
   twoFactor: ITwoFactorStore;
+  /** Counters of the brute-force protection, unless a router's `rateLimit.store` replaces it. */
+  rateLimitStore: IRateLimitStore;
 }
 
 /** Everything a feature's routes need, built once per router. */
@@ -54,8 +59,19 @@ export interface RouterContext extends AuthCore {
   requireRecentAuth: RequestHandler;
   /** Proofs `requireRecentAuth` accepts; features add theirs (e.g. a TOTP code) while registering. */
   reauthProofs: ReauthProof[];
-  /** The rate limiter, when configured, for sensitive routes. */
+  /** The app's own `rateLimiter` hook, when given, for sensitive routes. */
   sensitive: RequestHandler[];
+  /**
+   * Brute-force protection for one route (`ctx.limit('login')`): counts attempts per client IP
+   * and per account, answers 429 RATE_LIMITED past the limits. Placed after any middleware that
+   * sets `req.user`, so signed-in routes count per user.
+   */
+  limit: RateLimiter['limit'];
+  /**
+   * For sending routes: false while the recipient is within the send throttle. The route then
+   * answers as usual but sends (and issues) nothing, so the earlier link or code stays valid.
+   */
+  allowSend: RateLimiter['allowSend'];
   publish(event: string, req: Request, input?: AuthEventInput): void;
   /** Base URL for links in mails; throws MAIL_NOT_CONFIGURED when there is none. */
   linkBase(req: Request): string;
@@ -121,8 +137,30 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
   const sessions = new SessionManager(config, core.tokens, core.sessionStore, bus);
   const allowedOrigins = new Set((options.cors?.origins ?? []).map((o) => o.replace(/\/+$/, '')));
 
-  const publish: RouterContext['publish'] = (event, req, input = {}) =>
+  const limiter = createRateLimiter(
+    config,
+    core.tokens,
+    core.users,
+    resolveRateLimit(
+      options.rateLimit,
+      core.rateLimitStore,
+      config.cookies.accessName.startsWith('__Host-'),
+    ),
+  );
+  // A completed password reset proves the owner holds the mailbox, so the account's lock ends
+  // with it. Hooked where every feature's events pass, so the limiter needs no feature.
+  const clearAfterReset = (userId: string) =>
+    core.users
+      .findById(userId)
+      .then((user) => limiter.clearUser(userId, user?.email))
+      .catch((err: unknown) => config.logger.error('rate limit: not cleared after reset', err));
+
+  const publish: RouterContext['publish'] = (event, req, input = {}) => {
+    if (event === AuthEventNames.USER_PASSWORD_RESET && input.userId) {
+      void clearAfterReset(input.userId);
+    }
     bus?.publish(event, { ip: req.ip, ...input });
+  };
 
   const deliver: RouterContext['deliver'] = (req, res, issued, extra = {}) => {
     noStore(res);
@@ -165,12 +203,15 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
     }),
     requireRecentAuth: createRecentAuthGuard({
       config,
+      limitProofs: limiter.limit('reauth'),
       users: core.users,
       passwords: core.passwords,
       proofs: reauthProofs,
     }),
     reauthProofs,
     sensitive: options.rateLimiter ? [options.rateLimiter] : [],
+    limit: limiter.limit,
+    allowSend: limiter.allowSend,
     publish,
     deliver,
     afterResponse(label, work) {

@@ -11,6 +11,7 @@ import type {
 import type { IPendingLinkStore } from '../stores/linking';
 import type { ISessionStore } from '../stores/session';
 import type { ISettingsStore } from '../stores/settings';
+import type { RateLimitOptions } from './rate-limit/options';
 import type { ITwoFactorStore } from '../stores/two-factor';
 import type { BaseUser } from '../stores/user';
 
@@ -20,8 +21,17 @@ import type { BaseUser } from '../stores/user';
  * feature and joined into `RouterOptions` where the router is assembled.
  */
 export interface SharedRouterOptions {
-  /** Applied to the sensitive endpoints (login, refresh, password and email flows). */
+  /**
+   * The app's own limiter, applied to the sensitive endpoints (login, refresh, password and
+   * email flows). Runs before, and beside, the built-in `rateLimit`.
+   */
   rateLimiter?: RequestHandler;
+  /**
+   * Built-in brute-force protection, on by default: attempts per account and per client IP on
+   * every endpoint that checks a secret, and a per-recipient throttle on the sending ones.
+   * `false` turns it off (only behind a limiter of your own). See docs/security.md.
+   */
+  rateLimit?: false | RateLimitOptions;
   /** Enables POST /register. Receives the parsed JSON body; returns the created user. */
   onRegister?: (data: Record<string, unknown>, config: AuthConfig) => Promise<BaseUser>;
   /** Device-aware sessions (several devices per user); enables POST /sessions/cleanup. */

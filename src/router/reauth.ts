@@ -20,6 +20,11 @@ export interface ReauthProof {
 
 interface ReauthDeps {
   config: ResolvedConfig;
+  /**
+   * Counts proof attempts (the brute-force limiter's `'reauth'` route): a stolen access token
+   * must not become a way to guess the password.
+   */
+  limitProofs: RequestHandler;
   users: Pick<IUserStore, 'findById'>;
   passwords: PasswordService;
   proofs: ReauthProof[];
@@ -70,11 +75,14 @@ export function createRecentAuthGuard(deps: ReauthDeps): RequestHandler {
     );
   }
 
-  return function requireRecentAuth(req, _res, next) {
+  return function requireRecentAuth(req, res, next) {
     if (isRecent(req)) {
       next();
       return;
     }
-    proven(req).then(() => next(), next);
+    deps.limitProofs(req, res, (err?: unknown) => {
+      if (err) next(err);
+      else proven(req).then(() => next(), next);
+    });
   };
 }

@@ -2,6 +2,7 @@ import type { SqlStores } from 'keyward/sql';
 import {
   checkLinkedAccountsStore,
   checkPendingLinkStore,
+  checkRateLimitStore,
   checkRolesPermissionsStore,
   checkSessionStore,
   checkSettingsStore,
@@ -32,6 +33,7 @@ const KIT: Array<
   ['linkedAccountsStore', (s, o) => checkLinkedAccountsStore(s.linkedAccountsStore, o)],
   ['pendingLinkStore', (s, o) => checkPendingLinkStore(s.pendingLinkStore, o)],
   ['twoFactorStore', (s, o) => checkTwoFactorStore(s.twoFactorStore, o)],
+  ['rateLimitStore', (s, o) => checkRateLimitStore(s.rateLimitStore, o)],
 ];
 
 forEachDialect('SQL stores pass the conformance kit', (d) => {

@@ -8,6 +8,7 @@ import type {
   ITenantStore,
   IUserMetadataStore,
 } from '../../stores/profile-stores';
+import type { IRateLimitStore } from '../../stores/rate-limit';
 import type { ISessionStore } from '../../stores/session';
 import type { ISettingsStore } from '../../stores/settings';
 import type { ITwoFactorStore } from '../../stores/two-factor';
@@ -18,6 +19,7 @@ import { SqlUserMetadataStore, SqlSettingsStore } from './key-value-stores';
 import { SqlLinkedAccountsStore, SqlPendingLinkStore } from './linking-stores';
 import { dropTables, migrate } from './migrations';
 import { assertValidPrefix } from './prefix';
+import { SqlRateLimitStore } from './rate-limit-store';
 import { SqlRolesPermissionsStore } from './rbac-store';
 import { SqlSessionStore } from './session-store';
 import { SqlTenantStore } from './tenant-store';
@@ -53,6 +55,8 @@ export interface SqlStores<U extends BaseUser = BaseUser> {
   pendingLinkStore: IPendingLinkStore;
   /** TOTP steps, recovery codes, used one-time ids (migration 0002) and SMS codes (0003). */
   twoFactorStore: ITwoFactorStore;
+  /** Fixed-window counters for the router's brute-force protection, shared by every instance (0004). */
+  rateLimitStore: IRateLimitStore;
   /** Drops every table of this prefix, migration bookkeeping included (tests, uninstall). */
   dropTables(): Promise<void>;
   /** Closes the connection pool or database handle that was passed in. */
@@ -90,6 +94,7 @@ export function createSqlStores<U extends BaseUser = BaseUser>(
     linkedAccountsStore: guardStore(new SqlLinkedAccountsStore(ctx)),
     pendingLinkStore: guardStore(new SqlPendingLinkStore(ctx)),
     twoFactorStore: guardStore(new SqlTwoFactorStore(ctx)),
+    rateLimitStore: guardStore(new SqlRateLimitStore(ctx)),
     dropTables: () => dropTables(ctx).catch(mapSqlError),
     destroy: () => (destroyed ??= ctx.db.destroy()),
   };

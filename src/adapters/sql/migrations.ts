@@ -258,6 +258,24 @@ export function migrationsFor(ctx: SqlContext): Record<string, Migration> {
           .execute();
       },
     },
+
+    // Fixed-window rate-limit counters (IRateLimitStore). The key is stored as its SHA-256: the
+    // limiter's keys carry email addresses and may pass MySQL's 255-character key column.
+    '0004_rate_limits': {
+      async up(db: Kysely<unknown>) {
+        const table = await tableBuilder(db, dialect);
+        await table('rate_limits')
+          .addColumn('key_hash', t.key, (c) => c.primaryKey())
+          .addColumn('hits', sql`integer`, required)
+          .addColumn('reset_at', t.millis, required)
+          .execute();
+        await db.schema
+          .createIndex(`${p}rate_limits_reset`)
+          .on('rate_limits')
+          .columns(['reset_at'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -165,6 +165,13 @@ export interface SmsCodesTable {
   resend_at: Millis;
 }
 
+/** One fixed window per rate-limit key (migration 0004); the key is kept as its SHA-256. */
+export interface RateLimitsTable {
+  key_hash: string;
+  hits: ColumnType<string | number | bigint, number, number>;
+  reset_at: Millis;
+}
+
 /**
  * The tables under their logical names; the prefix plugin (prefix.ts) adds `tablePrefix` when a
  * query is compiled, so the typed queries never spell the prefix.
@@ -185,12 +192,14 @@ export interface SqlDatabase {
   recovery_codes: RecoveryCodesTable;
   used_ids: UsedIdsTable;
   sms_codes: SmsCodesTable;
+  rate_limits: RateLimitsTable;
 }
 
 export type TableName = keyof SqlDatabase;
 
 /** Every table, children before parents (the order dropTables uses). */
 export const TABLES: readonly TableName[] = [
+  'rate_limits',
   'sms_codes',
   'used_ids',
   'recovery_codes',

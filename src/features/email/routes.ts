@@ -36,6 +36,7 @@ export function registerEmailVerificationRoutes(router: Router, ctx: RouterConte
     '/send-verification-email',
     ...ctx.sensitive,
     ctx.requireAuth,
+    ctx.limit('send-verification-email'),
     asyncHandler(async (req, res) => {
       supported();
       const { emailLang } = parseBody(req, sendBody);
@@ -44,6 +45,11 @@ export function registerEmailVerificationRoutes(router: Router, ctx: RouterConte
         throw new AuthError('Email address is already verified', 'EMAIL_ALREADY_VERIFIED', 400);
       }
       const base = ctx.linkBase(req);
+      // Within the send throttle nothing is issued: the link already sent stays the valid one.
+      if (!(await ctx.allowSend('send-verification-email', user.email))) {
+        res.json({ success: true });
+        return;
+      }
       const issued = issueOneTimeToken(VERIFY_TTL_SECONDS);
       await users.updateEmailVerificationToken!(user.id, issued.hash, issued.expiresAt);
       const link = linkWithToken(base, ctx.config.email.linkPaths.verifyEmail, issued.token);
@@ -55,6 +61,7 @@ export function registerEmailVerificationRoutes(router: Router, ctx: RouterConte
   router.get(
     '/verify-email',
     ...ctx.sensitive,
+    ctx.limit('verify-email'),
     asyncHandler(async (req, res) => {
       supported();
       const parsed = verifyQuery.safeParse(req.query);

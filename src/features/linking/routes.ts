@@ -94,6 +94,7 @@ export function registerLinkingRoutes(router: Router, ctx: RouterContext): void 
   router.post(
     '/link-verify',
     ...ctx.sensitive,
+    ctx.limit('link-verify'),
     asyncHandler(async (req, res) => {
       const body = parseBody(req, linkVerifyBody);
       // The user as stored with the token: the pending email and provider are read from it.

@@ -34,6 +34,7 @@ export function registerPasswordResetRoutes(router: Router, ctx: RouterContext):
   router.post(
     '/forgot-password',
     ...ctx.sensitive,
+    ctx.limit('forgot-password'),
     asyncHandler(async (req, res) => {
       const { email, emailLang } = parseBody(req, forgotBody);
       if (!ctx.mail.canSend('sendPasswordReset') || !ctx.users.findByResetToken) {
@@ -52,6 +53,7 @@ export function registerPasswordResetRoutes(router: Router, ctx: RouterContext):
   router.post(
     '/reset-password',
     ...ctx.sensitive,
+    ctx.limit('reset-password'),
     asyncHandler(async (req, res) => {
       const body = parseBody(req, resetBody);
       const newPassword = (body.newPassword ?? body.password)!;
@@ -88,6 +90,8 @@ export function registerPasswordResetRoutes(router: Router, ctx: RouterContext):
 async function sendResetLink(ctx: RouterContext, email: string, base: string, lang?: string) {
   const user = await ctx.users.findByEmail(email);
   if (!user) return;
+  // Within the send throttle nothing is issued: the link already sent stays the valid one.
+  if (!(await ctx.allowSend('forgot-password', user.email))) return;
   const issued = issueOneTimeToken(RESET_TTL_SECONDS);
   // Overwrites any earlier token: only the newest link works.
   await ctx.users.updateResetToken(user.id, issued.hash, issued.expiresAt);

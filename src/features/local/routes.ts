@@ -26,6 +26,7 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
     router.post(
       '/register',
       ...ctx.sensitive,
+      ctx.limit('register'),
       asyncHandler(async (req, res) => {
         // A non-JSON body is not an empty registration. Express 5 leaves it undefined,
         // Express 4 makes it {}.
@@ -54,6 +55,7 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
   router.post(
     '/login',
     ...ctx.sensitive,
+    ctx.limit('login'),
     asyncHandler(async (req, res) => {
       const { email, password } = parseBody(req, loginBody);
       ctx.passwords.assertNotTooLong(password);
@@ -77,6 +79,7 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
     '/change-password',
     ...ctx.sensitive,
     ctx.requireAuth,
+    ctx.limit('change-password'),
     asyncHandler(async (req, res) => {
       const { currentPassword, newPassword } = parseBody(req, changePasswordBody);
       ctx.passwords.assertAcceptable(newPassword);

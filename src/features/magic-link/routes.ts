@@ -50,6 +50,7 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
   router.post(
     '/magic-link/send',
     ...ctx.sensitive,
+    ctx.limit('magic-link/send'),
     asyncHandler(async (req, res) => {
       const body = parseBody(req, sendBody);
       assertConfigured();
@@ -57,11 +58,10 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
       if (body.mode === '2fa') {
         // The temporary token already names the user, so there is nothing to hide here: the
         // mail goes out before the answer and a delivery failure is reported.
-        await sendTo(
-          await challengedUser(ctx, body.tempToken, MAGIC_LINK_METHOD),
-          base,
-          body.emailLang,
-        );
+        const user = await challengedUser(ctx, body.tempToken, MAGIC_LINK_METHOD);
+        // Within the send throttle the link already sent stays the valid one.
+        if (await ctx.allowSend('magic-link/send', user.email))
+          await sendTo(user, base, body.emailLang);
         res.json(SENT);
         return;
       }
@@ -70,7 +70,9 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
       res.json(SAME_ANSWER);
       ctx.afterResponse('magic-link/send: link not sent', async () => {
         const user = await users.findByEmail(body.email);
-        if (user) await sendTo(user, base, body.emailLang);
+        if (user && (await ctx.allowSend('magic-link/send', user.email))) {
+          await sendTo(user, base, body.emailLang);
+        }
       });
     }),
   );
@@ -78,6 +80,7 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
   router.post(
     '/magic-link/verify',
     ...ctx.sensitive,
+    ctx.limit('magic-link/verify'),
     asyncHandler(async (req, res) => {
       const body = parseBody(req, verifyBody);
       if (body.mode === '2fa') {

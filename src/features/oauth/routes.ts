@@ -60,6 +60,7 @@ export function registerOAuthRoutes(
   router.get(
     '/oauth/:name',
     ...ctx.sensitive,
+    ctx.limit('oauth'),
     asyncHandler(async (req, res) => {
       const { strategy, cookie } = providerOf(req.params.name);
       const returnTo = redirects.checkReturnTo(req.query['returnTo']);

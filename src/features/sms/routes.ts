@@ -34,6 +34,7 @@ export function registerSmsRoutes(router: Router, ctx: RouterContext): void {
   router.post(
     '/sms/send',
     ...ctx.sensitive,
+    ctx.limit('sms/send'),
     asyncHandler(async (req, res) => {
       const body = parseBody(req, sendBody);
       const settings = smsSettings(config);
@@ -56,6 +57,7 @@ export function registerSmsRoutes(router: Router, ctx: RouterContext): void {
       ctx.afterResponse('sms/send: code not sent', async () => {
         const user = await findTarget(body);
         if (!user?.phoneNumber) return;
+        if (!(await ctx.allowSend('sms/send', user.id))) return;
         try {
           await sendSmsCode(twoFactor, settings, user.id, user.phoneNumber);
         } catch (err) {
@@ -69,6 +71,7 @@ export function registerSmsRoutes(router: Router, ctx: RouterContext): void {
   router.post(
     '/sms/verify',
     ...ctx.sensitive,
+    ctx.limit('sms/verify'),
     asyncHandler(async (req, res) => {
       const body = parseBody(req, verifyBody);
       const settings = smsSettings(config);

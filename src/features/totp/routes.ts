@@ -112,6 +112,7 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
     '/2fa/verify-setup',
     ...ctx.sensitive,
     signedInOrEnrolling,
+    ctx.limit('2fa/verify-setup'),
     asyncHandler(async (req, res) => {
       const { token, secret, tempToken } = parseBody(req, verifySetupBody);
       if (tempToken !== undefined) {
@@ -136,6 +137,7 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
   router.post(
     '/2fa/verify',
     ...ctx.sensitive,
+    ctx.limit('2fa/verify'),
     asyncHandler(async (req, res) => {
       const { tempToken, totpCode, recoveryCode } = parseBody(req, challengeBody);
       await ctx.finishSecondFactor(tempToken, req, res, TOTP_METHOD, (user) =>
@@ -148,6 +150,7 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
     '/2fa/disable',
     ...ctx.sensitive,
     ctx.requireAuth,
+    ctx.limit('2fa/disable'),
     asyncHandler(async (req, res) => {
       // A current code is required, unlike the reference API: an access token alone (stolen,
       // or a device left signed in) must not be enough to remove the second factor.
@@ -171,6 +174,7 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
     '/2fa/recovery-codes',
     ...ctx.sensitive,
     ctx.requireAuth,
+    ctx.limit('2fa/recovery-codes'),
     asyncHandler(async (req, res) => {
       const { totpCode } = parseBody(req, totpCodeBody);
       const user = await currentUser(req);
