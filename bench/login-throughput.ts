@@ -17,11 +17,23 @@ export interface LoginThroughput {
   problems: string[];
 }
 
+/** The n-th client's address: TEST-NET-3 (RFC 5737), sent as a header only. */
+export function clientAddress(n: number): string {
+  return `203.0.113.${n % 250}`;
+}
+
+/** Who the n-th login is. */
+export interface LoginClients {
+  credentials(n: number): { email: string; password: string };
+  clientAddress(n: number): string;
+}
+
 export async function loginThroughput(
   url: string,
-  credentials: { email: string; password: string },
+  clients: LoginClients,
   seconds: number,
 ): Promise<LoginThroughput> {
+  let n = 0;
   const result = await autocannon({
     url,
     method: 'POST',
@@ -30,7 +42,19 @@ export async function loginThroughput(
     duration: seconds,
     timeout: 20,
     headers: { 'content-type': 'application/json', 'x-auth-strategy': 'bearer' },
-    body: JSON.stringify(credentials),
+    // Each request is another client: its own account and address, as real traffic is.
+    requests: [
+      {
+        setupRequest: (request: autocannon.Request) => {
+          const i = n++;
+          return {
+            ...request,
+            headers: { ...request.headers, 'x-forwarded-for': clients.clientAddress(i) },
+            body: JSON.stringify(clients.credentials(i)),
+          };
+        },
+      },
+    ],
   });
   const ok = result.requests.total - result.non2xx;
   const problems: string[] = [];

@@ -20,9 +20,10 @@ import express, { type Express, type RequestHandler } from 'express';
 
 const HOST = '127.0.0.1';
 const ROOT = join(__dirname, '..');
-// The runner chooses the credentials and logs in with them.
-const EMAIL = process.env.BENCH_EMAIL ?? 'bench@example.test';
+// The runner chooses the credentials and logs in with them: BENCH_USERS accounts named
+// bench-<i>@example.test, one password.
 const PASSWORD = process.env.BENCH_PASSWORD ?? 'correct horse battery staple';
+const USERS = Number(process.env.BENCH_USERS ?? 64);
 
 type Keyward = typeof import('keyward');
 
@@ -60,11 +61,15 @@ async function main(): Promise<void> {
     },
     new InMemoryUserStore(),
   );
-  await auth.userStore.create({
-    email: EMAIL,
-    password: await auth.passwordService.hash(PASSWORD),
-    loginProvider: 'local',
-  });
+  // One hash for every account: the bench measures logins, not set-up.
+  const hash = await auth.passwordService.hash(PASSWORD);
+  for (let i = 0; i < USERS; i++) {
+    await auth.userStore.create({
+      email: `bench-${i}@example.test`,
+      password: hash,
+      loginProvider: 'local',
+    });
+  }
 
   // The same handler on both apps: a constant small JSON body, so only the middleware differs.
   const handler: RequestHandler = (_req, res) => {
@@ -79,6 +84,9 @@ async function main(): Promise<void> {
 
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   const control = express();
+  // The runner plays many clients behind one proxy (X-Forwarded-For), so the brute-force
+  // limiter, on as by default, counts per client address as it would in production.
+  control.set('trust proxy', 'loopback');
   control.use('/auth', auth.router());
   control.get('/__bench/info', (_req, res) => {
     const { algorithm, argon2 } = auth.config.passwordHashing;
