@@ -21,6 +21,7 @@ import type { SharedRouterOptions } from './options';
 import { createRecentAuthGuard, passwordProof, type ReauthProof } from './reauth';
 import { createRateLimiter, type RateLimiter } from './rate-limit/limiter';
 import { resolveRateLimit } from './rate-limit/options';
+import { markSessionDelivered } from './rate-limit/session-delivered';
 import {
   createSignIn,
   type BeginSignInOptions,
@@ -164,6 +165,7 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
 
   const deliver: RouterContext['deliver'] = (req, res, issued, extra = {}) => {
     noStore(res);
+    markSessionDelivered(res);
     if (wantsBearer(req)) {
       res.json({ ...extra, success: true, ...issued.tokens });
       return;

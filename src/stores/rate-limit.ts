@@ -13,4 +13,11 @@ export interface RateLimitHit {
 export interface IRateLimitStore {
   hit(key: string, windowMs: number): Promise<RateLimitHit>;
   reset(key: string): Promise<void>;
+  /**
+   * Optional: the count of `key` in its live window without counting (0 when it has none or
+   * the window has ended); it never starts a window. The limiter uses it to recognise a
+   * client IP address the account has signed in from (known IPs); a store without it simply
+   * leaves that feature off.
+   */
+  peek?(key: string): Promise<number>;
 }

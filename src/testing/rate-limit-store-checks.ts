@@ -106,11 +106,42 @@ export const rateLimitStoreChecks: readonly Check<Store>[] = [
       await store.reset(`kw-conformance:${nonce()}:never-hit`);
     },
   },
+  {
+    name: 'peek reads the live count without counting, and 0 for a key never hit',
+    needs: ['peek'],
+    async run(store, ctx) {
+      const key = keyFor(store, ctx);
+      expectEqual(await store.peek!(key), 0, 'peek of a key never hit');
+      // A peek must not start a window: the first hit after it still counts 1.
+      expectEqual((await store.hit(key, MINUTE)).count, 1, 'first hit after a peek');
+      await store.hit(key, MINUTE);
+      expectEqual(await store.peek!(key), 2, 'peek after two hits');
+      expectEqual(await store.peek!(key), 2, 'a second peek');
+      expectEqual((await store.hit(key, MINUTE)).count, 3, 'the hit after the peeks');
+    },
+  },
+  {
+    name: 'peek reads 0 once the window has passed, and after reset',
+    needs: ['peek'],
+    async run(store, ctx) {
+      const [ending, cleared] = [keyFor(store, ctx), keyFor(store, ctx)];
+      const windowMs = 300;
+      await store.hit(ending, windowMs);
+      await store.hit(cleared, MINUTE);
+      await store.reset(cleared);
+      expectEqual(await store.peek!(cleared), 0, 'peek after reset');
+      expectEqual(await store.peek!(ending), 1, 'peek within the window');
+      await sleep(windowMs + 200);
+      expectEqual(await store.peek!(ending), 0, 'peek after the window has passed');
+      expectEqual((await store.hit(ending, windowMs)).count, 1, 'first hit of the next window');
+    },
+  },
 ];
 
 /**
- * Checks an {@link IRateLimitStore}: fixed windows, atomic counting under concurrency, and
- * reset. Keys are random and reset afterwards; one check waits about half a second.
+ * Checks an {@link IRateLimitStore}: fixed windows, atomic counting under concurrency, reset,
+ * and the optional `peek`. Keys are random and reset afterwards; two checks wait about half a
+ * second each.
  */
 export function checkRateLimitStore(
   store: Store,

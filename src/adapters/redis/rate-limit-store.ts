@@ -36,6 +36,19 @@ export class RedisRateLimitStore implements IRateLimitStore {
     });
   }
 
+  /** A plain GET: the key expires with its window, so an ended window reads as none. */
+  peek(key: string): Promise<number> {
+    return guarded(async () => {
+      const value = await this.client.get(this.key(key));
+      if (value === null) return 0;
+      const count = Number(value);
+      if (!Number.isSafeInteger(count) || count < 0) {
+        throw new Error(`Unexpected rate-limit counter value: ${JSON.stringify(value)}`);
+      }
+      return count;
+    });
+  }
+
   private key(key: string): string {
     return `${this.prefix}rate-limit:${key}`;
   }

@@ -103,4 +103,15 @@ export class SqlRateLimitStore implements IRateLimitStore {
   async reset(key: string): Promise<void> {
     await this.ctx.db.deleteFrom('rate_limits').where('key_hash', '=', keyHash(key)).execute();
   }
+
+  /** A plain read: an ended window may still have its row (the sweep is lazy), so it is filtered. */
+  async peek(key: string): Promise<number> {
+    const row = await this.ctx.db
+      .selectFrom('rate_limits')
+      .select('hits')
+      .where('key_hash', '=', keyHash(key))
+      .where('reset_at', '>', Date.now())
+      .executeTakeFirst();
+    return row ? toCount(row.hits) : 0;
+  }
 }

@@ -6,6 +6,7 @@ import type { IRateLimitStore } from '../../stores/rate-limit';
 import type { IUserStore } from '../../stores/user';
 import { clientAddressKey } from './client-ip';
 import { DeviceCookies } from './device-cookie';
+import { KnownAddresses } from './known-ip';
 import {
   SIGN_IN_ROUTES,
   type RateLimitTier,
@@ -13,6 +14,7 @@ import {
   type ResolvedRateLimit,
   type SendRoute,
 } from './options';
+import { deliversSession } from './session-delivered';
 
 /** Names the account a request is about (`email:…` or `user:…`), or undefined for none. */
 export type AccountKey = (req: Request) => string | undefined;
@@ -120,9 +122,10 @@ export function createRateLimiter(
   const devices = resolved.deviceCookie
     ? new DeviceCookies(config, resolved.deviceCookie.name, resolved.deviceCookie.maxAgeMs)
     : undefined;
+  const knownIps = resolved.knownIps ? KnownAddresses.of(store) : undefined;
   const fallbackAccount = defaultAccount(tokens);
 
-  /** The email account of `who` (a user id is looked up), which a device cookie binds to. */
+  /** The email account of `who` (a user id is looked up), which a device or an IP binds to. */
   async function loginAccount(who: string): Promise<string | undefined> {
     if (who.startsWith('email:')) return who;
     const user = await users.findById(who.slice('user:'.length));
@@ -151,22 +154,36 @@ export function createRateLimiter(
       const limits = routes[route];
       if (!limits) return passThrough();
       const { bucket, ip: ipTiers, account: accountTiers } = limits;
-      const issuing = SIGN_IN_ROUTES.has(route) ? devices : undefined;
-      // Only /login counts by email, the account a device cookie is bound to.
+      const signsIn = SIGN_IN_ROUTES.has(route);
+      const issuing = signsIn ? devices : undefined;
+      const remembering = signsIn ? knownIps : undefined;
+      // Only /login counts by email, the account a device cookie and a known IP are bound to.
       const recognising = route === 'login' ? devices : undefined;
+      const knownFrom = route === 'login' ? knownIps : undefined;
       const countsAccounts = accountTiers.length > 0;
+
+      /** Remembers the address once the account is known by its email (logged, never thrown). */
+      const rememberAddress = (known: KnownAddresses, who: string, ip: string) =>
+        loginAccount(who)
+          .then((signIn) => (signIn ? known.remember(signIn, ip) : undefined))
+          .catch((err: unknown) =>
+            config.logger.error('rate limit: known IP not recorded after a sign-in', err),
+          );
 
       async function check(req: Request, res: Response): Promise<void> {
         const ip = clientAddressKey(req.ip);
         const ipLimited = await firstExceeded(store, `keyward:${bucket}:ip:${ip}`, ipTiers);
         if (ipLimited) throw rateLimited(res, ipLimited);
 
-        const who = countsAccounts || issuing ? account(req) : undefined;
+        const who = countsAccounts || signsIn ? account(req) : undefined;
         if (who === undefined) return;
-        // A known device counts on its own: the account-wide counter, which anyone can fill,
-        // does not apply to it, and its success leaves the account-wide counter as it is.
+        // A known device, or else a known IP, counts on its own: the account-wide counter,
+        // which anyone can fill, does not apply to it, and its success leaves that counter as
+        // it is. Its own failures still lock it, and the per-IP tiers above still bind.
         const device = recognising?.recognise(req, res, who);
-        const base = `keyward:${bucket}:acct:${who}${device ? `:dev:${device}` : ''}`;
+        const knownIp = !device && countsAccounts && (await knownFrom?.has(who, ip));
+        const own = device ? `:dev:${device}` : knownIp ? `:ip:${ip}` : '';
+        const base = `keyward:${bucket}:acct:${who}${own}`;
         if (countsAccounts) {
           const accountLimited = await firstExceeded(store, base, accountTiers);
           if (accountLimited) throw rateLimited(res, accountLimited);
@@ -177,6 +194,8 @@ export function createRateLimiter(
           if (issuing && signIn && sessionCookieSet(res) && !issuing.recognise(req, res, signIn)) {
             issuing.issue(res, signIn);
           }
+          // Only a completed sign-in (not a second-factor challenge) makes the address known.
+          if (remembering && deliversSession(res)) void rememberAddress(remembering, who, ip);
           if (!countsAccounts) return;
           clear(base, accountTiers).catch((err: unknown) =>
             config.logger.error('rate limit: counters not cleared after a success', err),

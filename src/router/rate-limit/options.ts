@@ -66,6 +66,13 @@ export interface RateLimitOptions {
    * counter, so a stranger's failures do not lock it out. `false` turns it off.
    */
   deviceCookie?: false | { name?: string; maxAgeDays?: number };
+  /**
+   * Known IP addresses, for clients without the device cookie (bearer mode): a client address
+   * (IPv6 by /64) that completed a sign-in to an account in the last 30 days gets its own
+   * /login counter for that account, like a known device. Needs a store with `peek` (the
+   * built-in ones have it); without one it is off. Default true; `false` turns it off.
+   */
+  knownIps?: boolean;
 }
 
 const MINUTE = 60_000;
@@ -156,7 +163,8 @@ const BUCKETS: Partial<Record<RateLimitedRoute, string>> = {
 
 /**
  * Routes whose success can complete a sign-in: when it does with session cookies, the browser
- * gets the known-device cookie (bound to the account's email, which is what /login counts by).
+ * gets the known-device cookie, and either way the client address becomes known (both bound to
+ * the account's email, which is what /login counts by).
  */
 export const SIGN_IN_ROUTES: ReadonlySet<RateLimitedRoute> = new Set([
   'login',
@@ -178,6 +186,7 @@ export interface ResolvedRateLimit {
   store: IRateLimitStore;
   routes: Readonly<Record<RateLimitedRoute, ResolvedRouteLimit | undefined>>;
   deviceCookie: { name: string; maxAgeMs: number } | undefined;
+  knownIps: boolean;
 }
 
 function tiers(value: RateLimitTier[] | false | undefined, where: string, problems: string[]) {
@@ -245,5 +254,6 @@ export function resolveRateLimit(
             name: device?.name ?? (secureCookieName ? '__Host-keywardDevice' : 'keywardDevice'),
             maxAgeMs: maxAgeDays * 24 * HOUR,
           },
+    knownIps: options?.knownIps !== false,
   };
 }

@@ -74,4 +74,8 @@ export class InMemoryRateLimitStore implements IRateLimitStore {
   async reset(key: string) {
     this.windows.delete(key);
   }
+  async peek(key: string) {
+    const window = this.windows.get(key);
+    return window && window.resetAt.getTime() > Date.now() ? window.count : 0;
+  }
 }
