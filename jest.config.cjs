@@ -62,6 +62,7 @@ const ENDPOINT_SUITES = [
   'cors',
   'refresh',
   'sessions',
+  'devices',
   'password-reset',
   'change-password',
   'email-verification',

@@ -299,6 +299,32 @@ describeInBrowser('admin panel in Chromium', () => {
     await expect(seed.stores.sessionStore.getSession(target!.sessionHandle)).resolves.toBeNull();
   });
 
+  test('signs a user out everywhere from the drawer, only after confirmation', async () => {
+    const all = await seed.stores.sessionStore.getAllSessions({ limit: 100 });
+    const user = seed.users.find((u) => all.filter((s) => s.userId === u.id).length >= 2)!;
+    const othersBefore = all.filter((s) => s.userId !== user.id).length;
+    await signedIn();
+    await filterUsers(user.email);
+    await page.click(`button[aria-label="Manage ${user.email}"]`);
+    await page.locator('#drawer[open]').waitFor();
+
+    // Cancel first: nothing ends.
+    await page.click('#drawer-sign-out-everywhere');
+    await page.locator('#confirm[open]', { hasText: 'Sign out everywhere?' }).waitFor();
+    await page.locator('#confirm-message', { hasText: user.email }).waitFor();
+    await page.click('#confirm-cancel');
+    await expect(seed.stores.sessionStore.getSessionsForUser(user.id)).resolves.not.toEqual([]);
+
+    await page.click('#drawer-sign-out-everywhere');
+    await page.click('#confirm-ok');
+    await toast(`Signed ${user.email} out everywhere`).waitFor();
+    await expect(seed.stores.sessionStore.getSessionsForUser(user.id)).resolves.toEqual([]);
+    const after = await seed.stores.sessionStore.getAllSessions({ limit: 100 });
+    expect(after).toHaveLength(othersBefore);
+    // The drawer stays open on the user: they still exist.
+    await expect(page.locator('#drawer[open]').isVisible()).resolves.toBe(true);
+  });
+
   test('flips the Control settings and keeps them after a reload', async () => {
     await signedIn();
     await page.click('#tab-control');
@@ -362,6 +388,8 @@ describeInBrowser('admin panel in Chromium', () => {
     await page.click(`button[aria-label="Manage ${seed.users[0]!.email}"]`);
     const sections = await page.locator('#drawer .drawer-section h3').allTextContents();
     expect(sections).toEqual(['Profile', 'Danger zone']);
+    // Signing out everywhere needs no optional store (the session may be on the user record).
+    await expect(page.locator('#drawer-sign-out-everywhere').isVisible()).resolves.toBe(true);
   });
 
   test('shows API errors instead of failing silently', async () => {

@@ -1,5 +1,6 @@
-// The Manage drawer of one user: profile, roles, tenants, metadata (JSON editor) and linked
-// accounts. Each section appears only when its store is configured.
+// The Manage drawer of one user: profile, roles, tenants, metadata (JSON editor), linked
+// accounts and the danger zone (sign out everywhere, delete). Each section that needs a store
+// appears only when that store is configured.
 import { api, seg } from '../api.js';
 import { h } from '../dom.js';
 import { icon } from '../icons.js';
@@ -95,7 +96,38 @@ function linkedSection(user) {
   return section('Linked accounts', 'External identities that can sign in as this user.', body);
 }
 
-function dangerSection(user, close, changed) {
+/** Ends every session of the user; they stay, and sign in again on each device. */
+function signOutButton(user) {
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      id: 'drawer-sign-out-everywhere',
+      class: 'btn btn-danger-ghost',
+      onClick: async () => {
+        const ok = await confirmAction({
+          title: 'Sign out everywhere?',
+          message: `Every session of ${user.email} ends: each of their devices has to sign in again. The account itself is not changed.`,
+          confirmLabel: 'Sign out everywhere',
+        });
+        if (!ok) return;
+        await busy(button, async () => {
+          try {
+            await api(`users/${seg(user.id)}/sessions`, { method: 'DELETE' });
+            toast(`Signed ${user.email} out everywhere`);
+          } catch (error) {
+            showError(error, 'Could not end the sessions');
+          }
+        });
+      },
+    },
+    icon('logout'),
+    h('span', {}, 'Sign out everywhere'),
+  );
+  return button;
+}
+
+function deleteButton(user, close, changed) {
   const remove = h(
     'button',
     {
@@ -123,6 +155,13 @@ function dangerSection(user, close, changed) {
     icon('trash'),
     h('span', {}, 'Delete user'),
   );
+  return remove;
+}
+
+// Signing out everywhere needs no optional store (without a session store it ends the session
+// kept on the user record), so this section is always there; deleting needs the user store's
+// deleteUser.
+function dangerSection(user, close, changed, features) {
   return h(
     'section',
     { class: 'drawer-section danger-zone' },
@@ -130,9 +169,16 @@ function dangerSection(user, close, changed) {
     h(
       'p',
       { class: 'muted small' },
-      'Deleting revokes every session and removes all data kept about the user.',
+      features.deleteUser
+        ? 'Signing out everywhere ends every session of the user (a stolen device, a leaked token). Deleting also removes all data kept about them.'
+        : 'Signing out everywhere ends every session of the user (a stolen device, a leaked token).',
     ),
-    remove,
+    h(
+      'div',
+      { class: 'danger-actions' },
+      signOutButton(user),
+      features.deleteUser ? deleteButton(user, close, changed) : null,
+    ),
   );
 }
 
@@ -154,7 +200,7 @@ export function openUserDrawer(user, { features, onChange }) {
       features.tenants ? tenantsSection(user, changed) : null,
       features.metadata ? metadataSection(user) : null,
       features.linkedAccounts ? linkedSection(user) : null,
-      features.deleteUser ? dangerSection(user, closeDrawer, changed) : null,
+      dangerSection(user, closeDrawer, changed, features),
     ],
     onClosed: () => {
       if (dirty) onChange();

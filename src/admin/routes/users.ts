@@ -2,13 +2,17 @@ import type { Router } from 'express';
 import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
+import { UserRecordSessionStore } from '../../core/sessions/user-record-session-store';
 import { removeUserData, type UserDataStores } from '../../features/account/remove-user-data';
 import { findUserOr404 } from '../../features/find-user';
 import { toAdminUser } from '../admin-user';
 import { requireFeature, type AdminContext } from '../context';
 import { fetchPage, parsePaging, pathParam } from '../input';
 
-/** GET /users (paged by the store), GET /users/:id, DELETE /users/:id. */
+/**
+ * GET /users (paged by the store), GET /users/:id, DELETE /users/:id, and
+ * DELETE /users/:id/sessions (sign out everywhere).
+ */
 export function registerUserRoutes(api: Router, ctx: AdminContext): void {
   const { users, stores } = ctx;
   // Where a deleted user's data lives, in removeUserData's terms (fixed at setup).
@@ -21,6 +25,9 @@ export function registerUserRoutes(api: Router, ctx: AdminContext): void {
     metadataStore: stores.userMetadataStore,
     linkedAccountsStore: stores.linkedAccountsStore,
   };
+  // Without a session store the auth router keeps one session on the user record; so does this
+  // route, so an app on the defaults can sign a user out everywhere too.
+  const sessionsOf = stores.sessionStore ?? new UserRecordSessionStore(users);
 
   api.get(
     '/users',
@@ -64,6 +71,24 @@ export function registerUserRoutes(api: Router, ctx: AdminContext): void {
       ctx.publish(AuthEventNames.ADMIN_USER_DELETED, req, res, {
         userId: user.id,
         data: { email: user.email },
+      });
+      res.json({ success: true });
+    }),
+  );
+  api.delete(
+    '/users/:id/sessions',
+    asyncHandler(async (req, res) => {
+      const user = await findUserOr404(ctx, pathParam(req, 'id'));
+      await sessionsOf.revokeAllSessionsForUser(user.id);
+      // The identity event tells the rest of the app that every session of the user ended, as a
+      // password reset's does; the admin one is the audit record.
+      ctx.publish(AuthEventNames.SESSION_REVOKED, req, res, {
+        userId: user.id,
+        data: { reason: 'admin', allSessions: true },
+      });
+      ctx.publish(AuthEventNames.ADMIN_SESSION_REVOKED, req, res, {
+        userId: user.id,
+        data: { allSessions: true },
       });
       res.json({ success: true });
     }),

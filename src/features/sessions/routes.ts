@@ -8,6 +8,7 @@ import { assertCsrf } from '../../core/http/csrf';
 import { bearerToken, requestContext } from '../../core/http/request-context';
 import { constantTimeEqual } from '../../core/secrets';
 import { failAndClear, type RouterContext } from '../../router/context';
+import { registerDeviceRoutes } from './device-routes';
 
 const refreshBody = z.object({ refreshToken: z.string().min(1).max(4096).optional() }).loose();
 
@@ -20,7 +21,7 @@ function presentedRefreshToken(req: Request, res: Response, ctx: RouterContext) 
   return cookie ? { token: cookie, fromCookie: true } : undefined;
 }
 
-/** POST /refresh, POST /logout, POST /sessions/cleanup. */
+/** POST /refresh, POST /logout, POST /sessions/cleanup, and the user's own devices. */
 export function registerSessionRoutes(router: Router, ctx: RouterContext): void {
   const { config } = ctx;
 
@@ -91,6 +92,8 @@ export function registerSessionRoutes(router: Router, ctx: RouterContext): void 
       }),
     );
   }
+
+  registerDeviceRoutes(router, ctx);
 }
 
 /**
