@@ -15,6 +15,12 @@ import {
 } from './types';
 
 const MIN_SECRET_BYTES = 32;
+/**
+ * Two tabs (or a retry after a lost answer) present the same refresh token within moments; in
+ * this window the duplicate gets the same successor instead of revoking the session. Okta's
+ * default leeway; see docs/tokens-and-sessions.md for the trade-off.
+ */
+export const DEFAULT_REFRESH_REUSE_GRACE_SECONDS = 30;
 const fn = z.custom<(...args: never[]) => unknown>(
   (v) => typeof v === 'function',
   'must be a function',
@@ -210,7 +216,8 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     }),
     emailVerificationMode: mode,
     buildTokenPayload: config.buildTokenPayload,
-    refreshReuseGraceSeconds: config.refreshReuseGraceSeconds ?? 0,
+    refreshReuseGraceSeconds:
+      config.refreshReuseGraceSeconds ?? DEFAULT_REFRESH_REUSE_GRACE_SECONDS,
     checkSessionOnRequest: config.checkSessionOnRequest === true,
     logger: config.logger ?? consoleLogger,
     totpAppName: config.twoFactor?.appName ?? 'keyward',

@@ -104,7 +104,8 @@ export interface AuthConfig {
   buildTokenPayload?: BuildTokenPayload;
   /**
    * Seconds during which the refresh token just rotated away is still answered with its
-   * successor (several tabs refreshing at once). Default 0: every re-use revokes the session.
+   * successor (several tabs refreshing at once, a retry after a lost answer), 0–60. Default 30.
+   * A re-use after the window, or of an older token, revokes the session; 0 revokes at once.
    */
   refreshReuseGraceSeconds?: number;
   /**
