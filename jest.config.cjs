@@ -61,6 +61,7 @@ const ENDPOINT_SUITES = [
   'csrf',
   'cors',
   'refresh',
+  'refresh.grace',
   'sessions',
   'password-reset',
   'change-password',
