@@ -58,6 +58,7 @@ const ENDPOINT_SUITES = [
   'register',
   'middleware',
   'cookies',
+  'cookies.secure',
   'csrf',
   'cors',
   'refresh',

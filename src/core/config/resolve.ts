@@ -154,7 +154,7 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
   const secure =
     hostPrefix ||
     cookieOptions.sameSite === 'none' ||
-    (cookieOptions.secure ?? process.env.NODE_ENV === 'production');
+    (cookieOptions.secure ?? secureByDefault(config.email?.siteUrl));
   const refreshPath = cookieOptions.refreshTokenPath ?? '/';
   const mode =
     config.emailVerificationMode ?? (config.requireEmailVerification ? 'strict' : 'none');
@@ -241,6 +241,22 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     // Signs OAuth flow cookies; a KeyObject, like the JWT keys, so jsonwebtoken uses it as is.
     oauthFlowKey: createSecretKey(deriveKey(config.accessTokenSecret, 'keyward oauth-flow v1')),
   });
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * `Secure` unless told otherwise: on whenever the site is served over https (whatever NODE_ENV
+ * says, which is often unset in containers), off for http development on this machine, and the
+ * NODE_ENV rule only when the site URL says nothing either way.
+ */
+function secureByDefault(siteUrl: string | undefined): boolean {
+  const site = siteUrl !== undefined && URL.canParse(siteUrl) ? new URL(siteUrl) : undefined;
+  if (site?.protocol === 'https:') return true;
+  if (site && (LOOPBACK_HOSTS.has(site.hostname) || site.hostname.endsWith('.localhost'))) {
+    return false;
+  }
+  return process.env.NODE_ENV === 'production';
 }
 
 /** True for a config that {@link resolveConfig} already made (it carries the derived keys). */

@@ -51,7 +51,10 @@ export interface RecoveryCodeUsedMailData {
 
 /** Cookie delivery of tokens. */
 export interface CookieOptions {
-  /** HTTPS only. Default: true when NODE_ENV is 'production'. */
+  /**
+   * HTTPS only. Default: true when `email.siteUrl` is https, false when it is http on localhost
+   * or 127.0.0.1, else true when NODE_ENV is 'production'.
+   */
   secure?: boolean;
   /** Default `'lax'`. `'none'` needs `secure: true`. */
   sameSite?: 'strict' | 'lax' | 'none';
@@ -61,6 +64,7 @@ export interface CookieOptions {
   /**
    * Names the cookies `__Host-…` (Secure, Path=/, no Domain) so a sibling subdomain cannot set
    * or shadow them. With `refreshTokenPath` the refresh cookie becomes `__Secure-…` instead.
+   * Default false: turning it on renames the cookies, which signs everyone out once.
    */
   hostPrefix?: boolean;
 }
