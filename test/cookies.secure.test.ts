@@ -6,14 +6,16 @@ const app = appFactory();
 
 /** Runs `fn` with NODE_ENV as given (undefined: unset), restoring it afterwards. */
 async function withNodeEnv<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
-  const saved = process.env.NODE_ENV;
-  if (value === undefined) delete process.env.NODE_ENV;
-  else process.env.NODE_ENV = value;
+  // Typed read-only by some environment typings; it is an ordinary property at run time.
+  const env = process.env as Record<string, string | undefined>;
+  const saved = env.NODE_ENV;
+  if (value === undefined) delete env.NODE_ENV;
+  else env.NODE_ENV = value;
   try {
     return await fn();
   } finally {
-    if (saved === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = saved;
+    if (saved === undefined) delete env.NODE_ENV;
+    else env.NODE_ENV = saved;
   }
 }
 
