@@ -88,7 +88,9 @@ describe('refresh grace window (default configuration)', () => {
 
 describe('refresh grace window: reuse after it still revokes', () => {
   it('revokes the session when the rotated token comes back after the window', async () => {
-    const t = app({ config: { refreshReuseGraceSeconds: 1 } });
+    // Rotation times are kept to the second, so a window of N seconds is open for N-1 to N
+    // seconds: 2 leaves the concurrent pair at least one second, even on a loaded machine.
+    const t = app({ config: { refreshReuseGraceSeconds: 2 } });
     const server = await listen(t.app);
     const user = await t.createUser();
     const r0 = (await bearerLogin(t.app, user.email)).refreshToken;
@@ -97,7 +99,6 @@ describe('refresh grace window: reuse after it still revokes', () => {
     expect(results.map((r) => r.status)).toEqual([200, 200]);
     const r1 = results[0]!.body.refreshToken as string;
 
-    // Rotation times are kept to the second, so "after a 1 s window" is at most 2 s away.
     await sleep(2100);
     const late = await bearerRefresh(server, r0);
     expect(late.status).toBe(401);
