@@ -60,6 +60,7 @@ const ENDPOINT_SUITES = [
   'cookies',
   'cookies.secure',
   'csrf',
+  'csrf.origin',
   'cors',
   'refresh',
   'refresh.grace',

@@ -47,7 +47,16 @@ const schema = z.object({
       hostPrefix: z.boolean().optional(),
     })
     .optional(),
-  csrf: z.object({ enabled: z.boolean().optional() }).optional(),
+  csrf: z
+    .object({
+      enabled: z.boolean().optional(),
+      checkOrigin: z.boolean().optional(),
+      trustedOrigins: z
+        .array(url.refine(isOrigin, 'must be an origin only (scheme, host, port; no path)'))
+        .max(100)
+        .optional(),
+    })
+    .optional(),
   bcryptSaltRounds: z.number().int().min(4).max(31).optional(),
   passwordHashing: z
     .object({
@@ -187,6 +196,13 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
       refreshPath,
     }),
     csrfEnabled: config.csrf?.enabled === true,
+    originCheck: Object.freeze({
+      enabled: config.csrf?.checkOrigin !== false,
+      trustedOrigins: originSet([
+        ...(email.siteUrl ? [email.siteUrl] : []),
+        ...(config.csrf?.trustedOrigins ?? []),
+      ]),
+    }),
     bcryptRounds: config.bcryptSaltRounds ?? 12,
     passwordHashing: Object.freeze({
       algorithm: config.passwordHashing?.algorithm ?? (loadArgon2() ? 'argon2id' : 'bcrypt'),
@@ -241,6 +257,22 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     // Signs OAuth flow cookies; a KeyObject, like the JWT keys, so jsonwebtoken uses it as is.
     oauthFlowKey: createSecretKey(deriveKey(config.accessTokenSecret, 'keyward oauth-flow v1')),
   });
+}
+
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { pathname, search, hash } = new URL(value);
+  return pathname === '/' && search === '' && hash === '';
+}
+
+/**
+ * Origins as browsers serialise them in the Origin header (lower-case host, no default port, no
+ * trailing slash), so a set look-up is an exact comparison. Exported for the router's CORS list.
+ */
+export function originSet(urls: Iterable<string>): ReadonlySet<string> {
+  const origins = new Set<string>();
+  for (const value of urls) if (URL.canParse(value)) origins.add(new URL(value).origin);
+  return origins;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);

@@ -69,6 +69,28 @@ export interface CookieOptions {
   hostPrefix?: boolean;
 }
 
+/** Cross-site request forgery defences for cookie-authenticated requests. */
+export interface CsrfConfig {
+  /**
+   * The double-submit token (the stronger, opt-in check): unsafe cookie requests must echo the
+   * readable csrf cookie in `X-CSRF-Token`. Default false.
+   */
+  enabled?: boolean;
+  /**
+   * Refuse cookie-authenticated unsafe requests, and cookie-mode sign-ins, sent by a page of
+   * another origin (`Sec-Fetch-Site: cross-site`, or an `Origin`/`Referer` that is not trusted)
+   * with 403 CSRF_ORIGIN_MISMATCH. Default true. Off, a forged request is stopped only by
+   * SameSite and, when on, the double-submit token.
+   */
+  checkOrigin?: boolean;
+  /**
+   * Origins (scheme, host, port) whose pages may send those requests, besides `email.siteUrl`'s
+   * and the router's `cors.origins`: e.g. a front end on another origin that your own CORS
+   * middleware admits to your API.
+   */
+  trustedOrigins?: string[];
+}
+
 /** Where loggable events go. Defaults to the console. */
 export interface AuthLogger {
   error(message: string, detail?: unknown): void;
@@ -93,7 +115,7 @@ export interface AuthConfig {
   /** Default `'7d'`. */
   refreshTokenExpiresIn?: string | number;
   cookieOptions?: CookieOptions;
-  csrf?: { enabled?: boolean };
+  csrf?: CsrfConfig;
   /** Cost of the bcrypt fallback (used when argon2id is not). Default 12. */
   bcryptSaltRounds?: number;
   /** How new passwords are hashed, and how much hashing may wait at once. */
