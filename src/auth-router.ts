@@ -3,8 +3,10 @@ import cookieParser from 'cookie-parser';
 import { asResolvedConfig } from './core/config/resolve';
 import type { ResolvedConfig } from './core/config/resolved';
 import type { AuthConfig } from './core/config/types';
+import { originSet } from './core/config/resolve';
 import { createCors } from './core/http/cors';
 import { createErrorMiddleware } from './core/http/error-middleware';
+import { jsonApiHeaders } from './core/http/security-headers';
 import { KeyedMutex } from './core/mutex';
 import { InMemoryRateLimitStore } from './stores/in-memory/in-memory-linking-stores';
 import { InMemoryTwoFactorStore } from './stores/in-memory/in-memory-two-factor-store';
@@ -22,6 +24,7 @@ import { registerSmsRoutes } from './features/sms/routes';
 import { registerTotpRoutes } from './features/totp/routes';
 import type { BaseUser, IUserStore } from './stores/user';
 import { createRouterContext, type AuthCore, type RouterContext } from './router/context';
+import { registerOriginGuard } from './router/origin-guard';
 import type { SharedRouterOptions } from './router/options';
 import type { OAuthRouterOptions } from './features/oauth/options';
 
@@ -88,7 +91,10 @@ export function buildAuthRouter(core: AuthCore, options: RouterOptions = {}): Au
   // still gives handlers Express's request and response helpers.
   const router = express();
   router.disable('x-powered-by');
+  router.use(jsonApiHeaders);
   if (options.cors) router.use(createCors(options.cors));
+  // Before the body parser: a forged request is refused without reading its body.
+  registerOriginGuard(router, ctx.config, originSet(options.cors?.origins ?? []));
   // Our own parsers: the router works mounted before, after or without the app's. Each skips a
   // body or cookies that were already parsed.
   router.use(express.json({ limit: options.bodyLimit ?? '16kb' }));

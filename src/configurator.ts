@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { resolveConfig } from './core/config/resolve';
+import { originSet, resolveConfig } from './core/config/resolve';
 import type { ResolvedConfig } from './core/config/resolved';
 import type { AuthConfig } from './core/config/types';
 import type { AuthEventBus } from './core/events';
@@ -48,6 +48,11 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
   readonly config: ResolvedConfig;
   private core: AuthCore;
   private sessionStoreGiven: boolean;
+  /**
+   * The `cors.origins` of every router built here: the middleware trusts them too, since the
+   * same cookies authenticate a page of those origins on the router and on your routes.
+   */
+  private readonly routerOrigins = new Set<string>();
 
   constructor(
     config: AuthConfig,
@@ -74,6 +79,7 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
       this.core = { ...this.core, sessionStore: options.sessionStore };
       this.sessionStoreGiven = true;
     }
+    for (const origin of originSet(options.cors?.origins ?? [])) this.routerOrigins.add(origin);
     return buildAuthRouter(this.core, { eventBus: this.core.bus, ...options });
   }
 
@@ -81,6 +87,7 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
   middleware(options: AuthMiddlewareOptions = {}): RequestHandler {
     return createAuthMiddleware(this.config, {
       sessionStore: () => this.core.sessionStore,
+      trustedOrigins: this.routerOrigins,
       ...options,
     });
   }

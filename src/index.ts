@@ -19,6 +19,7 @@ export type {
   AuthLogger,
   BuildTokenPayload,
   CookieOptions,
+  CsrfConfig,
   EmailConfig,
   EmailLinkPaths,
   EmailVerificationMode,

@@ -9,8 +9,12 @@ import {
   bearerRefresh,
 } from './helpers/app';
 
+// The cookie jars below, like a browser, send Secure cookies only over https; the test server is
+// plain http, so these apps leave Secure off (tested in cookies.secure.test.ts).
+const PLAIN_HTTP = { secure: false } as const;
+
 describe('CSRF protection (csrf.enabled)', () => {
-  const t = createTestApp({ config: { csrf: { enabled: true } } });
+  const t = createTestApp({ config: { csrf: { enabled: true }, cookieOptions: PLAIN_HTTP } });
   afterAll(() => t.close());
 
   /** Logs in in cookie mode; returns the cookies and the csrf token. */
@@ -272,7 +276,7 @@ describe('CSRF protection (csrf.enabled)', () => {
 });
 
 describe('CSRF protection off (default)', () => {
-  const t = createTestApp();
+  const t = createTestApp({ config: { cookieOptions: PLAIN_HTTP } });
   afterAll(() => t.close());
 
   it('accepts a cookie-authenticated POST without a header', async () => {

@@ -83,12 +83,18 @@ describe('auth middleware on /api/private', () => {
     });
 
     it('the access cookie on a POST when CSRF protection is off (the default)', async () => {
-      const user = await t.createUser();
-      const agent = request.agent(t.app);
-      await agent.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
-      const res = await agent.post('/api/private').send({});
-      expect(res.status).toBe(200);
-      expect(res.body.user.sub).toBe(user.id);
+      // The jar, like a browser, sends Secure cookies only over https; the test server is http.
+      const plain = createTestApp({ config: { cookieOptions: { secure: false } } });
+      try {
+        const user = await plain.createUser();
+        const agent = request.agent(plain.app);
+        await agent.post('/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+        const res = await agent.post('/api/private').send({});
+        expect(res.status).toBe(200);
+        expect(res.body.user.sub).toBe(user.id);
+      } finally {
+        await plain.close();
+      }
     });
 
     it('a hand-signed HS256 token with the right secret and claims (control for the refusals below)', async () => {

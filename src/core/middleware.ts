@@ -7,6 +7,7 @@ import { AuthConfigError, AuthError } from './errors';
 import { readCookie } from './http/cookies';
 import { assertCsrf, isUnsafeMethod } from './http/csrf';
 import { sendAuthError } from './http/error-middleware';
+import { createOriginCheck } from './http/origin-check';
 import { bearerToken } from './http/request-context';
 import type { AccessTokenPayload } from './tokens/claims';
 import { TokenService } from './tokens/token-service';
@@ -17,6 +18,11 @@ export interface AuthMiddlewareOptions {
   sessionStore?: ISessionStore | (() => ISessionStore | undefined);
   /** Overrides `AuthConfig.checkSessionOnRequest`. */
   checkSessionOnRequest?: boolean;
+  /**
+   * Origins trusted besides `email.siteUrl` and `csrf.trustedOrigins` (the router passes its
+   * `cors.origins`). Read on each request, so origins added later count.
+   */
+  trustedOrigins?: ReadonlySet<string>;
 }
 
 const MISSING = new AuthError('Authentication required', 'UNAUTHORIZED', 401);
@@ -29,19 +35,26 @@ export type AccessAuthenticator = (req: Request, res: Response) => AccessTokenPa
 
 /**
  * Builds the synchronous part of authentication: bearer header first, then the access cookie;
- * pinned-algorithm verification; CSRF for cookie-authenticated unsafe methods.
+ * pinned-algorithm verification; for cookie-authenticated unsafe methods the origin check (on by
+ * default) and the double-submit token (with `csrf.enabled`).
  */
-export function createAccessAuthenticator(config: ResolvedConfig): AccessAuthenticator {
+export function createAccessAuthenticator(
+  config: ResolvedConfig,
+  trustedOrigins?: ReadonlySet<string>,
+): AccessAuthenticator {
   const tokens = new TokenService(config);
   const cookieName = config.cookies.accessName;
+  const checkOrigin = createOriginCheck(config, trustedOrigins);
   return function authenticateAccess(req, res) {
     const fromHeader = bearerToken(req);
     const token = fromHeader ?? readCookie(req, res, cookieName);
     if (!token) throw MISSING;
     const result = tokens.checkAccessToken(token);
     if (!result.ok) throw result.code === 'TOKEN_EXPIRED' ? EXPIRED : INVALID;
-    if (!fromHeader && config.csrfEnabled && isUnsafeMethod(req.method)) {
-      assertCsrf(req, res, config, result.payload.sub);
+    // A foreign page cannot add an Authorization header, so only cookies need these checks.
+    if (!fromHeader && isUnsafeMethod(req.method)) {
+      checkOrigin(req);
+      if (config.csrfEnabled) assertCsrf(req, res, config, result.payload.sub);
     }
     return result.payload;
   };
@@ -56,7 +69,7 @@ export function createAuthMiddleware(
   options: AuthMiddlewareOptions = {},
 ): RequestHandler {
   const resolved = asResolvedConfig(config);
-  const authenticate = createAccessAuthenticator(resolved);
+  const authenticate = createAccessAuthenticator(resolved, options.trustedOrigins);
   const checkSession = options.checkSessionOnRequest ?? resolved.checkSessionOnRequest;
   const storeOf =
     typeof options.sessionStore === 'function'

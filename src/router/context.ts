@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { originSet } from '../core/config/resolve';
 import type { ResolvedConfig } from '../core/config/resolved';
 import { AuthError } from '../core/errors';
 import { AuthEventNames, type AuthEventBus, type AuthEventInput } from '../core/events';
@@ -202,6 +203,7 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
     requireAuth: createAuthMiddleware(config, {
       sessionStore: core.sessionStore,
       checkSessionOnRequest: config.checkSessionOnRequest,
+      trustedOrigins: originSet(options.cors?.origins ?? []),
     }),
     requireRecentAuth: createRecentAuthGuard({
       config,

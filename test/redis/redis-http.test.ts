@@ -73,7 +73,8 @@ describeWithService('redis', 'the auth router on Redis sessions', (url) => {
   });
 
   it('revokes the session when a rotated refresh token is presented again', async () => {
-    const t = app();
+    // Strict reuse detection: no grace window.
+    const t = app({ refreshReuseGraceSeconds: 0 });
     const user = await t.createUser();
     const r0 = (await bearerLogin(t.app, user.email)).refreshToken;
     const r1 = (await bearerRefresh(t.app, r0)).body.refreshToken as string;
@@ -91,7 +92,8 @@ describeWithService('redis', 'the auth router on Redis sessions', (url) => {
   });
 
   it('answers 20 concurrent refreshes with one token without a 5xx, forking no session', async () => {
-    const t = app();
+    // Strict reuse detection: no grace window.
+    const t = app({ refreshReuseGraceSeconds: 0 });
     const server = await listen(t.app);
     const user = await t.createUser();
     const r0 = (await bearerLogin(t.app, user.email)).refreshToken;

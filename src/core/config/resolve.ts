@@ -15,6 +15,12 @@ import {
 } from './types';
 
 const MIN_SECRET_BYTES = 32;
+/**
+ * Two tabs (or a retry after a lost answer) present the same refresh token within moments; in
+ * this window the duplicate gets the same successor instead of revoking the session. Okta's
+ * default leeway; see docs/tokens-and-sessions.md for the trade-off.
+ */
+export const DEFAULT_REFRESH_REUSE_GRACE_SECONDS = 30;
 const fn = z.custom<(...args: never[]) => unknown>(
   (v) => typeof v === 'function',
   'must be a function',
@@ -41,7 +47,16 @@ const schema = z.object({
       hostPrefix: z.boolean().optional(),
     })
     .optional(),
-  csrf: z.object({ enabled: z.boolean().optional() }).optional(),
+  csrf: z
+    .object({
+      enabled: z.boolean().optional(),
+      checkOrigin: z.boolean().optional(),
+      trustedOrigins: z
+        .array(url.refine(isOrigin, 'must be an origin only (scheme, host, port; no path)'))
+        .max(100)
+        .optional(),
+    })
+    .optional(),
   bcryptSaltRounds: z.number().int().min(4).max(31).optional(),
   passwordHashing: z
     .object({
@@ -148,7 +163,7 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
   const secure =
     hostPrefix ||
     cookieOptions.sameSite === 'none' ||
-    (cookieOptions.secure ?? process.env.NODE_ENV === 'production');
+    (cookieOptions.secure ?? secureByDefault(config.email?.siteUrl));
   const refreshPath = cookieOptions.refreshTokenPath ?? '/';
   const mode =
     config.emailVerificationMode ?? (config.requireEmailVerification ? 'strict' : 'none');
@@ -181,6 +196,13 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
       refreshPath,
     }),
     csrfEnabled: config.csrf?.enabled === true,
+    originCheck: Object.freeze({
+      enabled: config.csrf?.checkOrigin !== false,
+      trustedOrigins: originSet([
+        ...(email.siteUrl ? [email.siteUrl] : []),
+        ...(config.csrf?.trustedOrigins ?? []),
+      ]),
+    }),
     bcryptRounds: config.bcryptSaltRounds ?? 12,
     passwordHashing: Object.freeze({
       algorithm: config.passwordHashing?.algorithm ?? (loadArgon2() ? 'argon2id' : 'bcrypt'),
@@ -210,7 +232,8 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     }),
     emailVerificationMode: mode,
     buildTokenPayload: config.buildTokenPayload,
-    refreshReuseGraceSeconds: config.refreshReuseGraceSeconds ?? 0,
+    refreshReuseGraceSeconds:
+      config.refreshReuseGraceSeconds ?? DEFAULT_REFRESH_REUSE_GRACE_SECONDS,
     checkSessionOnRequest: config.checkSessionOnRequest === true,
     logger: config.logger ?? consoleLogger,
     totpAppName: config.twoFactor?.appName ?? 'keyward',
@@ -234,6 +257,38 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     // Signs OAuth flow cookies; a KeyObject, like the JWT keys, so jsonwebtoken uses it as is.
     oauthFlowKey: createSecretKey(deriveKey(config.accessTokenSecret, 'keyward oauth-flow v1')),
   });
+}
+
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { pathname, search, hash } = new URL(value);
+  return pathname === '/' && search === '' && hash === '';
+}
+
+/**
+ * Origins as browsers serialise them in the Origin header (lower-case host, no default port, no
+ * trailing slash), so a set look-up is an exact comparison. Exported for the router's CORS list.
+ */
+export function originSet(urls: Iterable<string>): ReadonlySet<string> {
+  const origins = new Set<string>();
+  for (const value of urls) if (URL.canParse(value)) origins.add(new URL(value).origin);
+  return origins;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * `Secure` unless told otherwise: on whenever the site is served over https (whatever NODE_ENV
+ * says, which is often unset in containers), off for http development on this machine, and the
+ * NODE_ENV rule only when the site URL says nothing either way.
+ */
+function secureByDefault(siteUrl: string | undefined): boolean {
+  const site = siteUrl !== undefined && URL.canParse(siteUrl) ? new URL(siteUrl) : undefined;
+  if (site?.protocol === 'https:') return true;
+  if (site && (LOOPBACK_HOSTS.has(site.hostname) || site.hostname.endsWith('.localhost'))) {
+    return false;
+  }
+  return process.env.NODE_ENV === 'production';
 }
 
 /** True for a config that {@link resolveConfig} already made (it carries the derived keys). */

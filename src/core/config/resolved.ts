@@ -41,6 +41,8 @@ export interface ResolvedConfig {
   readonly refreshTtlSeconds: number;
   readonly cookies: ResolvedCookies;
   readonly csrfEnabled: boolean;
+  /** `csrf.checkOrigin` and the origins it trusts: the site URL's and `csrf.trustedOrigins`. */
+  readonly originCheck: Readonly<{ enabled: boolean; trustedOrigins: ReadonlySet<string> }>;
   readonly bcryptRounds: number;
   /** `passwordHashing` with its defaults; the algorithm is decided once, here. */
   readonly passwordHashing: Readonly<{

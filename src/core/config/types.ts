@@ -51,7 +51,10 @@ export interface RecoveryCodeUsedMailData {
 
 /** Cookie delivery of tokens. */
 export interface CookieOptions {
-  /** HTTPS only. Default: true when NODE_ENV is 'production'. */
+  /**
+   * HTTPS only. Default: true when `email.siteUrl` is https, false when it is http on localhost
+   * or 127.0.0.1, else true when NODE_ENV is 'production'.
+   */
   secure?: boolean;
   /** Default `'lax'`. `'none'` needs `secure: true`. */
   sameSite?: 'strict' | 'lax' | 'none';
@@ -61,8 +64,31 @@ export interface CookieOptions {
   /**
    * Names the cookies `__Host-…` (Secure, Path=/, no Domain) so a sibling subdomain cannot set
    * or shadow them. With `refreshTokenPath` the refresh cookie becomes `__Secure-…` instead.
+   * Default false: turning it on renames the cookies, which signs everyone out once.
    */
   hostPrefix?: boolean;
+}
+
+/** Cross-site request forgery defences for cookie-authenticated requests. */
+export interface CsrfConfig {
+  /**
+   * The double-submit token (the stronger, opt-in check): unsafe cookie requests must echo the
+   * readable csrf cookie in `X-CSRF-Token`. Default false.
+   */
+  enabled?: boolean;
+  /**
+   * Refuse cookie-authenticated unsafe requests, and cookie-mode sign-ins, sent by a page of
+   * another origin (`Sec-Fetch-Site: cross-site`, or an `Origin`/`Referer` that is not trusted)
+   * with 403 CSRF_ORIGIN_MISMATCH. Default true. Off, a forged request is stopped only by
+   * SameSite and, when on, the double-submit token.
+   */
+  checkOrigin?: boolean;
+  /**
+   * Origins (scheme, host, port) whose pages may send those requests, besides `email.siteUrl`'s
+   * and the router's `cors.origins`: e.g. a front end on another origin that your own CORS
+   * middleware admits to your API.
+   */
+  trustedOrigins?: string[];
 }
 
 /** Where loggable events go. Defaults to the console. */
@@ -89,7 +115,7 @@ export interface AuthConfig {
   /** Default `'7d'`. */
   refreshTokenExpiresIn?: string | number;
   cookieOptions?: CookieOptions;
-  csrf?: { enabled?: boolean };
+  csrf?: CsrfConfig;
   /** Cost of the bcrypt fallback (used when argon2id is not). Default 12. */
   bcryptSaltRounds?: number;
   /** How new passwords are hashed, and how much hashing may wait at once. */
@@ -104,7 +130,8 @@ export interface AuthConfig {
   buildTokenPayload?: BuildTokenPayload;
   /**
    * Seconds during which the refresh token just rotated away is still answered with its
-   * successor (several tabs refreshing at once). Default 0: every re-use revokes the session.
+   * successor (several tabs refreshing at once, a retry after a lost answer), 0–60. Default 30.
+   * A re-use after the window, or of an older token, revokes the session; 0 revokes at once.
    */
   refreshReuseGraceSeconds?: number;
   /**

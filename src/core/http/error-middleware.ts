@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { AuthLogger } from '../config/types';
 import { AuthError } from '../errors';
+import { noSniff } from './security-headers';
 
 interface BodyParserError {
   type?: string;
@@ -41,6 +42,8 @@ function fromBodyParser(err: BodyParserError): AuthError | null {
  * `data.retryAfterSeconds` also becomes the Retry-After header (SERVER_BUSY, for one).
  */
 export function sendAuthError(res: Response, err: AuthError): void {
+  // Here too, not only in the router: the middleware and the admin API answer through this.
+  noSniff(res);
   const retryAfter = err.data?.retryAfterSeconds;
   if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
   res.status(err.statusCode).json({ ...err.data, error: err.message, code: err.code });
@@ -62,6 +65,7 @@ export function createErrorMiddleware(logger: AuthLogger): ErrorRequestHandler {
       return;
     }
     logger.error('Unhandled router error', err);
+    noSniff(res);
     res.status(500).json({ error: 'Internal server error', code: 'INTERNAL_ERROR' });
   };
 }
