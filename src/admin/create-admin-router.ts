@@ -1,4 +1,5 @@
 import express, { type Express, type Router } from 'express';
+import { jsonApiHeaders } from '../core/http/security-headers';
 import { AuthError } from '../core/errors';
 import { createErrorMiddleware } from '../core/http/error-middleware';
 import { noStore } from '../core/http/cookies';
@@ -39,6 +40,7 @@ function buildApi(ctx: AdminContext): Router {
     noStore(res);
     next();
   });
+  api.use(jsonApiHeaders);
   api.use(express.json({ limit: ctx.options.bodyLimit }));
   api.use(createAdminGuard(ctx));
   for (const register of API_PARTS) register(api, ctx);

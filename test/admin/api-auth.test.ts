@@ -75,10 +75,11 @@ describe('admin API: authentication', () => {
     ]);
   });
 
-  it('marks answers no-store, hides x-powered-by and answers unknown paths with a JSON 404', async () => {
+  it('marks answers no-store and nosniff, hides x-powered-by and answers unknown paths with a JSON 404', async () => {
     const { api } = createAdminFixture();
     const res = await api.get('/ping');
     expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
     // The host app's own header is the host's business; the router adds none of its own.
     const standalone = createAdminRouter(new InMemoryUserStore(), { adminSecret: ADMIN_SECRET });
     const own = await request(standalone)
