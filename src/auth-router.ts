@@ -77,7 +77,8 @@ export function createAuthCore(
     resolved.logger,
   );
   if (extras.bus) revocations.listen(extras.bus);
-  void revocations.start();
+  // Not started here: the first protected request (or auth.ready()) loads and subscribes, so an
+  // app may construct the configurator before it migrates the tables the feed reads.
   return {
     revocations,
     config: resolved,

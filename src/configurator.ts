@@ -116,10 +116,14 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
    * Returns a function that stops listening. Listeners run synchronously: keep them quick.
    */
   onRevocation(listener: RevocationListener): () => void {
+    void this.core.revocations.start();
     return this.core.revocations.onRevocation(listener);
   }
 
-  /** Resolves once the revocations of the last access-token lifetime are loaded from the feed. */
+  /**
+   * Loads the revocations of the last access-token lifetime from the feed and subscribes to it;
+   * resolves when done. Optional: the first protected request does it (and waits for it) too.
+   */
   ready(): Promise<void> {
     return this.core.revocations.start();
   }
