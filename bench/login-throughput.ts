@@ -17,11 +17,6 @@ export interface LoginThroughput {
   problems: string[];
 }
 
-/** The n-th client's address: TEST-NET-3 (RFC 5737), sent as a header only. */
-export function clientAddress(n: number): string {
-  return `203.0.113.${n % 250}`;
-}
-
 /** Who the n-th login is. */
 export interface LoginClients {
   credentials(n: number): { email: string; password: string };

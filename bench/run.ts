@@ -2,8 +2,10 @@
  * keyward benchmark: `npm run bench`.
  *
  * 1. Protected-route throughput: req/s of GET /api/private behind auth.middleware() (valid
- *    bearer token) divided by req/s of the same route on bare Express. Alternating rounds,
- *    median of each side.
+ *    bearer token; the revocation check on, as by default) divided by req/s of the same route
+ *    on bare Express; the same with `checkSessionOnRequest: true` over the SQLite session store.
+ *    Alternating rounds, median of each side. Then the revocation check's cost per request,
+ *    measured in the server (bench/throughput.ts).
  * 2. Event-loop delay (p99, max) in the server while 20 logins are in flight, and the time until
  *    all 20 are answered.
  * 3. Login throughput: logins/s answered 200 under concurrent POST /auth/login.
@@ -16,52 +18,32 @@
  * Only loopback; every phase has a time limit; the child is stopped on every exit path.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import autocannon from 'autocannon';
 import {
-  LOGIN_CONNECTIONS,
+  HOST,
+  PASSWORD,
+  SECONDS,
+  USERS,
+  call,
   clientAddress,
-  loginThroughput,
-  type LoginThroughput,
-} from './login-throughput';
+  credentials,
+  fmt,
+  login,
+  sleep,
+  type Ports,
+} from './common';
+import { LOGIN_CONNECTIONS, loginThroughput, type LoginThroughput } from './login-throughput';
+import { revocationCost, throughput } from './throughput';
 
 const ROOT = resolve(__dirname, '..');
-const HOST = '127.0.0.1';
-const RATIO_TARGET = 0.85;
+const RATIO_TARGET = 0.9;
 const P99_TARGET_MS = 20;
 const LOGINS_PER_SEC_TARGET = 50;
 const LOGINS = 20;
-const CONNECTIONS = 50;
-
-function envNumber(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(value)) return fallback;
-  return Math.min(max, Math.max(min, value));
-}
-
-const SECONDS = Math.round(envNumber('BENCH_SECONDS', 10, 1, 120));
-const ROUNDS = Math.round(envNumber('BENCH_ROUNDS', 2, 1, 9));
-const WARMUP_SECONDS = Math.min(3, SECONDS);
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
-
-/** Accounts the server creates; logins rotate over them, each from its own client address. */
-const USERS = 64;
-const PASSWORD = `bench-${randomBytes(12).toString('hex')}`;
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Build
@@ -91,12 +73,6 @@ function ensureBuilt(): void {
 
 // ---------------------------------------------------------------------------------------------
 // Child process
-
-interface Ports {
-  bare: number;
-  protected: number;
-  control: number;
-}
 
 let child: ChildProcess | undefined;
 
@@ -156,175 +132,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTP helpers
-
-async function call<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-/**
- * A login as the n-th client: account `n mod USERS`, from a documentation-range address (only a
- * header: all traffic stays on loopback). Many clients, as in production, so the limiter (on by
- * default) is measured doing its work rather than refusing one client's flood.
- */
-function login(ports: Ports, n = 0) {
-  return call<{ accessToken?: string; code?: string }>(
-    `http://${HOST}:${ports.control}/auth/login`,
-    {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-auth-strategy': 'bearer',
-        'x-forwarded-for': clientAddress(n),
-      },
-      body: JSON.stringify(credentials(n)),
-    },
-  );
-}
-
-function credentials(n: number) {
-  return { email: `bench-${n % USERS}@example.test`, password: PASSWORD };
-}
-
-async function accessToken(ports: Ports): Promise<string> {
-  const res = await login(ports);
-  if (res.status !== 200 || !res.body.accessToken) {
-    throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
-  }
-  return res.body.accessToken;
-}
-
-async function serverCpu(ports: Ports): Promise<{ cpuMicros: number; wallNanos: bigint }> {
-  const { body } = await call<{ cpuMicros: number; wallNanos: string }>(
-    `http://${HOST}:${ports.control}/__bench/cpu`,
-  );
-  return { cpuMicros: body.cpuMicros, wallNanos: BigInt(body.wallNanos) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// 1. Throughput
-
-type Scenario = 'bare' | 'protected';
-
-interface RunResult {
-  reqPerSec: number;
-  p99LatencyMs: number;
-  /** Server process CPU time / wall time during the run (1.0 = one core busy). */
-  serverCpu: number;
-  /** Server CPU time per completed request, in microseconds. */
-  cpuPerRequestMicros: number;
-  /** The same for everything else on the machine (not this process, not the server). */
-  othersCpu: number;
-  problems: string[];
-}
-
-/** CPU time spent by the whole machine (all cores, all processes) since boot. */
-function machineBusyMicros(): number {
-  let ms = 0;
-  for (const { times } of cpus()) ms += times.user + times.nice + times.sys + times.irq;
-  return ms * 1000;
-}
-
-async function cannon(
-  ports: Ports,
-  scenario: Scenario,
-  token: string,
-  seconds: number,
-): Promise<RunResult> {
-  const machineBefore = machineBusyMicros();
-  const selfBefore = process.cpuUsage();
-  const before = await serverCpu(ports);
-  const result = await autocannon({
-    url: `http://${HOST}:${scenario === 'bare' ? ports.bare : ports.protected}/api/private`,
-    connections: CONNECTIONS,
-    pipelining: 1,
-    duration: seconds,
-    timeout: 10,
-    // Both scenarios send the very same request; only the server side differs.
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const after = await serverCpu(ports);
-  const self = process.cpuUsage(selfBefore);
-  const machine = machineBusyMicros() - machineBefore;
-  const wallMicros = Number(after.wallNanos - before.wallNanos) / 1000;
-  const server = after.cpuMicros - before.cpuMicros;
-  const problems: string[] = [];
-  if (result.non2xx) problems.push(`${result.non2xx} non-2xx`);
-  if (result.errors) problems.push(`${result.errors} errors`);
-  if (result.timeouts) problems.push(`${result.timeouts} timeouts`);
-  return {
-    reqPerSec: result.requests.total / result.duration,
-    p99LatencyMs: result.latency.p99,
-    serverCpu: server / wallMicros,
-    cpuPerRequestMicros: server / Math.max(1, result.requests.total),
-    othersCpu: Math.max(0, machine - server - self.user - self.system) / wallMicros,
-    problems,
-  };
-}
-
-/** The protected route answers 401 without a token and 200 with one; the bare one answers 200. */
-async function sanityCheck(ports: Ports, token: string): Promise<void> {
-  const url = (port: number) => `http://${HOST}:${port}/api/private`;
-  const auth = { authorization: `Bearer ${token}` };
-  const checks: Array<[string, number, number]> = [
-    ['protected without token', (await call(url(ports.protected))).status, 401],
-    ['protected with token', (await call(url(ports.protected), { headers: auth })).status, 200],
-    ['bare', (await call(url(ports.bare), { headers: auth })).status, 200],
-  ];
-  for (const [what, got, want] of checks) {
-    if (got !== want)
-      throw new Error(`sanity check failed: ${what} answered ${got}, expected ${want}`);
-  }
-}
-
-function describeRun(label: string, r: RunResult): string {
-  const extra = r.problems.length ? `  WARNING: ${r.problems.join(', ')}` : '';
-  return (
-    `  ${label.padEnd(22)} ${fmt(r.reqPerSec).padStart(8)} req/s   p99 latency ${fmt(r.p99LatencyMs)} ms` +
-    `   server CPU ${fmt(r.serverCpu * 100)}% (${fmt(r.cpuPerRequestMicros)} µs/req)` +
-    `   other processes ${fmt(r.othersCpu * 100)}%${extra}`
-  );
-}
-
-async function throughput(ports: Ports) {
-  console.log(
-    `\n[1/3] Throughput: GET /api/private, ${CONNECTIONS} connections, pipelining 1, ` +
-      `${SECONDS} s per run, ${ROUNDS} round(s), warm-up ${WARMUP_SECONDS} s each`,
-  );
-  let token = await accessToken(ports);
-  await sanityCheck(ports, token);
-
-  console.log(describeRun('warm-up bare', await cannon(ports, 'bare', token, WARMUP_SECONDS)));
-  console.log(
-    describeRun('warm-up protected', await cannon(ports, 'protected', token, WARMUP_SECONDS)),
-  );
-
-  const runs: Record<Scenario, RunResult[]> = { bare: [], protected: [] };
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const scenario of ['bare', 'protected'] as const) {
-      // A fresh token per run: long BENCH_SECONDS must not outlive the 15 min access tokens.
-      if (scenario === 'protected') token = await accessToken(ports);
-      const r = await cannon(ports, scenario, token, SECONDS);
-      runs[scenario].push(r);
-      console.log(describeRun(`round ${round} ${scenario}`, r));
-    }
-  }
-  const bare = median(runs.bare.map((r) => r.reqPerSec));
-  const prot = median(runs.protected.map((r) => r.reqPerSec));
-  const bareCpu = median(runs.bare.map((r) => r.serverCpu));
-  const all = [...runs.bare, ...runs.protected];
-  const problems = all.flatMap((r) => r.problems);
-  const othersMax = Math.max(...all.map((r) => r.othersCpu));
-  const cpuPerReq = {
-    bare: median(runs.bare.map((r) => r.cpuPerRequestMicros)),
-    protected: median(runs.protected.map((r) => r.cpuPerRequestMicros)),
-  };
-  return { bare, protected: prot, ratio: prot / bare, bareCpu, cpuPerReq, othersMax, problems };
-}
-
-// ---------------------------------------------------------------------------------------------
 // 2. Event-loop delay during logins
 
 interface LoopDelay {
@@ -348,7 +155,7 @@ async function concurrentLogins(ports: Ports, n: number) {
   const started = performance.now();
   const statuses = await Promise.all(
     Array.from({ length: n }, (_, i) =>
-      login(ports, i).then(
+      login(ports, '/auth', i).then(
         (r) => r.status,
         () => -1,
       ),
@@ -425,6 +232,7 @@ async function main(): Promise<void> {
   );
   try {
     const t = await throughput(ports);
+    const cost = await revocationCost(ports);
     const l = await loginLoopDelay(ports);
     const lt = await logins(ports);
     const fallback = await bcryptFallback();
@@ -458,6 +266,15 @@ async function main(): Promise<void> {
       `protected/bare ratio: ${fmt(t.ratio, 2)} (target >= ${RATIO_TARGET})   ` +
         `bare ${fmt(t.bare)} req/s, protected ${fmt(t.protected)} req/s` +
         `   [${t.ratio >= RATIO_TARGET ? 'met' : 'NOT met'}]`,
+    );
+    console.log(
+      `revocation check (on by default): ${fmt(cost.withNs - cost.withoutNs)} ns per request ` +
+        `(middleware ${fmt(cost.withNs)} ns with it, ${fmt(cost.withoutNs)} ns without; ` +
+        `${fmt(cost.revoked)} revocations held)`,
+    );
+    console.log(
+      `checkSessionOnRequest: true over the SQLite session store: ratio ${fmt(t.strictRatio, 2)} ` +
+        `(${fmt(t.strict)} req/s; a session read and write per request; no target)`,
     );
     console.log(
       `server CPU per request: bare ${fmt(t.cpuPerReq.bare)} µs, protected ${fmt(t.cpuPerReq.protected)} µs ` +

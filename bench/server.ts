@@ -2,10 +2,13 @@
  * The server under test, started by bench/run.ts in its own process so the load generator never
  * shares its event loop. It loads keyward from the built package (dist/), the code users run.
  *
- * Three listeners on 127.0.0.1, random ports, one process:
+ * Four listeners on 127.0.0.1, random ports, one process:
  * - bare:      GET /api/private -> handler                          (plain Express)
- * - protected: GET /api/private -> auth.middleware() -> handler      (the same app plus auth)
- * - control:   /auth (keyward's router, for logins) and /__bench/* (measurement endpoints)
+ * - protected: GET /api/private -> auth.middleware() -> handler      (the same app plus auth,
+ *              the revocation check on as by default, the list holding 11,000 revocations)
+ * - strict:    GET /api/private -> checkSessionOnRequest middleware -> handler, sessions in
+ *              SQLite (keyward/sql over better-sqlite3, an in-memory database)
+ * - control:   /auth and /strict/auth (keyward's routers, for logins) and /__bench/*
  *
  * Prints one JSON line `{"ready":true,...}` on stdout once listening. Exits on SIGTERM/SIGINT
  * or when its stdin closes (the parent went away).
@@ -16,7 +19,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import express, { type Express, type RequestHandler } from 'express';
+import Database from 'better-sqlite3';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 
 const HOST = '127.0.0.1';
 const ROOT = join(__dirname, '..');
@@ -26,11 +30,39 @@ const PASSWORD = process.env.BENCH_PASSWORD ?? 'correct horse battery staple';
 const USERS = Number(process.env.BENCH_USERS ?? 64);
 
 type Keyward = typeof import('keyward');
+type KeywardSql = typeof import('keyward/sql');
 
 /** Loads the ESM build; types come from the sources it is built from. */
 async function loadKeyward(): Promise<Keyward> {
   const url = pathToFileURL(join(ROOT, 'dist', 'index.mjs')).href;
   return (await import(url)) as Keyward;
+}
+
+async function loadKeywardSql(): Promise<KeywardSql> {
+  const url = pathToFileURL(join(ROOT, 'dist', 'sql.mjs')).href;
+  return (await import(url)) as KeywardSql;
+}
+
+/** Nanoseconds per call of a middleware on a request it admits (median of 5 batches). */
+function nsPerCall(middleware: RequestHandler, token: string): number {
+  const req = { headers: { authorization: `Bearer ${token}` }, method: 'GET', cookies: {} };
+  const res = {};
+  let admitted = 0;
+  const next = () => {
+    admitted++;
+  };
+  const run = (n: number) => {
+    for (let i = 0; i < n; i++) middleware(req as Request, res as Response, next);
+  };
+  run(20_000);
+  const batches: number[] = [];
+  for (let b = 0; b < 5; b++) {
+    const start = process.hrtime.bigint();
+    run(100_000);
+    batches.push(Number(process.hrtime.bigint() - start) / 100_000);
+  }
+  if (admitted === 0) throw new Error('the middleware admitted nothing');
+  return batches.sort((x, y) => x - y)[2]!;
 }
 
 function listen(app: Express): Promise<Server> {
@@ -46,21 +78,20 @@ function portOf(server: Server): number {
 }
 
 async function main(): Promise<void> {
-  const { AuthConfigurator, InMemoryUserStore } = await loadKeyward();
+  const { AuthConfigurator, InMemoryUserStore, createAuthMiddleware } = await loadKeyward();
+  const { createSqlStores } = await loadKeywardSql();
 
   // Defaults everywhere except the secrets: argon2id at OWASP parameters when @node-rs/argon2
   // loads (bcrypt cost 12 otherwise), 15 min access tokens, no session check per request.
   // BENCH_HASHING=bcrypt forces the bcrypt fallback, as on a machine without the native package.
-  const auth = new AuthConfigurator(
-    {
-      accessTokenSecret: randomBytes(32).toString('hex'),
-      refreshTokenSecret: randomBytes(32).toString('hex'),
-      ...(process.env.BENCH_HASHING === 'bcrypt'
-        ? { passwordHashing: { algorithm: 'bcrypt' as const } }
-        : {}),
-    },
-    new InMemoryUserStore(),
-  );
+  const config = {
+    accessTokenSecret: randomBytes(32).toString('hex'),
+    refreshTokenSecret: randomBytes(32).toString('hex'),
+    ...(process.env.BENCH_HASHING === 'bcrypt'
+      ? { passwordHashing: { algorithm: 'bcrypt' as const } }
+      : {}),
+  };
+  const auth = new AuthConfigurator(config, new InMemoryUserStore());
   // One hash for every account: the bench measures logins, not set-up.
   const hash = await auth.passwordService.hash(PASSWORD);
   for (let i = 0; i < USERS; i++) {
@@ -70,6 +101,31 @@ async function main(): Promise<void> {
       loginProvider: 'local',
     });
   }
+  // A busy day's revocations, so the check looks up in full maps rather than empty ones.
+  for (let i = 0; i < 10_000; i++) {
+    await auth.revoke({
+      kind: 'session',
+      sessionId: randomBytes(18).toString('base64url'),
+      at: new Date(),
+    });
+  }
+  for (let i = 0; i < 1_000; i++) {
+    await auth.revoke({ kind: 'user', userId: randomBytes(9).toString('hex'), at: new Date() });
+  }
+
+  // The strict mode over SQLite: users and sessions in one in-memory database.
+  const sqlite = createSqlStores({ dialect: 'sqlite', database: new Database(':memory:') });
+  await sqlite.migrate();
+  const strictAuth = new AuthConfigurator(
+    { ...config, checkSessionOnRequest: true },
+    sqlite.userStore,
+    { sessionStore: sqlite.sessionStore },
+  );
+  await sqlite.userStore.create({
+    email: 'bench-0@example.test',
+    password: await strictAuth.passwordService.hash(PASSWORD),
+    loginProvider: 'local',
+  });
 
   // The same handler on both apps: a constant small JSON body, so only the middleware differs.
   const handler: RequestHandler = (_req, res) => {
@@ -82,12 +138,36 @@ async function main(): Promise<void> {
   const protectedApp = express();
   protectedApp.get('/api/private', auth.middleware(), handler);
 
+  const strictApp = express();
+  strictApp.get('/api/private', strictAuth.middleware(), handler);
+
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   const control = express();
   // The runner plays many clients behind one proxy (X-Forwarded-For), so the brute-force
   // limiter, on as by default, counts per client address as it would in production.
   control.set('trust proxy', 'loopback');
   control.use('/auth', auth.router());
+  control.use('/strict/auth', strictAuth.router());
+  // The revocation check alone: the same middleware with and without the list, called
+  // directly (no HTTP), alternating so both see the same machine load.
+  control.post('/__bench/revocation-cost', express.json(), (req, res) => {
+    const token = (req.body as { token: string }).token;
+    const withCheck = auth.middleware();
+    const withoutCheck = createAuthMiddleware(auth.config);
+    const withNs: number[] = [];
+    const withoutNs: number[] = [];
+    // Seven rounds, the order swapped each time, so neither side always runs on a warmer JIT.
+    for (let round = 0; round < 7; round++) {
+      const pair = [
+        () => withoutNs.push(nsPerCall(withoutCheck, token)),
+        () => withNs.push(nsPerCall(withCheck, token)),
+      ];
+      if (round % 2) pair.reverse();
+      for (const measure of pair) measure();
+    }
+    const mid = (v: number[]) => v.sort((x, y) => x - y)[3]!;
+    res.json({ withNs: mid(withNs), withoutNs: mid(withoutNs), revoked: 11_000 });
+  });
   control.get('/__bench/info', (_req, res) => {
     const { algorithm, argon2 } = auth.config.passwordHashing;
     res.json({
@@ -124,8 +204,13 @@ async function main(): Promise<void> {
     });
   });
 
-  const servers = await Promise.all([listen(bare), listen(protectedApp), listen(control)]);
-  const [bareServer, protectedServer, controlServer] = servers;
+  const servers = await Promise.all([
+    listen(bare),
+    listen(protectedApp),
+    listen(strictApp),
+    listen(control),
+  ]);
+  const [bareServer, protectedServer, strictServer, controlServer] = servers;
 
   let closing = false;
   const shutdown = () => {
@@ -136,8 +221,7 @@ async function main(): Promise<void> {
       s.closeAllConnections();
     }
     // Exit even if a worker or socket lingers; process.exit also flushes a --cpu-prof profile.
-    auth
-      .close()
+    Promise.all([auth.close(), strictAuth.close(), sqlite.destroy()])
       .catch(() => undefined)
       .finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
@@ -153,6 +237,7 @@ async function main(): Promise<void> {
       ready: true,
       bare: portOf(bareServer),
       protected: portOf(protectedServer),
+      strict: portOf(strictServer),
       control: portOf(controlServer),
     })}\n`,
   );

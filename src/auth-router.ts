@@ -9,8 +9,11 @@ import { createErrorMiddleware } from './core/http/error-middleware';
 import { jsonApiHeaders } from './core/http/security-headers';
 import { KeyedMutex } from './core/mutex';
 import { InMemoryRateLimitStore } from './stores/in-memory/in-memory-linking-stores';
+import { InMemoryRevocationFeed } from './stores/in-memory/in-memory-revocation-feed';
 import { InMemoryTwoFactorStore } from './stores/in-memory/in-memory-two-factor-store';
+import type { IRevocationFeed } from './stores/revocation';
 import { createPasswordService } from './core/passwords/password-service';
+import { Revocations } from './core/sessions/revocations';
 import { UserRecordSessionStore } from './core/sessions/user-record-session-store';
 import { TokenService } from './core/tokens/token-service';
 import { registerAccountRoutes } from './features/account/routes';
@@ -29,7 +32,13 @@ import type { SharedRouterOptions } from './router/options';
 import type { OAuthRouterOptions } from './features/oauth/options';
 
 /** Options of `auth.router()` / `createAuthRouter()`. Every store is optional. */
-export interface RouterOptions extends SharedRouterOptions, OAuthRouterOptions {}
+export interface RouterOptions extends SharedRouterOptions, OAuthRouterOptions {
+  /**
+   * Shares revocations between instances, for `createAuthRouter()` (an AuthConfigurator takes
+   * it in its own options and ignores this one). Default: in process memory.
+   */
+  revocationFeed?: IRevocationFeed;
+}
 
 /** Mounts one feature's routes; `options` are the router's, for options a feature declares itself. */
 type RegisterFeature = (router: Express, ctx: RouterContext, options: RouterOptions) => void;
@@ -60,10 +69,21 @@ export function createAuthCore(
   config: AuthConfig | ResolvedConfig,
   extras: Partial<
     Pick<AuthCore, 'passwords' | 'sessionStore' | 'bus' | 'twoFactor' | 'rateLimitStore'>
-  > = {},
+  > & { revocationFeed?: IRevocationFeed } = {},
 ): AuthCore {
   const resolved = asResolvedConfig(config);
+  // In process memory unless a feed is given: every router and middleware of this core refuses
+  // a revoked session's tokens at once; other instances need a shared feed (Redis or SQL).
+  const revocations = new Revocations(
+    extras.revocationFeed ?? new InMemoryRevocationFeed(),
+    resolved.accessTtlSeconds,
+    resolved.logger,
+  );
+  if (extras.bus) revocations.listen(extras.bus);
+  // Not started here: the first protected request (or auth.ready()) loads and subscribes, so an
+  // app may construct the configurator before it migrates the tables the feed reads.
   return {
+    revocations,
     config: resolved,
     users: userStore,
     tokens: new TokenService(resolved),
@@ -115,6 +135,7 @@ export function createAuthRouter<U extends BaseUser = BaseUser>(
     bus: options.eventBus,
     twoFactor: options.twoFactorStore,
     rateLimitStore: options.rateLimit ? options.rateLimit.store : undefined,
+    revocationFeed: options.revocationFeed,
   });
   return buildAuthRouter(core, options);
 }

@@ -10,7 +10,9 @@ import type { TokenService } from './core/tokens/token-service';
 import type { AuthCore } from './router/context';
 import { buildAuthRouter, createAuthCore, type AuthRouter } from './auth-router';
 import type { RouterOptions } from './auth-router';
+import type { RevocationListener } from './core/sessions/revocation-list';
 import type { IRateLimitStore } from './stores/rate-limit';
+import type { IRevocationFeed, Revocation } from './stores/revocation';
 import type { ISessionStore } from './stores/session';
 import type { ITwoFactorStore } from './stores/two-factor';
 import type { BaseUser, IUserStore } from './stores/user';
@@ -35,6 +37,12 @@ export interface AuthConfiguratorOptions {
   rateLimitStore?: IRateLimitStore;
   /** Replaces keyward's hasher (argon2id, or pre-hashed bcrypt on worker threads). */
   passwordHasher?: PasswordHasher;
+  /**
+   * Shares revocations between instances, so a logout on one refuses the access token on all:
+   * `createRedisStores(…).revocationFeed` (at once) or `createSqlStores(…).revocationFeed`
+   * (within 2 s). Default: in process memory, which suits a single instance only.
+   */
+  revocationFeed?: IRevocationFeed;
 }
 
 /**
@@ -67,6 +75,7 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
       bus: options.eventBus,
       twoFactor: options.twoFactorStore,
       rateLimitStore: options.rateLimitStore,
+      revocationFeed: options.revocationFeed,
     });
     this.sessionStoreGiven = options.sessionStore !== undefined;
     this.tokenService = this.core.tokens;
@@ -88,8 +97,42 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
     return createAuthMiddleware(this.config, {
       sessionStore: () => this.core.sessionStore,
       trustedOrigins: this.routerOrigins,
+      revocations: this.core.revocations,
       ...options,
     });
+  }
+
+  /** The feed this configurator shares revocations through (the in-memory one by default). */
+  get revocationFeed(): IRevocationFeed {
+    return this.core.revocations.feed;
+  }
+
+  /**
+   * Ends access for a session or for every session of a user that signed in until now: refused
+   * here at once, on every instance through the feed. The admin router calls this when given
+   * `authConfigurator`; call it yourself after ending sessions outside keyward's routes. It
+   * does not touch the session store (revoke the session there too).
+   */
+  revoke(revocation: Revocation): Promise<void> {
+    return this.core.revocations.revoke(revocation);
+  }
+
+  /**
+   * Calls `listener` for each revocation that reaches this instance, from its own routes or
+   * from another instance through the feed (e.g. to close a revoked session's open streams).
+   * Returns a function that stops listening. Listeners run synchronously: keep them quick.
+   */
+  onRevocation(listener: RevocationListener): () => void {
+    void this.core.revocations.start();
+    return this.core.revocations.onRevocation(listener);
+  }
+
+  /**
+   * Loads the revocations of the last access-token lifetime from the feed and subscribes to it;
+   * resolves when done. Optional: the first protected request does it (and waits for it) too.
+   */
+  ready(): Promise<void> {
+    return this.core.revocations.start();
   }
 
   /** A first-factor strategy by name. */
@@ -100,8 +143,9 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
     throw new TypeError(`keyward: unknown strategy '${name}'`);
   }
 
-  /** Stops the password worker threads (for graceful shutdown and tests). */
+  /** Stops the password worker threads and the revocation feed's subscription. */
   async close(): Promise<void> {
+    await this.core.revocations.close();
     await this.passwordService.close();
   }
 }

@@ -13,7 +13,11 @@ export type { AdminRouterOptions, AdminAuthorize, AdminRateLimitOptions } from '
 export type { AdminUser } from './admin/admin-user';
 export type { AdminSession } from './admin/routes/sessions';
 export type { AdminFeatures } from './admin/routes/ping';
-export { createAuthMiddleware, type AuthMiddlewareOptions } from './core/middleware';
+export {
+  createAuthMiddleware,
+  type AuthMiddlewareOptions,
+  type RevocationSource,
+} from './core/middleware';
 export type {
   AuthConfig,
   AuthLogger,
@@ -103,6 +107,12 @@ export type {
 export type { IPendingLinkStore, PendingLink } from './stores/linking';
 export type { IRateLimitStore, RateLimitHit } from './stores/rate-limit';
 export type { ITwoFactorStore, SmsCodeIssue } from './stores/two-factor';
+export type { IRevocationFeed, Revocation, Unsubscribe } from './stores/revocation';
+export {
+  InMemoryRevocationFeed,
+  type InMemoryRevocationFeedOptions,
+} from './stores/in-memory/in-memory-revocation-feed';
+export type { RevocationListener } from './core/sessions/revocation-list';
 export { InMemoryTwoFactorStore } from './stores/in-memory/in-memory-two-factor-store';
 export { InMemoryUserStore } from './stores/in-memory/in-memory-user-store';
 export { InMemorySessionStore } from './stores/in-memory/in-memory-session-store';

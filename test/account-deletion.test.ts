@@ -126,7 +126,7 @@ describe('account deletion and the rich profile', () => {
     expect(await metadataStore.getMetadata(other)).toEqual({ theme: 'dark', plan: 'pro' });
   });
 
-  it('answers 404 USER_NOT_FOUND to GET /auth/me with a token of a deleted user', async () => {
+  it('refuses the access tokens of a deleted account at once with 401 SESSION_REVOKED', async () => {
     const { phone } = await seedUser(tenantId);
     await request(t.app)
       .delete('/auth/account')
@@ -135,6 +135,13 @@ describe('account deletion and the rich profile', () => {
     const me = await request(t.app)
       .get('/auth/me')
       .set('Authorization', `Bearer ${phone.accessToken}`);
+    expect(me.status).toBe(401);
+    expect(me.body.code).toBe('SESSION_REVOKED');
+  });
+
+  it('answers 404 USER_NOT_FOUND to GET /auth/me with a token of a user that does not exist', async () => {
+    const token = t.auth.tokenService.signAccessToken({ sub: 'no-such-user' });
+    const me = await request(t.app).get('/auth/me').set('Authorization', `Bearer ${token}`);
     expect(me.status).toBe(404);
     expect(me.body.code).toBe('USER_NOT_FOUND');
   });

@@ -2,6 +2,7 @@ import {
   InMemoryLinkedAccountsStore,
   InMemoryPendingLinkStore,
   InMemoryRateLimitStore,
+  InMemoryRevocationFeed,
   InMemoryRolesPermissionsStore,
   InMemorySessionStore,
   InMemorySettingsStore,
@@ -18,6 +19,7 @@ import {
   checkLinkedAccountsStore,
   checkPendingLinkStore,
   checkRateLimitStore,
+  checkRevocationFeed,
   checkRolesPermissionsStore,
   checkSessionStore,
   checkSettingsStore,
@@ -54,6 +56,7 @@ const kits: [string, () => () => Promise<ConformanceReport>][] = [
   ['InMemoryPendingLinkStore', on(() => new InMemoryPendingLinkStore(), checkPendingLinkStore)],
   ['InMemoryRateLimitStore', on(() => new InMemoryRateLimitStore(), checkRateLimitStore)],
   ['InMemoryTwoFactorStore', on(() => new InMemoryTwoFactorStore(), checkTwoFactorStore)],
+  ['InMemoryRevocationFeed', on(() => new InMemoryRevocationFeed(), checkRevocationFeed)],
 ];
 
 describe('the in-memory stores pass the conformance kit', () => {

@@ -107,7 +107,7 @@ describe('device-aware sessions with InMemorySessionStore', () => {
     expect(await sessionStore.getSessionsForUser(user.id)).toEqual([]);
   });
 
-  it('still accepts the access token of a revoked session until it expires when sessions are not checked per request', async () => {
+  it('refuses the access token of a logged-out session at once without checkSessionOnRequest', async () => {
     const user = await t.createUser();
     const pair = await bearerLogin(t.app, user.email);
     await request(t.app)
@@ -119,7 +119,8 @@ describe('device-aware sessions with InMemorySessionStore', () => {
     const res = await request(t.app)
       .get('/api/private')
       .set('Authorization', `Bearer ${pair.accessToken}`);
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('SESSION_REVOKED');
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { AuthError } from '../core/errors';
-import type { AuthEventInput } from '../core/events';
+import { AuthEventNames, type AuthEventInput } from '../core/events';
+import { revocationOfEvent } from '../core/sessions/revocations';
 import type { IUserStore } from '../stores/user';
 import type { ResolvedAdminOptions } from './options';
 
@@ -37,6 +38,16 @@ export function createAdminContext(users: IUserStore, options: ResolvedAdminOpti
     options,
     stores: options.stores,
     publish(event, req, res, input = {}) {
+      // Every admin action that ends sessions publishes this event: recording it here means no
+      // route (present or added later) can end a session and leave its access tokens working.
+      if (event === AuthEventNames.SESSION_REVOKED && options.revocations) {
+        const revocation = revocationOfEvent(input);
+        if (revocation) {
+          options.revocations
+            .revoke(revocation)
+            .catch((err: unknown) => options.logger.error('admin: revocation not recorded', err));
+        }
+      }
       options.eventBus?.publish(event, {
         ip: req.ip,
         ...input,

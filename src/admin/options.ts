@@ -10,6 +10,8 @@ import type {
   IUserMetadataStore,
 } from '../stores/profile-stores';
 import type { IRateLimitStore } from '../stores/rate-limit';
+import type { RevocationRecorder } from '../core/sessions/revocations';
+import type { IRevocationFeed } from '../stores/revocation';
 import type { ISessionStore } from '../stores/session';
 import type { ISettingsStore } from '../stores/settings';
 import type { ITwoFactorStore } from '../stores/two-factor';
@@ -52,6 +54,17 @@ export interface AdminRouterOptions {
   twoFactorStore?: ITwoFactorStore;
   /** Admin actions are published here, each with `data.actor`. */
   eventBus?: AuthEventBus;
+  /**
+   * The app's AuthConfigurator (anything with its `revoke`): sessions the admin ends (one
+   * session, a user's sessions, a deleted user) have their access tokens refused at once, here
+   * and on every instance. Recommended whenever the admin router runs beside the auth router.
+   */
+  authConfigurator?: RevocationRecorder;
+  /**
+   * For an admin router in a process without an AuthConfigurator: the revocation feed the app's
+   * instances share (e.g. `createRedisStores(…).revocationFeed`). Ignored with `authConfigurator`.
+   */
+  revocationFeed?: IRevocationFeed;
   /** Failed-login throttling; `false` turns it off (only behind your own limiter). */
   rateLimit?: AdminRateLimitOptions | false;
   /** Largest JSON body accepted (metadata documents). Default `'100kb'`. */
@@ -79,6 +92,8 @@ export interface ResolvedAdminOptions {
     >
   >;
   readonly eventBus: AuthEventBus | undefined;
+  /** Where ended sessions are recorded (the configurator, or the feed); undefined: nowhere. */
+  readonly revocations: RevocationRecorder | undefined;
   readonly rateLimit: Readonly<Required<AdminRateLimitOptions>> | undefined;
   readonly bodyLimit: string | number;
   readonly panel: boolean;
@@ -141,6 +156,9 @@ export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminO
       twoFactorStore: options.twoFactorStore,
     }),
     eventBus: options.eventBus,
+    revocations:
+      options.authConfigurator ??
+      (options.revocationFeed ? { revoke: (r) => options.revocationFeed!.publish(r) } : undefined),
     rateLimit:
       limit === false
         ? undefined

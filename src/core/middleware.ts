@@ -9,6 +9,7 @@ import { assertCsrf, isUnsafeMethod } from './http/csrf';
 import { sendAuthError } from './http/error-middleware';
 import { createOriginCheck } from './http/origin-check';
 import { bearerToken } from './http/request-context';
+import type { RevocationList } from './sessions/revocation-list';
 import type { AccessTokenPayload } from './tokens/claims';
 import { TokenService } from './tokens/token-service';
 
@@ -23,12 +24,30 @@ export interface AuthMiddlewareOptions {
    * `cors.origins`). Read on each request, so origins added later count.
    */
   trustedOrigins?: ReadonlySet<string>;
+  /**
+   * The revocations to refuse (the AuthConfigurator passes its own). Without it, a standalone
+   * middleware cannot know of logouts and only `checkSessionOnRequest` refuses ended sessions.
+   */
+  revocations?: RevocationSource;
+}
+
+/** What the middleware reads of an instance's revocations. */
+export interface RevocationSource {
+  readonly list: RevocationList;
+  /** False until the start-up load has finished; requests wait for it once. */
+  readonly ready: boolean;
+  start(): Promise<void>;
 }
 
 const MISSING = new AuthError('Authentication required', 'UNAUTHORIZED', 401);
 const EXPIRED = new AuthError('Access token expired', 'TOKEN_EXPIRED', 401);
 const INVALID = new AuthError('Invalid access token', 'INVALID_TOKEN', 401);
 const REVOKED = new AuthError('Session is no longer valid', 'SESSION_REVOKED', 401);
+const LIFETIME_OVER = new AuthError(
+  'Session has reached its maximum lifetime; sign in again',
+  'SESSION_EXPIRED',
+  401,
+);
 
 /** Finds and verifies the request's access token; throws the AuthError to answer with. */
 export type AccessAuthenticator = (req: Request, res: Response) => AccessTokenPayload;
@@ -62,7 +81,8 @@ export function createAccessAuthenticator(
 
 /**
  * Protects routes: sets `req.user` to the access token's claims or answers 401/403 with
- * `{ error, code }`. Everything is prepared here, once; a request costs one HMAC check.
+ * `{ error, code }`. Everything is prepared here, once; a request costs one HMAC check (or a
+ * cache hit) and, by default, a look-up in the in-memory revocation list: no store read.
  */
 export function createAuthMiddleware(
   config: AuthConfig | ResolvedConfig,
@@ -80,40 +100,91 @@ export function createAuthMiddleware(
       'checkSessionOnRequest needs a sessionStore (pass it to the AuthConfigurator)',
     ]);
   }
+  const revocations = options.revocations;
+  const list = revocations?.list;
+  const maxLifetime = resolved.sessionMaxLifetimeSeconds;
+
+  /** Throws when the token's session has ended: revoked, or past its absolute lifetime. */
+  function assertNotEnded(payload: AccessTokenPayload): void {
+    if (list?.refuses(payload)) throw REVOKED;
+    if (payload.auth_time !== undefined && Date.now() / 1000 - payload.auth_time >= maxLifetime) {
+      throw LIFETIME_OVER;
+    }
+  }
+
+  /** Authenticates and checks revocation; throws the AuthError to answer with. */
+  function admit(req: Request, res: Response): AccessTokenPayload {
+    const payload = authenticate(req, res);
+    assertNotEnded(payload);
+    return payload;
+  }
+
+  const fail = (res: Response, next: NextFunction, err: unknown) =>
+    err instanceof AuthError ? sendAuthError(res, err) : next(err);
+
+  /**
+   * The first requests after start-up wait for the revocations of the last access-token
+   * lifetime to load, so a fresh instance does not accept a token revoked just before it began.
+   */
+  function afterLoad(req: Request, res: Response, next: NextFunction, then: () => void): void {
+    revocations!.start().then(
+      () => {
+        try {
+          assertNotEnded(req.user!);
+        } catch (err) {
+          fail(res, next, err);
+          return;
+        }
+        then();
+      },
+      (err: unknown) => fail(res, next, err),
+    );
+  }
 
   if (!checkSession) {
     return function authMiddleware(req: Request, res: Response, next: NextFunction) {
       try {
-        req.user = authenticate(req, res);
+        req.user = admit(req, res);
       } catch (err) {
         sendAuthError(res, err as AuthError);
+        return;
+      }
+      if (revocations !== undefined && !revocations.ready) {
+        afterLoad(req, res, next, next);
         return;
       }
       next();
     };
   }
 
+  // The strict mode: also reads the session from the store on every request.
   return function authMiddlewareWithSessionCheck(req: Request, res: Response, next: NextFunction) {
     let payload: AccessTokenPayload;
     try {
-      payload = authenticate(req, res);
+      payload = admit(req, res);
     } catch (err) {
       sendAuthError(res, err as AuthError);
       return;
     }
-    sessionIsLive(storeOf(), payload).then(
-      (live) => {
-        if (!live) return sendAuthError(res, REVOKED);
-        req.user = payload;
-        next();
-      },
-      // A store failure (e.g. STORE_UNAVAILABLE) is answered here: the app's own error handler
-      // may not speak JSON.
-      (err: unknown) => (err instanceof AuthError ? sendAuthError(res, err) : next(err)),
-    );
+    const checkStore = () =>
+      sessionIsLive(storeOf(), payload).then(
+        (live) => {
+          if (!live) return sendAuthError(res, REVOKED);
+          req.user = payload;
+          next();
+        },
+        // A store failure (e.g. STORE_UNAVAILABLE) is answered here: the app's own error
+        // handler may not speak JSON.
+        (err: unknown) => fail(res, next, err),
+      );
+    if (revocations !== undefined && !revocations.ready) {
+      req.user = payload;
+      afterLoad(req, res, next, () => void checkStore());
+      return;
+    }
+    void checkStore();
   };
 }
-
 async function sessionIsLive(store: ISessionStore | undefined, payload: AccessTokenPayload) {
   if (!store || !payload.sid) return false;
   const session = await store.getSession(payload.sid);

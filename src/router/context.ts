@@ -9,6 +9,7 @@ import { wantsBearer } from '../core/http/request-context';
 import { createAuthMiddleware } from '../core/middleware';
 import type { KeyedMutex } from '../core/mutex';
 import type { PasswordService } from '../core/passwords/password-service';
+import { revocationOfEvent, type Revocations } from '../core/sessions/revocations';
 import { SessionManager, type IssuedSession } from '../core/sessions/session-manager';
 import type { TempTokenPayload, TempTokenPurpose } from '../core/tokens/claims';
 import type { TokenService } from '../core/tokens/token-service';
@@ -45,6 +46,8 @@ export interface AuthCore {
   twoFactor: ITwoFactorStore;
   /** Counters of the brute-force protection, unless a router's `rateLimit.store` replaces it. */
   rateLimitStore: IRateLimitStore;
+  /** Revoked sessions of the last access-token lifetime, shared through the revocation feed. */
+  revocations: Revocations;
 }
 
 /** Everything a feature's routes need, built once per router. */
@@ -136,7 +139,13 @@ export interface RouterContext extends AuthCore {
 export function createRouterContext(core: AuthCore, options: SharedRouterOptions): RouterContext {
   const { config } = core;
   const bus = options.eventBus ?? core.bus;
-  const sessions = new SessionManager(config, core.tokens, core.sessionStore, bus);
+  const sessions = new SessionManager(
+    config,
+    core.tokens,
+    core.sessionStore,
+    bus,
+    core.revocations,
+  );
   const allowedOrigins = new Set((options.cors?.origins ?? []).map((o) => o.replace(/\/+$/, '')));
 
   const limiter = createRateLimiter(
@@ -160,6 +169,12 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
   const publish: RouterContext['publish'] = (event, req, input = {}) => {
     if (event === AuthEventNames.USER_PASSWORD_RESET && input.userId) {
       void clearAfterReset(input.userId);
+    }
+    // A feature that ends sessions without the SessionManager (account deletion removes the
+    // user's data itself) still has their access tokens refused: the event is the record.
+    if (event === AuthEventNames.SESSION_REVOKED) {
+      const revocation = revocationOfEvent(input);
+      if (revocation) void core.revocations.revoke(revocation);
     }
     bus?.publish(event, { ip: req.ip, ...input });
   };
@@ -204,6 +219,7 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
       sessionStore: core.sessionStore,
       checkSessionOnRequest: config.checkSessionOnRequest,
       trustedOrigins: originSet(options.cors?.origins ?? []),
+      revocations: core.revocations,
     }),
     requireRecentAuth: createRecentAuthGuard({
       config,

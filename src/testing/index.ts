@@ -16,3 +16,4 @@ export { checkLinkedAccountsStore } from './linked-accounts-store-checks';
 export { checkPendingLinkStore } from './pending-link-store-checks';
 export { checkRateLimitStore } from './rate-limit-store-checks';
 export { checkTwoFactorStore } from './two-factor-store-checks';
+export { checkRevocationFeed } from './revocation-feed-checks';

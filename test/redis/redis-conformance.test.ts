@@ -2,6 +2,7 @@ import { createRedisStores, type RedisStores } from 'keyward/redis';
 import {
   checkPendingLinkStore,
   checkRateLimitStore,
+  checkRevocationFeed,
   checkSessionStore,
   checkTwoFactorStore,
   formatReport,
@@ -36,6 +37,10 @@ describeWithService('redis', 'the Redis stores against the conformance kit', (ur
   it('the rate-limit store passes every rate-limit store check', async () => {
     // peek is optional in the interface; this store has it, so its checks must run.
     expectConformant(await checkRateLimitStore(stores.rateLimitStore, { optional: 'require' }));
+  });
+
+  it('the revocation feed passes every revocation feed check', async () => {
+    expectConformant(await checkRevocationFeed(stores.revocationFeed));
   });
 
   it('the two-factor store passes every two-factor store check', async () => {

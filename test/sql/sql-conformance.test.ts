@@ -3,6 +3,7 @@ import {
   checkLinkedAccountsStore,
   checkPendingLinkStore,
   checkRateLimitStore,
+  checkRevocationFeed,
   checkRolesPermissionsStore,
   checkSessionStore,
   checkSettingsStore,
@@ -34,6 +35,7 @@ const KIT: Array<
   ['pendingLinkStore', (s, o) => checkPendingLinkStore(s.pendingLinkStore, o)],
   ['twoFactorStore', (s, o) => checkTwoFactorStore(s.twoFactorStore, o)],
   ['rateLimitStore', (s, o) => checkRateLimitStore(s.rateLimitStore, o)],
+  ['revocationFeed', (s, o) => checkRevocationFeed(s.revocationFeed, o)],
 ];
 
 forEachDialect('SQL stores pass the conformance kit', (d) => {

@@ -15,6 +15,7 @@ const ALL_TABLES = [
   'pending_links',
   'rate_limits',
   'recovery_codes',
+  'revocations',
   'role_permissions',
   'roles',
   'sessions',
@@ -124,12 +125,17 @@ forEachDialect('SQL stores', (d) => {
     expect((await stores.userStore.findById(before.id))?.email).toBe(before.email);
   });
 
-  it('migrate() upgrades a database migrated before 0002: the two-factor, SMS and rate-limit tables appear, data stays', async () => {
+  it('migrate() upgrades a database migrated before 0002: the two-factor, SMS, rate-limit and revocation tables appear, data stays', async () => {
     const ownPrefix = uniquePrefix('kwm');
     const q = (name: string) => (d.name === 'mysql' ? `\`${name}\`` : `"${name}"`);
-    const TWO_FACTOR = ['recovery_codes', 'totp_steps', 'used_ids', 'sms_codes', 'rate_limits'].map(
-      (n) => ownPrefix + n,
-    );
+    const TWO_FACTOR = [
+      'recovery_codes',
+      'totp_steps',
+      'used_ids',
+      'sms_codes',
+      'rate_limits',
+      'revocations',
+    ].map((n) => ownPrefix + n);
     const older = d.open(ownPrefix);
     try {
       await older.migrate();
@@ -137,7 +143,7 @@ forEachDialect('SQL stores', (d) => {
       // Back to the schema a release before 0002 left: its tables and its record gone.
       for (const name of TWO_FACTOR) await raw.exec(`drop table ${q(name)}`);
       await raw.exec(
-        `delete from ${q(`${ownPrefix}migrations`)} where ${q('name')} in ('0002_two_factor', '0003_sms_codes', '0004_rate_limits')`,
+        `delete from ${q(`${ownPrefix}migrations`)} where ${q('name')} in ('0002_two_factor', '0003_sms_codes', '0004_rate_limits', '0005_revocations')`,
       );
       const before = await raw.tables(ownPrefix);
       expect(before).toHaveLength(13);
@@ -149,6 +155,7 @@ forEachDialect('SQL stores', (d) => {
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0002_two_factor')).toHaveLength(1);
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0003_sms_codes')).toHaveLength(1);
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0004_rate_limits')).toHaveLength(1);
+      expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0005_revocations')).toHaveLength(1);
       expect((await older.userStore.findById(u.id))?.email).toBe(u.email);
       expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(true);
       expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(false);

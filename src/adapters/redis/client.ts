@@ -29,6 +29,21 @@ export interface RedisLike {
   ): Promise<[cursor: string, elements: string[]]>;
   eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
   evalsha(sha1: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /**
+   * A new connection with the same options (ioredis `duplicate()`): a subscribed connection
+   * can send nothing else, so the revocation feed listens on its own. Needed by
+   * `revocationFeed.subscribe` only.
+   */
+  duplicate?(): RedisSubscriberLike;
+}
+
+/** The connection the revocation feed subscribes on (an ioredis `Redis` in subscriber mode). */
+export interface RedisSubscriberLike {
+  subscribe(channel: string): Promise<unknown>;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+  quit(): Promise<unknown>;
 }
 
 /** Where the stores put their keys; every key starts with the prefix. */

@@ -1,17 +1,26 @@
 // keyward/redis: Redis stores over a Redis client the application creates (ioredis).
 import type { IPendingLinkStore } from '../../stores/linking';
 import type { IRateLimitStore } from '../../stores/rate-limit';
+import type { IRevocationFeed } from '../../stores/revocation';
 import type { ISessionStore } from '../../stores/session';
 import type { ITwoFactorStore } from '../../stores/two-factor';
 import type { RedisLike } from './client';
 import { RedisPendingLinkStore } from './pending-link-store';
 import { RedisRateLimitStore } from './rate-limit-store';
+import { RedisRevocationFeed, type RedisRevocationFeedOptions } from './revocation-feed';
 import { RedisSessionStore } from './session-store';
 import { RedisTwoFactorStore } from './two-factor-store';
 
-export type { RedisLike, RedisKeyOptions } from './client';
+export type { RedisLike, RedisKeyOptions, RedisSubscriberLike } from './client';
 export type { RedisPendingLinkStoreOptions } from './pending-link-store';
-export { RedisSessionStore, RedisPendingLinkStore, RedisRateLimitStore, RedisTwoFactorStore };
+export type { RedisRevocationFeedOptions } from './revocation-feed';
+export {
+  RedisSessionStore,
+  RedisPendingLinkStore,
+  RedisRateLimitStore,
+  RedisTwoFactorStore,
+  RedisRevocationFeed,
+};
 
 export interface RedisStoresOptions {
   /**
@@ -33,6 +42,8 @@ export interface RedisStoresOptions {
   keyPrefix?: string;
   /** How long a pending OAuth link waits (default 3600 s). */
   pendingLinkTtlSeconds?: number;
+  /** Retention and error hook of `revocationFeed`. */
+  revocationFeed?: Omit<RedisRevocationFeedOptions, 'keyPrefix'>;
 }
 
 export interface RedisStores {
@@ -41,6 +52,12 @@ export interface RedisStores {
   rateLimitStore: IRateLimitStore;
   /** TOTP steps, recovery codes and used one-time ids, shared by every instance. */
   twoFactorStore: ITwoFactorStore;
+  /**
+   * Shares revocations between instances (PUBLISH plus a sorted set): give it to every
+   * AuthConfigurator as `revocationFeed`. Subscribing opens one more connection
+   * (`client.duplicate()`), closed by `auth.close()`.
+   */
+  revocationFeed: IRevocationFeed;
 }
 
 /**
@@ -51,6 +68,7 @@ export interface RedisStores {
  */
 export function createRedisStores(options: RedisStoresOptions): RedisStores {
   const { client, keyPrefix, pendingLinkTtlSeconds } = options;
+  const feedOptions = { ...options.revocationFeed, keyPrefix };
   return {
     sessionStore: new RedisSessionStore(client, { keyPrefix }),
     pendingLinkStore: new RedisPendingLinkStore(client, {
@@ -59,5 +77,6 @@ export function createRedisStores(options: RedisStoresOptions): RedisStores {
     }),
     rateLimitStore: new RedisRateLimitStore(client, { keyPrefix }),
     twoFactorStore: new RedisTwoFactorStore(client, { keyPrefix }),
+    revocationFeed: new RedisRevocationFeed(client, feedOptions),
   };
 }

@@ -15,6 +15,7 @@ import {
 import { EncodedText, PostgresTextPlugin, encodePgText } from './codec';
 import { TablePrefixPlugin } from './prefix';
 import type { SqlDatabase } from './schema';
+import type { SqlRevocationFeedOptions } from './revocation-feed';
 
 export type SqlDialectName = 'postgres' | 'mysql' | 'sqlite';
 
@@ -28,6 +29,8 @@ interface CommonOptions {
   tablePrefix?: string;
   /** How long a stashed pending link stays retrievable, in seconds. Default 3600 (1 h). */
   pendingLinkTtlSeconds?: number;
+  /** Poll interval, retention and error hook of `revocationFeed`. */
+  revocationFeed?: SqlRevocationFeedOptions;
 }
 
 export interface PostgresStoresOptions extends CommonOptions {

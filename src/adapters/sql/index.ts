@@ -9,11 +9,13 @@ import type {
   IUserMetadataStore,
 } from '../../stores/profile-stores';
 import type { IRateLimitStore } from '../../stores/rate-limit';
+import type { IRevocationFeed } from '../../stores/revocation';
 import type { ISessionStore } from '../../stores/session';
 import type { ISettingsStore } from '../../stores/settings';
 import type { ITwoFactorStore } from '../../stores/two-factor';
 import type { BaseUser, IUserStore } from '../../stores/user';
 import { openContext, type SqlStoresOptions } from './dialect';
+export type { SqlRevocationFeedOptions } from './revocation-feed';
 import { guardStore, mapSqlError } from './errors';
 import { SqlUserMetadataStore, SqlSettingsStore } from './key-value-stores';
 import { SqlLinkedAccountsStore, SqlPendingLinkStore } from './linking-stores';
@@ -21,6 +23,7 @@ import { dropTables, migrate } from './migrations';
 import { assertValidPrefix } from './prefix';
 import { SqlRateLimitStore } from './rate-limit-store';
 import { SqlRolesPermissionsStore } from './rbac-store';
+import { SqlRevocationFeed } from './revocation-feed';
 import { SqlSessionStore } from './session-store';
 import { SqlTenantStore } from './tenant-store';
 import { SqlTwoFactorStore } from './two-factor-store';
@@ -57,6 +60,11 @@ export interface SqlStores<U extends BaseUser = BaseUser> {
   twoFactorStore: ITwoFactorStore;
   /** Fixed-window counters for the router's brute-force protection, shared by every instance (0004). */
   rateLimitStore: IRateLimitStore;
+  /**
+   * Shares revocations between instances (0005): give it to every AuthConfigurator as
+   * `revocationFeed`; each instance then refuses a revoked session's tokens within 2 s.
+   */
+  revocationFeed: IRevocationFeed;
   /** Drops every table of this prefix, migration bookkeeping included (tests, uninstall). */
   dropTables(): Promise<void>;
   /** Closes the connection pool or database handle that was passed in. */
@@ -95,6 +103,7 @@ export function createSqlStores<U extends BaseUser = BaseUser>(
     pendingLinkStore: guardStore(new SqlPendingLinkStore(ctx)),
     twoFactorStore: guardStore(new SqlTwoFactorStore(ctx)),
     rateLimitStore: guardStore(new SqlRateLimitStore(ctx)),
+    revocationFeed: guardStore(new SqlRevocationFeed(ctx, options.revocationFeed)),
     dropTables: () => dropTables(ctx).catch(mapSqlError),
     destroy: () => (destroyed ??= ctx.db.destroy()),
   };

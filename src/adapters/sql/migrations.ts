@@ -276,6 +276,26 @@ export function migrationsFor(ctx: SqlContext): Record<string, Migration> {
           .execute();
       },
     },
+
+    // The revocation feed (IRevocationFeed): instances poll it by `id` and load it by `at` at
+    // start-up. Rows older than the feed's retention are deleted as new ones arrive.
+    '0005_revocations': {
+      async up(db: Kysely<unknown>) {
+        const table = await tableBuilder(db, dialect);
+        await table('revocations')
+          .addColumn('id', t.seq, seq)
+          .addColumn('kind', t.key, required)
+          .addColumn('session_id', t.key)
+          .addColumn('user_id', t.key)
+          .addColumn('at', t.millis, required)
+          .execute();
+        await db.schema
+          .createIndex(`${p}revocations_at`)
+          .on('revocations')
+          .columns(['at'])
+          .execute();
+      },
+    },
   };
 }
 

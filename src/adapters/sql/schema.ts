@@ -173,6 +173,19 @@ export interface RateLimitsTable {
 }
 
 /**
+ * The revocation feed (migration 0005): one row per revoked session or per user whose sessions
+ * all ended; `id` orders them for the pollers' cursor, `at` (epoch ms) bounds the start-up load.
+ */
+export interface RevocationsTable {
+  id: Seq;
+  /** 'session' or 'user'. */
+  kind: string;
+  session_id: string | null;
+  user_id: string | null;
+  at: Millis;
+}
+
+/**
  * The tables under their logical names; the prefix plugin (prefix.ts) adds `tablePrefix` when a
  * query is compiled, so the typed queries never spell the prefix.
  */
@@ -193,12 +206,14 @@ export interface SqlDatabase {
   used_ids: UsedIdsTable;
   sms_codes: SmsCodesTable;
   rate_limits: RateLimitsTable;
+  revocations: RevocationsTable;
 }
 
 export type TableName = keyof SqlDatabase;
 
 /** Every table, children before parents (the order dropTables uses). */
 export const TABLES: readonly TableName[] = [
+  'revocations',
   'rate_limits',
   'sms_codes',
   'used_ids',

@@ -107,6 +107,7 @@ const schema = z.object({
   buildTokenPayload: fn.optional(),
   refreshReuseGraceSeconds: z.number().min(0).max(60).optional(),
   checkSessionOnRequest: z.boolean().optional(),
+  sessionMaxLifetime: duration.optional(),
   logger: z.object({ error: fn, warn: fn }).optional(),
   twoFactor: z
     .object({
@@ -235,6 +236,7 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     refreshReuseGraceSeconds:
       config.refreshReuseGraceSeconds ?? DEFAULT_REFRESH_REUSE_GRACE_SECONDS,
     checkSessionOnRequest: config.checkSessionOnRequest === true,
+    sessionMaxLifetimeSeconds: parseDurationSeconds(config.sessionMaxLifetime ?? '30d')!,
     logger: config.logger ?? consoleLogger,
     totpAppName: config.twoFactor?.appName ?? 'keyward',
     twoFactorMethods: Object.freeze([...(config.twoFactor?.methods ?? DEFAULT_SECOND_FACTORS)]),

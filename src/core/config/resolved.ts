@@ -56,6 +56,8 @@ export interface ResolvedConfig {
   readonly buildTokenPayload: BuildTokenPayload | undefined;
   readonly refreshReuseGraceSeconds: number;
   readonly checkSessionOnRequest: boolean;
+  /** `sessionMaxLifetime` in seconds: no session outlives it, however often it refreshes. */
+  readonly sessionMaxLifetimeSeconds: number;
   readonly logger: AuthLogger;
   /** Issuer shown in authenticator apps (`twoFactor.appName`, default `'keyward'`). */
   readonly totpAppName: string;

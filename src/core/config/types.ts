@@ -135,10 +135,16 @@ export interface AuthConfig {
    */
   refreshReuseGraceSeconds?: number;
   /**
-   * Refuse access tokens of revoked sessions at once instead of when they expire. Costs a
-   * session read and a `lastActiveAt` write per request. Default false.
+   * The strict mode: also read the session from the store on every request (and update its
+   * `lastActiveAt`). Revoked sessions are refused without it too, from the in-memory revocation
+   * list; this adds a store read and write per request. Default false.
    */
   checkSessionOnRequest?: boolean;
+  /**
+   * Absolute lifetime of a session, however often it is refreshed: a refresh after it is
+   * refused with 401 SESSION_EXPIRED, and so are its access tokens. Default `'30d'`.
+   */
+  sessionMaxLifetime?: string | number;
   logger?: AuthLogger;
   /** Second factors: which are offered, how many wrong answers a sign-in survives. */
   twoFactor?: TwoFactorConfig;

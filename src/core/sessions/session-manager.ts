@@ -6,6 +6,13 @@ import { AuthEventNames, type AuthEventBus } from '../events';
 import { generateToken, hashToken, hmac } from '../secrets';
 import type { TokenPair } from '../tokens/claims';
 import { withoutReservedClaims, type TokenService } from '../tokens/token-service';
+import type { RevocationList } from './revocation-list';
+import type { RevocationRecorder } from './revocations';
+
+/** Where ended sessions are recorded, so their access tokens are refused at once. */
+export interface SessionRevocations extends RevocationRecorder {
+  readonly list: RevocationList;
+}
 
 /** Who is asking: recorded on the session and in events. */
 export interface RequestContext {
@@ -36,12 +43,13 @@ export class SessionManager {
     private readonly tokens: TokenService,
     private readonly store: ISessionStore,
     private readonly bus: AuthEventBus | undefined,
+    private readonly revocations?: SessionRevocations,
   ) {}
 
   /** Starts a session for a user who has fully authenticated. */
   async issue(user: BaseUser, ctx: RequestContext): Promise<IssuedSession> {
     const jti = generateToken();
-    const now = nowToTheSecond();
+    const now = this.signInInstant(user.id);
     const session = await this.store.createSession({
       userId: user.id,
       tenantId: ctx.tenantId,
@@ -73,6 +81,7 @@ export class SessionManager {
     const successorJti = this.successorOf(claims.jti);
 
     let session = await this.liveSession(claims.sid, claims.sub);
+    await this.assertWithinLifetime(session, ctx);
     if (session.refreshTokenHash === presented) {
       const rotatedAt = nowToTheSecond();
       const rotation = {
@@ -104,16 +113,29 @@ export class SessionManager {
     return { tokens: await this.pairFor(user, session, successorJti), session };
   }
 
-  /** Ends one session. */
+  /**
+   * Ends one session. Its access tokens are refused from now on: here at once, on the other
+   * instances through the revocation feed.
+   */
   async revoke(sessionHandle: string, reason: string, ctx: RequestContext = {}): Promise<void> {
     const session = await this.store.getSession(sessionHandle);
     await this.store.revokeSession(sessionHandle);
+    await this.revocations?.revoke({
+      kind: 'session',
+      sessionId: sessionHandle,
+      userId: session?.userId,
+      at: new Date(),
+    });
     if (session) this.publish(AuthEventNames.SESSION_REVOKED, session, ctx, { reason });
   }
 
-  /** Ends every session of a user (password reset, account deletion). */
+  /**
+   * Ends every session of a user (password reset, account deletion): every access token of the
+   * user whose session signed in until now is refused from now on.
+   */
   async revokeAll(userId: string, reason: string, ctx: RequestContext = {}): Promise<void> {
     await this.store.revokeAllSessionsForUser(userId);
+    await this.revocations?.revoke({ kind: 'user', userId, at: new Date() });
     this.bus?.publish(AuthEventNames.SESSION_REVOKED, {
       userId,
       ip: ctx.ip,
@@ -133,6 +155,34 @@ export class SessionManager {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * A new session's start, in whole seconds: now, or the next second when the user's sessions
+   * were all revoked within this one (its tokens would fall under that cutoff otherwise).
+   */
+  private signInInstant(userId: string): Date {
+    const second = this.revocations?.list.signInSecondFor(userId) ?? Math.floor(Date.now() / 1000);
+    return new Date(second * 1000);
+  }
+
+  /** A session past `sessionMaxLifetime` ends here, however recently it was refreshed. */
+  private async assertWithinLifetime(session: SessionInfo, ctx: RequestContext): Promise<void> {
+    const endsAt = session.createdAt.getTime() + this.config.sessionMaxLifetimeSeconds * 1000;
+    if (Date.now() < endsAt) return;
+    await this.store.revokeSession(session.sessionHandle);
+    await this.revocations?.revoke({
+      kind: 'session',
+      sessionId: session.sessionHandle,
+      userId: session.userId,
+      at: new Date(),
+    });
+    this.publish(AuthEventNames.SESSION_EXPIRED, session, ctx, { reason: 'max_lifetime' });
+    throw new AuthError(
+      'Session has reached its maximum lifetime; sign in again',
+      'SESSION_EXPIRED',
+      401,
+    );
   }
 
   private async liveSession(sid: string, userId: string): Promise<SessionInfo> {
