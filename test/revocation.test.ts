@@ -52,14 +52,15 @@ describe('attacks: a stolen access token after the session ended (default config
   it('refuses the access cookie after a cookie logout, and leaves the other device alone', async () => {
     const user = await t.createUser();
     const other = await bearerLogin(t.app, user.email);
-    const agent = request.agent(t.app);
-    const login = await agent
+    const login = await request(t.app)
       .post('/auth/login')
       .send({ email: user.email, password: PASSWORD })
       .expect(200);
+    // The cookies are Secure (https site URL), so they are sent by hand over the test's plain http.
     const cookie = `accessToken=${cookieValue(login, 'accessToken')}`;
-    await agent.get('/api/private').expect(200);
-    await agent.post('/auth/logout').expect(200);
+    const both = [cookie, `refreshToken=${cookieValue(login, 'refreshToken')}`];
+    await request(t.app).get('/api/private').set('Cookie', cookie).expect(200);
+    await request(t.app).post('/auth/logout').set('Cookie', both).expect(200);
     // Replay the cookie the logout cleared, as a thief who copied it would.
     const replay = await request(t.app).get('/api/private').set('Cookie', cookie);
     expect({ status: replay.status, code: replay.body.code }).toEqual(REFUSED);
