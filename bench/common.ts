@@ -11,7 +11,7 @@ function envNumber(name: string, fallback: number, min: number, max: number): nu
 }
 
 export const SECONDS = Math.round(envNumber('BENCH_SECONDS', 10, 1, 120));
-export const ROUNDS = Math.round(envNumber('BENCH_ROUNDS', 2, 1, 9));
+export const ROUNDS = Math.round(envNumber('BENCH_ROUNDS', 5, 1, 9));
 export const WARMUP_SECONDS = Math.min(3, SECONDS);
 
 /** Accounts the server creates; logins rotate over them, each from its own client address. */

@@ -13,7 +13,7 @@
  * second server forced to the bcrypt fallback (cost 12).
  *
  * The server runs in a child process (bench/server.ts) and loads the built package from dist/.
- * Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (default 2),
+ * Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (default 5: on 2 cores single rounds differ by up to 25%),
  * BENCH_CPU_PROF (a directory: the server writes a V8 CPU profile there on exit).
  * Only loopback; every phase has a time limit; the child is stopped on every exit path.
  */
