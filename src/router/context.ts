@@ -2,14 +2,14 @@ import type { Request, RequestHandler, Response } from 'express';
 import { originSet } from '../core/config/resolve';
 import type { ResolvedConfig } from '../core/config/resolved';
 import { AuthError } from '../core/errors';
-import { AuthEventNames, type AuthEventBus, type AuthEventInput } from '../core/events';
+import type { AuthEventBus, AuthEventInput } from '../core/events';
 import { clearTokenCookies, noStore, setTokenCookies } from '../core/http/cookies';
 import { linkBaseUrl } from '../core/http/cors';
 import { wantsBearer } from '../core/http/request-context';
 import { createAuthMiddleware } from '../core/middleware';
 import type { KeyedMutex } from '../core/mutex';
 import type { PasswordService } from '../core/passwords/password-service';
-import { revocationOfEvent, type Revocations } from '../core/sessions/revocations';
+import type { Revocations } from '../core/sessions/revocations';
 import { SessionManager, type IssuedSession } from '../core/sessions/session-manager';
 import type { TempTokenPayload, TempTokenPurpose } from '../core/tokens/claims';
 import type { TokenService } from '../core/tokens/token-service';
@@ -77,6 +77,11 @@ export interface RouterContext extends AuthCore {
    * answers as usual but sends (and issues) nothing, so the earlier link or code stays valid.
    */
   allowSend: RateLimiter['allowSend'];
+  /**
+   * Ends the brute-force lock of an account whose owner just proved themselves another way (a
+   * completed password reset: the mail reached them).
+   */
+  clearLimits(user: BaseUser): Promise<void>;
   publish(event: string, req: Request, input?: AuthEventInput): void;
   /** Base URL for links in mails; throws MAIL_NOT_CONFIGURED when there is none. */
   linkBase(req: Request): string;
@@ -158,26 +163,8 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
       config.cookies.accessName.startsWith('__Host-'),
     ),
   );
-  // A completed password reset proves the owner holds the mailbox, so the account's lock ends
-  // with it. Hooked where every feature's events pass, so the limiter needs no feature.
-  const clearAfterReset = (userId: string) =>
-    core.users
-      .findById(userId)
-      .then((user) => limiter.clearUser(userId, user?.email))
-      .catch((err: unknown) => config.logger.error('rate limit: not cleared after reset', err));
-
-  const publish: RouterContext['publish'] = (event, req, input = {}) => {
-    if (event === AuthEventNames.USER_PASSWORD_RESET && input.userId) {
-      void clearAfterReset(input.userId);
-    }
-    // A feature that ends sessions without the SessionManager (account deletion removes the
-    // user's data itself) still has their access tokens refused: the event is the record.
-    if (event === AuthEventNames.SESSION_REVOKED) {
-      const revocation = revocationOfEvent(input);
-      if (revocation) void core.revocations.revoke(revocation);
-    }
+  const publish: RouterContext['publish'] = (event, req, input = {}) =>
     bus?.publish(event, { ip: req.ip, ...input });
-  };
 
   const deliver: RouterContext['deliver'] = (req, res, issued, extra = {}) => {
     noStore(res);
@@ -232,6 +219,7 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
     sensitive: options.rateLimiter ? [options.rateLimiter] : [],
     limit: limiter.limit,
     allowSend: limiter.allowSend,
+    clearLimits: (user) => limiter.clearUser(user.id, user.email),
     publish,
     deliver,
     afterResponse(label, work) {

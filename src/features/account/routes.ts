@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
 import { clearTokenCookies } from '../../core/http/cookies';
+import { requestContext } from '../../core/http/request-context';
 import type { RouterContext } from '../../router/context';
 import { findUserOr404 } from '../find-user';
 import { deleteAccountData } from './delete-account';
@@ -30,11 +31,10 @@ export function registerAccountRoutes(router: Router, ctx: RouterContext): void 
       ctx.requireRecentAuth,
       asyncHandler(async (req, res) => {
         const userId = req.user!.sub;
+        // Through the session manager, so the access tokens are refused at once (and on every
+        // instance); the deletion then removes whatever the stores still hold.
+        await ctx.sessions.revokeAll(userId, 'account_deleted', requestContext(req));
         await deleteAccountData(ctx, userId);
-        ctx.publish(AuthEventNames.SESSION_REVOKED, req, {
-          userId,
-          data: { reason: 'account_deleted', allSessions: true },
-        });
         ctx.publish(AuthEventNames.USER_DELETED, req, { userId });
         clearTokenCookies(res, ctx.config);
         res.json({ success: true });

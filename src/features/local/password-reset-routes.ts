@@ -81,6 +81,8 @@ export function registerPasswordResetRoutes(router: Router, ctx: RouterContext):
       // The mail reached the user, so the address is theirs.
       if (!user.isEmailVerified) await ctx.users.updateEmailVerified?.(user.id, true);
       await ctx.sessions.revokeAll(user.id, 'password_reset', requestContext(req));
+      // The mail reached the owner: a stranger's guesses no longer lock them out.
+      await ctx.clearLimits(user);
       ctx.publish(AuthEventNames.USER_PASSWORD_RESET, req, { userId: user.id });
       res.json({ success: true });
     }),
