@@ -130,3 +130,14 @@ describe('deeply nested JSON', () => {
     await t.close();
   });
 });
+
+describe('a huge query string on the panel redirect', () => {
+  it('redirects GET /admin?<12,000 characters> to /admin/ without echoing the query', async () => {
+    const express = (await import('express')).default;
+    const app = express();
+    app.use('/admin', createAdminRouter(new InMemoryUserStore(), { adminSecret: 'a'.repeat(32) }));
+    const res = await request(app).get(`/admin?returnTo=${'x'.repeat(12_000)}`);
+    expect(res.status).toBe(308);
+    expect(res.headers.location).toBe('/admin/');
+  });
+});

@@ -63,8 +63,13 @@ function withTrailingSlash(req: Request): string | undefined {
   if (pathname.endsWith('/')) return undefined;
   // Collapse leading slashes: `//host` would make the Location header point to another site.
   const target = `/${pathname.replace(/^\/+/, '')}/`;
-  return query === undefined ? target : `${target}?${query}`;
+  // The query is kept for links into the panel, but never echoed at any length: a huge one would
+  // make a Location header that clients and proxies refuse to read.
+  return query === undefined || query.length > MAX_QUERY_KEPT ? target : `${target}?${query}`;
 }
+
+/** Longest query string carried through the trailing-slash redirect. */
+const MAX_QUERY_KEPT = 2048;
 
 function servePage(index: PanelFile): RequestHandler {
   return function adminPanelPage(req, res) {
