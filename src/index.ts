@@ -106,6 +106,30 @@ export type {
 } from './stores/profile-stores';
 export type { IPendingLinkStore, PendingLink } from './stores/linking';
 export type { IRateLimitStore, RateLimitHit } from './stores/rate-limit';
+export type {
+  ApiKey,
+  ApiKeyAuditEntry,
+  IApiKeyStore,
+  ListApiKeysOptions,
+  ListApiKeyUsageOptions,
+} from './stores/api-key';
+export { InMemoryApiKeyStore } from './stores/in-memory/in-memory-api-key-store';
+export {
+  ApiKeyService,
+  ApiKeyStrategy,
+  ApiKeyHasher,
+  createApiKeyMiddleware,
+  API_KEY_PATTERN,
+  type ApiKeyServiceOptions,
+  type ApiKeyActor,
+  type ApiKeyContext,
+  type ApiKeyRequirements,
+  type ApiKeyHashOptions,
+  type ApiKeyMiddlewareOptions,
+  type ApiKeyRateLimitOptions,
+  type ApiKeyFailureLimit,
+  type CreateApiKeyInput,
+} from './features/api-keys';
 export type { ITwoFactorStore, SmsCodeIssue } from './stores/two-factor';
 export type { IRevocationFeed, Revocation, Unsubscribe } from './stores/revocation';
 export {

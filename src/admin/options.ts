@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { AuthLogger } from '../core/config/types';
+import { consoleLogger } from '../core/config/resolve';
 import { AuthConfigError } from '../core/errors';
 import type { AuthEventBus } from '../core/events';
 import { InMemoryRateLimitStore } from '../stores/in-memory/in-memory-linking-stores';
@@ -103,10 +104,7 @@ export interface ResolvedAdminOptions {
 /** A shared secret shorter than this is guessable; it guards every user account. */
 export const MIN_ADMIN_SECRET_LENGTH = 16;
 
-const consoleLogger: AuthLogger = {
-  error: (message, detail) => console.error(`[keyward admin] ${message}`, detail ?? ''),
-  warn: (message, detail) => console.warn(`[keyward admin] ${message}`, detail ?? ''),
-};
+const adminLogger = consoleLogger('keyward admin');
 
 function positive(value: number | undefined, name: string, problems: string[]): void {
   if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
@@ -169,6 +167,6 @@ export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminO
           }),
     bodyLimit: options.bodyLimit ?? '100kb',
     panel: options.panel !== false,
-    logger: options.logger ?? consoleLogger,
+    logger: options.logger ?? adminLogger,
   });
 }

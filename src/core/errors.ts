@@ -72,6 +72,14 @@ export const AuthErrorCodes = [
   'ROLE_NOT_FOUND',
   'TENANT_NOT_FOUND',
   'INTERNAL_ERROR',
+  // API keys (createApiKeyMiddleware, admin and self-service key routes)
+  'API_KEY_MISSING',
+  'API_KEY_INVALID',
+  'API_KEY_REVOKED',
+  'API_KEY_EXPIRED',
+  'API_KEY_IP_BLOCKED',
+  'API_KEY_INSUFFICIENT_SCOPE',
+  'API_KEY_NOT_FOUND',
 ] as const;
 
 /** A stable error code from {@link AuthErrorCodes}, or an application's own code. */

@@ -46,6 +46,11 @@ export const AuthEventNames = {
   ADMIN_TENANT_USER_ADDED: 'identity.admin.tenant.user.added',
   ADMIN_TENANT_USER_REMOVED: 'identity.admin.tenant.user.removed',
   ADMIN_SETTINGS_UPDATED: 'identity.admin.settings.updated',
+  APIKEY_CREATED: 'identity.apikey.created',
+  APIKEY_REVOKED: 'identity.apikey.revoked',
+  APIKEY_DELETED: 'identity.apikey.deleted',
+  /** Failed key attempts from one address, or against one prefix, crossed the limit. */
+  APIKEY_ABUSE: 'identity.apikey.abuse',
 } as const;
 
 export type AuthEventName = (typeof AuthEventNames)[keyof typeof AuthEventNames];

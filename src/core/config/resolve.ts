@@ -139,10 +139,15 @@ const schema = z.object({
     .optional(),
 });
 
-const consoleLogger: AuthLogger = {
-  error: (message, detail) => console.error(`[keyward] ${message}`, detail ?? ''),
-  warn: (message, detail) => console.warn(`[keyward] ${message}`, detail ?? ''),
-};
+/** The default logger; `label` tells which part of keyward wrote a line. */
+export function consoleLogger(label = 'keyward'): AuthLogger {
+  return {
+    error: (message, detail) => console.error(`[${label}] ${message}`, detail ?? ''),
+    warn: (message, detail) => console.warn(`[${label}] ${message}`, detail ?? ''),
+  };
+}
+
+const defaultLogger = consoleLogger();
 
 /**
  * Validates the user's configuration and computes everything derivable from it (signing keys,
@@ -237,7 +242,7 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
       config.refreshReuseGraceSeconds ?? DEFAULT_REFRESH_REUSE_GRACE_SECONDS,
     checkSessionOnRequest: config.checkSessionOnRequest === true,
     sessionMaxLifetimeSeconds: parseDurationSeconds(config.sessionMaxLifetime ?? '30d')!,
-    logger: config.logger ?? consoleLogger,
+    logger: config.logger ?? defaultLogger,
     totpAppName: config.twoFactor?.appName ?? 'keyward',
     twoFactorMethods: Object.freeze([...(config.twoFactor?.methods ?? DEFAULT_SECOND_FACTORS)]),
     twoFactorMaxAttempts: config.twoFactor?.maxAttempts ?? 5,

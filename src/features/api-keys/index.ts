@@ -1,0 +1,9 @@
+/** API keys for machines: service, middleware, strategy and the self-service routes. */
+export { ApiKeyService, type ApiKeyServiceOptions, type ApiKeyActor } from './service';
+export { createApiKeyMiddleware } from './middleware';
+export { ApiKeyStrategy, type ApiKeyContext, type ApiKeyRequirements } from './strategy';
+export { ApiKeyHasher, type ApiKeyHashOptions } from './key-hasher';
+export type { ApiKeyMiddlewareOptions } from './options';
+export type { ApiKeyRateLimitOptions, ApiKeyFailureLimit } from './guessing-limit';
+export type { CreateApiKeyInput } from './key-input';
+export { API_KEY_PATTERN } from './key-format';
