@@ -30,9 +30,12 @@ import { createRouterContext, type AuthCore, type RouterContext } from './router
 import { registerOriginGuard } from './router/origin-guard';
 import type { SharedRouterOptions } from './router/options';
 import type { OAuthRouterOptions } from './features/oauth/options';
+import type { ApiKeyRouterOptions } from './features/api-keys/router-options';
+import { registerApiKeyRoutes } from './features/api-keys/self-service-routes';
 
 /** Options of `auth.router()` / `createAuthRouter()`. Every store is optional. */
-export interface RouterOptions extends SharedRouterOptions, OAuthRouterOptions {
+export interface RouterOptions
+  extends SharedRouterOptions, OAuthRouterOptions, ApiKeyRouterOptions {
   /**
    * Shares revocations between instances, for `createAuthRouter()` (an AuthConfigurator takes
    * it in its own options and ignores this one). Default: in process memory.
@@ -61,6 +64,7 @@ const FEATURES: RegisterFeature[] = [
   registerSmsRoutes,
   registerOAuthRoutes,
   registerLinkingRoutes,
+  registerApiKeyRoutes,
 ];
 
 /** Builds the shared core for a standalone router or middleware. */

@@ -12,6 +12,13 @@ import { buildAuthRouter, createAuthCore, type AuthRouter } from './auth-router'
 import type { RouterOptions } from './auth-router';
 import type { RevocationListener } from './core/sessions/revocation-list';
 import type { IRateLimitStore } from './stores/rate-limit';
+import type { IApiKeyStore } from './stores/api-key';
+import {
+  ApiKeyService,
+  createApiKeyMiddleware,
+  type ApiKeyHashOptions,
+  type ApiKeyMiddlewareOptions,
+} from './features/api-keys';
 import type { IRevocationFeed, Revocation } from './stores/revocation';
 import type { ISessionStore } from './stores/session';
 import type { ITwoFactorStore } from './stores/two-factor';
@@ -43,6 +50,13 @@ export interface AuthConfiguratorOptions {
    * (within 2 s). Default: in process memory, which suits a single instance only.
    */
   revocationFeed?: IRevocationFeed;
+  /** API keys for machines: `auth.apiKeyMiddleware()`, self-service keys, `auth.apiKeyService`. */
+  apiKeyStore?: IApiKeyStore;
+  /**
+   * How keys are hashed at rest, once for every part built here: `{ pepper }` (a server-side
+   * secret of at least 32 characters; a list rotates it). See docs/api-keys.md.
+   */
+  apiKeys?: ApiKeyHashOptions;
 }
 
 /**
@@ -54,6 +68,9 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
   readonly tokenService: TokenService;
   /** The validated, fully defaulted configuration. */
   readonly config: ResolvedConfig;
+  /** Creates, revokes and deletes API keys with this configurator's pepper and event bus. */
+  readonly apiKeyService: ApiKeyService;
+  private readonly apiKeyOptions: Pick<AuthConfiguratorOptions, 'apiKeyStore' | 'apiKeys'>;
   private core: AuthCore;
   private sessionStoreGiven: boolean;
   /**
@@ -79,6 +96,8 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
     });
     this.sessionStoreGiven = options.sessionStore !== undefined;
     this.tokenService = this.core.tokens;
+    this.apiKeyService = new ApiKeyService({ ...options.apiKeys, eventBus: options.eventBus });
+    this.apiKeyOptions = options;
   }
 
   /** The auth router, to mount with `app.use('/auth', auth.router())`. */
@@ -89,7 +108,39 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
       this.sessionStoreGiven = true;
     }
     for (const origin of originSet(options.cors?.origins ?? [])) this.routerOrigins.add(origin);
-    return buildAuthRouter(this.core, { eventBus: this.core.bus, ...options });
+    const apiKeys = options.apiKeys && {
+      store: this.apiKeyOptions.apiKeyStore,
+      ...this.apiKeyOptions.apiKeys,
+      ...options.apiKeys,
+    };
+    return buildAuthRouter(this.core, {
+      eventBus: this.core.bus,
+      ...options,
+      ...(apiKeys && { apiKeys }),
+    });
+  }
+
+  /**
+   * Guards routes with API keys from the configurator's `apiKeyStore`, hashed with its pepper;
+   * failures are counted in its rate-limit store (shared by instances when that store is) and
+   * abuse is published on its event bus.
+   */
+  apiKeyMiddleware(
+    options: ApiKeyMiddlewareOptions & { store?: IApiKeyStore } = {},
+  ): RequestHandler {
+    const { store = this.apiKeyOptions.apiKeyStore, ...rest } = options;
+    if (!store) {
+      throw new TypeError('keyward: apiKeyMiddleware() needs an apiKeyStore (configurator option)');
+    }
+    const rateLimit =
+      rest.rateLimit === false ? false : { store: this.core.rateLimitStore, ...rest.rateLimit };
+    return createApiKeyMiddleware(store, {
+      eventBus: this.core.bus,
+      logger: this.config.logger,
+      ...this.apiKeyOptions.apiKeys,
+      ...rest,
+      rateLimit,
+    });
   }
 
   /** Protects routes: sets `req.user` or answers 401/403. */

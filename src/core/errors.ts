@@ -80,6 +80,7 @@ export const AuthErrorCodes = [
   'API_KEY_IP_BLOCKED',
   'API_KEY_INSUFFICIENT_SCOPE',
   'API_KEY_NOT_FOUND',
+  'API_KEY_LIMIT_REACHED',
 ] as const;
 
 /** A stable error code from {@link AuthErrorCodes}, or an application's own code. */

@@ -124,6 +124,11 @@ export interface RouterContext extends AuthCore {
   secondFactorsOf(user: BaseUser): string[];
   /** Second factors the features offer; features push theirs while registering. */
   secondFactors: SecondFactorMethod[];
+  /**
+   * Work DELETE /account does for the features that hold data of their own about a user (API
+   * keys); features push theirs while registering, so the account feature needs none of them.
+   */
+  accountCleanups: Array<(userId: string) => Promise<void>>;
   /** The settings store's current values ({} without one). */
   runtimeSettings(): Promise<AuthSettings>;
   /** Sends a session's tokens as cookies, or in the body for `X-Auth-Strategy: bearer`. */
@@ -216,6 +221,7 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
       proofs: reauthProofs,
     }),
     reauthProofs,
+    accountCleanups: [],
     sensitive: options.rateLimiter ? [options.rateLimiter] : [],
     limit: limiter.limit,
     allowSend: limiter.allowSend,

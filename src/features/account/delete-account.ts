@@ -16,4 +16,5 @@ export async function deleteAccountData(ctx: RouterContext, userId: string): Pro
     },
     userId,
   );
+  await Promise.all(ctx.accountCleanups.map((cleanup) => cleanup(userId)));
 }
