@@ -90,7 +90,7 @@ export {
   type SecondFactorCheck,
 } from './router/sign-in';
 export { MailerService } from './mail/mailer-service';
-export type { MailerConfig, MailLang } from './mail/mailer-config';
+export type { MailerConfig, MailLang } from './core/config/mailer-config';
 export type { CorsOptions } from './core/http/cors';
 export type { BaseUser, IUserStore, ListUsersOptions } from './stores/user';
 export type { ISessionStore, SessionInfo, RefreshRotation } from './stores/session';

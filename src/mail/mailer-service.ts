@@ -1,6 +1,6 @@
 import type { RecoveryCodeUsedMailData, WelcomeMailData } from '../core/config/types';
 import { AuthError } from '../core/errors';
-import type { MailerConfig, MailLang } from './mailer-config';
+import type { MailerConfig, MailLang } from '../core/config/mailer-config';
 import { en } from './templates/en';
 import { it } from './templates/it';
 import type { MailTemplates, RenderedMail } from './templates/types';

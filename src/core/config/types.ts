@@ -1,5 +1,5 @@
 import type { BaseUser } from '../../stores/user';
-import type { MailerConfig } from '../../mail/mailer-config';
+import type { MailerConfig } from './mailer-config';
 
 /** Where links in mails land: the base URL (site or allowed origin) plus these paths. */
 export interface EmailLinkPaths {
