@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import express from 'express';
+import fc from 'fast-check';
 import request from 'supertest';
 import {
   ApiKeyService,
   AuthEventBus,
+  InMemoryApiKeyStore,
   createApiKeyMiddleware,
   type ApiKeyMiddlewareOptions,
   type AuthEventPayload,
@@ -382,5 +384,40 @@ describeApiKeyBackends('API key middleware', (backend) => {
       .expect(200);
     await new Promise((r) => setTimeout(r, 50));
     expect((await backend().store.findById(record.id))!.lastUsedAt).toEqual(first);
+  });
+});
+
+describe('API key middleware, hostile header values', () => {
+  it('answers every random Authorization / X-Api-Key value with a 4xx { error, code }, never a 5xx', async () => {
+    const store = new InMemoryApiKeyStore();
+    const { rawKey } = await service.createKey(store, { name: 'fuzzed' });
+    const app = express();
+    app.get('/m', createApiKeyMiddleware(store, { rateLimit: false }), (_req, res) => {
+      res.json({ ok: true });
+    });
+    // Printable header values (Node refuses control characters before sending), some of them
+    // built from the real key so the prefix lookup is reached.
+    const value = fc.oneof(
+      fc.string({ maxLength: 300 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+      fc.string({ maxLength: 60 }).map((s) => rawKey.slice(0, 11) + s.replace(/[^\x20-\x7e]/g, '')),
+      fc.constantFrom(`ApiKey  ${rawKey}x`, `apikey ${rawKey.toUpperCase()}`, 'ApiKey', ' ', ','),
+    );
+    await fc.assert(
+      fc.asyncProperty(value, fc.boolean(), async (v, asAuthorization) => {
+        const res = await request(app)
+          .get('/m')
+          .set(
+            asAuthorization ? 'Authorization' : 'X-Api-Key',
+            asAuthorization ? `ApiKey ${v}` : v,
+          );
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(res.body).toEqual({
+          error: expect.any(String),
+          code: expect.stringMatching(/^API_KEY_/),
+        });
+      }),
+      { numRuns: 300, seed: Number(process.env.KEYWARD_FUZZ_SEED ?? 20261202) },
+    );
   });
 });
