@@ -9,6 +9,7 @@ import jwt from 'jsonwebtoken';
 import {
   AuthError,
   GenericOAuthStrategy,
+  InMemoryApiKeyStore,
   InMemoryPendingLinkStore,
   createAdminRouter,
   type BaseUser,
@@ -73,6 +74,9 @@ const AUTH_ROUTES: Route[] = [
   ['DELETE', '/linked-accounts/:provider/:id'],
   ['POST', '/link-request', ['email', 'provider', 'providerAccountId', 'emailLang']],
   ['POST', '/link-verify', ['token', 'loginAfterLinking']],
+  ['GET', '/api-keys'],
+  ['POST', '/api-keys', ['name', 'scopes', 'allowedIps', 'expiresAt', 'currentPassword']],
+  ['DELETE', '/api-keys/:id'],
   ['GET', '/nope'],
 ];
 const PRIVATE_ROUTES: Route[] = [
@@ -147,6 +151,7 @@ function createFuzzApp(logged: unknown[]) {
   const t: TestApp = createTestApp({
     userStore: stores.users,
     captureMagicLinks: true,
+    configurator: { apiKeyStore: new InMemoryApiKeyStore() },
     config: {
       logger,
       csrf: { enabled: true },
@@ -168,6 +173,7 @@ function createFuzzApp(logged: unknown[]) {
       pendingLinkStore: new InMemoryPendingLinkStore(),
       settingsStore: stores.settingsStore,
       sessionCleanupSecret: 'cleanup-secret-0123456789',
+      apiKeys: { selfService: true, allowedScopes: ['reports:read'] },
       oauthStrategies: [
         new AcmeStrategy({
           name: 'acme',
@@ -182,6 +188,14 @@ function createFuzzApp(logged: unknown[]) {
       ],
     },
   });
+  // A machine route: the API key middleware with its failure limits off (one fuzzing address).
+  t.app.all(
+    '/machine',
+    t.auth.apiKeyMiddleware({ rateLimit: false, auditLog: true }),
+    (req, res) => {
+      res.json({ apiKey: req.apiKey });
+    },
+  );
   const { users, ...optionalStores } = stores;
   t.app.use(
     '/admin',
@@ -319,6 +333,7 @@ describe('fuzzing every endpoint (seeded; see the printed seed)', () => {
     const authArb = fc.oneof(
       { weight: 20, arbitrary: fuzzRequest('/auth', AUTH_ROUTES, known, 16 * 1024) },
       { weight: 1, arbitrary: fuzzRequest('/api/private', PRIVATE_ROUTES, known, 16 * 1024) },
+      { weight: 1, arbitrary: fuzzRequest('/machine', PRIVATE_ROUTES, known, 16 * 1024) },
     );
     await fc.assert(fc.asyncProperty(authArb, check), { seed, numRuns: AUTH_RUNS });
   }, 240_000);
