@@ -1,7 +1,7 @@
 /**
  * Takes the screenshots of docs/admin.md: every tab of the admin panel at 1280×800, the Manage
- * drawer, the sign-in screen and the Users tab on a 390 px phone, against seeded in-memory
- * stores. Run with `npx tsx scripts/admin-screenshots.ts` (needs Chromium: Debian's `chromium`
+ * drawer, a new API key's banner and a key's usage log, the sign-in screen and the Users tab on a
+ * 390 px phone, against seeded in-memory stores. Run with `npx tsx scripts/admin-screenshots.ts` (needs Chromium: Debian's `chromium`
  * package, or KEYWARD_CHROMIUM pointing at one).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -72,6 +72,30 @@ async function main(): Promise<void> {
       await page.locator(`#view[data-tab="${tab}"] .card`).first().waitFor();
       await shoot(page, tab);
     }
+
+    await page.click('#tab-api-keys');
+    await page.locator('#api-keys-table tbody tr[data-key-id]').first().waitFor();
+    // The list itself, from its search box down (the create form is in the next shot).
+    await page.evaluate(
+      `document.querySelector('#api-keys-filter').closest('.card').scrollIntoView()`,
+    );
+    await shoot(page, 'api-keys');
+    // A key just made: the one-time banner with its raw value.
+    await page.fill('#api-key-name', 'warehouse-sync');
+    await page.fill('#api-key-service', 'inventory');
+    await page.fill('#api-key-scopes', 'stock:read, stock:write');
+    await page.fill('#api-key-ips', '10.20.0.0/16');
+    await page.click('#api-key-create');
+    await page.locator('#api-key-banner').waitFor();
+    await page.locator('#api-keys-table tbody tr', { hasText: 'warehouse-sync' }).waitFor();
+    await page.evaluate(`window.scrollTo(0, 0)`);
+    await shoot(page, 'api-keys-created');
+    await page.click('#api-key-banner-done');
+    await page.click('button[aria-label="Usage log of stripe-webhook"]');
+    await page.locator('#api-key-usage-table tbody tr:not(.row-full)').first().waitFor();
+    await page.evaluate(`document.querySelector('.drawer-content').scrollTo(0, 330)`);
+    await shoot(page, 'api-keys-usage');
+    await page.keyboard.press('Escape');
     await context.close();
 
     const phone = await browser.newContext({

@@ -36,6 +36,13 @@ const TABS = [
     load: () => import('./tabs/tenants.js'),
   },
   {
+    id: 'api-keys',
+    label: 'API Keys',
+    feature: 'apiKeys',
+    icon: 'key',
+    load: () => import('./tabs/api-keys.js'),
+  },
+  {
     id: 'control',
     label: 'Control',
     feature: 'settings',

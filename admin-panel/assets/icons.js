@@ -29,6 +29,14 @@ const ICONS = {
     ['circle', { cx: 9, cy: 12, r: 2 }],
     ['circle', { cx: 17, cy: 18, r: 2 }],
   ],
+  key: [
+    ['circle', { cx: 8, cy: 15.5, r: 4.5 }],
+    ['path', { d: 'M11.2 12.3L20 3.5M16.5 7l3 3M14 9.5l2.5 2.5' }],
+  ],
+  copy: [
+    ['rect', { x: 9, y: 9, width: 11, height: 11, rx: 2 }],
+    ['path', { d: 'M5 15V6a2 2 0 0 1 2-2h9' }],
+  ],
   logout: [['path', { d: 'M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 17l-5-5 5-5M5 12h11' }]],
   search: [
     ['circle', { cx: 11, cy: 11, r: 6.5 }],

@@ -2,7 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuthEventBus, createAdminRouter } from 'keyward';
+import {
+  AuthEventBus,
+  InMemoryApiKeyStore,
+  createAdminRouter,
+  createApiKeyMiddleware,
+} from 'keyward';
 import { createDemoApp } from './app';
 import { loadSecrets } from './secrets';
 import { openDemoStores } from './stores';
@@ -33,8 +38,16 @@ async function main() {
   const admin = loadAdminSecret();
   const adminEvents = new AuthEventBus();
   adminEvents.onEvent('*', (e) => {
-    if (e.event.startsWith('identity.admin.'))
+    if (e.event.startsWith('identity.admin.') || e.event.startsWith('identity.apikey.'))
       console.log(`[admin] ${e.event} by ${String(e.data?.actor)}`);
+  });
+
+  // API keys live in memory in the demo (gone on restart): make one in the panel's API Keys tab,
+  // then call /api/service with it (X-Api-Key or Authorization: ApiKey …); each call is in the
+  // key's usage log.
+  const apiKeyStore = new InMemoryApiKeyStore();
+  app.get('/api/service', createApiKeyMiddleware(apiKeyStore, { auditLog: true }), (req, res) => {
+    res.json({ message: `Hello ${req.apiKey!.name}`, apiKey: req.apiKey });
   });
   app.use(
     '/admin',
@@ -47,6 +60,7 @@ async function main() {
       settingsStore: stores.settingsStore,
       linkedAccountsStore: stores.linkedAccountsStore,
       twoFactorStore: stores.twoFactorStore,
+      apiKeyStore,
       eventBus: adminEvents,
     }),
   );
@@ -60,6 +74,7 @@ async function main() {
   page            ${siteUrl}/
   auth endpoints  ${siteUrl}/auth  (POST /auth/register, /auth/login, GET /auth/me, ...)
   protected route ${siteUrl}/api/profile
+  API key route   ${siteUrl}/api/service  (keys from the admin panel's API Keys tab)
   admin panel     ${siteUrl}/admin/
   admin secret    ${adminLine}
 Stop with Ctrl+C.\n`);

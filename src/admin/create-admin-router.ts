@@ -8,6 +8,7 @@ import { createAdminContext, type AdminContext } from './context';
 import { createAdminGuard } from './guard';
 import { resolveAdminOptions, type AdminRouterOptions } from './options';
 import { mountAdminPanel } from './panel/mount';
+import { registerApiKeyRoutes } from './routes/api-keys';
 import { registerPingRoute } from './routes/ping';
 import { registerRoleRoutes } from './routes/roles';
 import { registerSessionRoutes } from './routes/sessions';
@@ -20,8 +21,8 @@ import { registerUserRoutes } from './routes/users';
 export type AdminRouter = Express;
 
 /**
- * The API's parts in mount order. API keys and webhooks add theirs here when they arrive (and
- * turn on their flag in routes/ping.ts).
+ * The API's parts in mount order. Webhooks add theirs here when they arrive (and turn on their
+ * flag in routes/ping.ts).
  */
 const API_PARTS: Array<(api: Router, ctx: AdminContext) => void> = [
   registerPingRoute,
@@ -31,6 +32,7 @@ const API_PARTS: Array<(api: Router, ctx: AdminContext) => void> = [
   registerRoleRoutes,
   registerTenantRoutes,
   registerSettingsRoutes,
+  registerApiKeyRoutes,
 ];
 
 /** The JSON API under /api: no caching, the guard first, a JSON 404 for unknown paths. */

@@ -3,6 +3,8 @@ import type { AuthLogger } from '../core/config/types';
 import { consoleLogger } from '../core/config/resolve';
 import { AuthConfigError } from '../core/errors';
 import type { AuthEventBus } from '../core/events';
+import { ApiKeyService } from '../features/api-keys/service';
+import type { IApiKeyStore } from '../stores/api-key';
 import { InMemoryRateLimitStore } from '../stores/in-memory/in-memory-linking-stores';
 import type {
   ILinkedAccountsStore,
@@ -53,6 +55,14 @@ export interface AdminRouterOptions {
   linkedAccountsStore?: ILinkedAccountsStore;
   /** Second-factor state to clear when a user is deleted (the SQL user store clears it itself). */
   twoFactorStore?: ITwoFactorStore;
+  /** Enables /api/api-keys (the API Keys tab needs `listKeys`; usage logs need `listUsage`). */
+  apiKeyStore?: IApiKeyStore;
+  /**
+   * Creates, revokes and deletes keys for the admin. Pass the app's own (the one built with its
+   * `pepper`) so the keys made here verify in the app's middleware. Default:
+   * `new ApiKeyService({ eventBus })`, unpeppered SHA-256, events on this router's `eventBus`.
+   */
+  apiKeyService?: ApiKeyService;
   /** Admin actions are published here, each with `data.actor`. */
   eventBus?: AuthEventBus;
   /**
@@ -90,8 +100,11 @@ export interface ResolvedAdminOptions {
       | 'settingsStore'
       | 'linkedAccountsStore'
       | 'twoFactorStore'
+      | 'apiKeyStore'
     >
   >;
+  /** Makes and ends keys in `stores.apiKeyStore`: the given service or one on `eventBus`. */
+  readonly apiKeyService: ApiKeyService;
   readonly eventBus: AuthEventBus | undefined;
   /** Where ended sessions are recorded (the configurator, or the feed); undefined: nowhere. */
   readonly revocations: RevocationRecorder | undefined;
@@ -134,6 +147,14 @@ export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminO
   if (authorize !== undefined && typeof authorize !== 'function') {
     problems.push('authorize must be a function (req) => boolean | string');
   }
+  if (options.apiKeyService !== undefined) {
+    if (typeof options.apiKeyService?.createKey !== 'function') {
+      problems.push('apiKeyService must be an ApiKeyService');
+    } else if (options.apiKeyStore === undefined) {
+      // A service alone switches nothing on; this is almost certainly a forgotten store.
+      problems.push('apiKeyService needs apiKeyStore (the store the keys live in)');
+    }
+  }
   const limit = options.rateLimit;
   if (limit) {
     positive(limit.maxFailures, 'rateLimit.maxFailures', problems);
@@ -152,7 +173,9 @@ export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminO
       settingsStore: options.settingsStore,
       linkedAccountsStore: options.linkedAccountsStore,
       twoFactorStore: options.twoFactorStore,
+      apiKeyStore: options.apiKeyStore,
     }),
+    apiKeyService: options.apiKeyService ?? new ApiKeyService({ eventBus: options.eventBus }),
     eventBus: options.eventBus,
     revocations:
       options.authConfigurator ??

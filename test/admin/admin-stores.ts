@@ -1,6 +1,7 @@
 // The in-memory stores behind the admin router in the admin suites: the API suites
 // (api-setup.ts) and the browser panel (panel-seed.ts) start from the same full set.
 import {
+  InMemoryApiKeyStore,
   InMemoryLinkedAccountsStore,
   InMemoryRolesPermissionsStore,
   InMemorySessionStore,
@@ -21,6 +22,7 @@ export interface AdminStores {
   userMetadataStore: InMemoryUserMetadataStore;
   settingsStore: InMemorySettingsStore;
   linkedAccountsStore: InMemoryLinkedAccountsStore;
+  apiKeyStore: InMemoryApiKeyStore;
 }
 
 /** Fresh, empty stores; `settings` are what the settings store starts with. */
@@ -33,6 +35,7 @@ export function createAdminStores(settings: AuthSettings = {}): AdminStores {
     userMetadataStore: new InMemoryUserMetadataStore(),
     settingsStore: new InMemorySettingsStore(settings),
     linkedAccountsStore: new InMemoryLinkedAccountsStore(),
+    apiKeyStore: new InMemoryApiKeyStore(),
   };
 }
 
@@ -44,4 +47,5 @@ export const WITHOUT_OPTIONAL_STORES: Partial<AdminRouterOptions> = {
   userMetadataStore: undefined,
   settingsStore: undefined,
   linkedAccountsStore: undefined,
+  apiKeyStore: undefined,
 };

@@ -62,7 +62,8 @@ describe('admin API: authentication', () => {
         metadata: true,
         settings: true,
         linkedAccounts: true,
-        apiKeys: false,
+        apiKeys: true,
+        apiKeyUsage: true,
         webhooks: false,
       },
     });

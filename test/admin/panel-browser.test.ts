@@ -3,9 +3,15 @@
  * with seeded in-memory stores. Every action is checked where it lands (the stores), not only
  * on screen; every page is also watched for script errors, CSP violations and dialogs.
  */
-import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { WITHOUT_OPTIONAL_STORES } from './admin-stores';
+import {
+  CHROMIUM_ARGS,
+  EXECUTABLE,
+  describeInBrowser,
+  openWatchedPage,
+  type Trouble,
+} from './panel-browser-setup';
 import {
   PANEL_SECRET,
   USER_COUNT,
@@ -15,33 +21,6 @@ import {
   type PanelSeed,
   type RunningPanel,
 } from './panel-seed';
-
-const EXECUTABLE = process.env.KEYWARD_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const haveChromium = existsSync(EXECUTABLE);
-if (!haveChromium) {
-  console.warn(
-    `\n!!! No Chromium at ${EXECUTABLE}: SKIPPING the admin panel browser tests.\n` +
-      '!!! Install Debian\'s "chromium" package (.ci/run does) or set KEYWARD_CHROMIUM.\n',
-  );
-}
-const describeInBrowser = haveChromium ? describe : describe.skip;
-
-/** What a page did that it should not have: script errors, CSP reports, alert() calls. */
-interface Trouble {
-  errors: string[];
-  dialogs: string[];
-}
 
 describeInBrowser('admin panel in Chromium', () => {
   let browser: Browser;
@@ -60,29 +39,7 @@ describeInBrowser('admin panel in Chromium', () => {
   });
 
   async function openPanel(viewport = { width: 1280, height: 800 }): Promise<void> {
-    context = await browser.newContext({ viewport });
-    page = await context.newPage();
-    trouble = { errors: [], dialogs: [] };
-    page.on('console', (message) => {
-      const text = message.text();
-      // An API answering 4xx is logged by Chromium as a failed resource; the tests that
-      // provoke one check what the panel shows. Anything else failing to load is a fault.
-      if (/^Failed to load resource/.test(text) && message.location().url.includes('/api/')) return;
-      // Chromium reports CSP violations as console errors, so this catches those too.
-      if (message.type() === 'error' || /Content.Security.Policy/i.test(text)) {
-        trouble.errors.push(`${text} (${message.location().url})`);
-      }
-    });
-    page.on('pageerror', (error) => trouble.errors.push(error.message));
-    page.on('dialog', (dialog) => {
-      trouble.dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    // The page's own CSP report events, turned into console errors the listener above sees.
-    // (Code run in the page is given as strings: the tests are type-checked without DOM types.)
-    await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) =>
-      console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`);
-    await page.goto(panel.url);
+    ({ context, page, trouble } = await openWatchedPage(browser, panel.url, { viewport }));
   }
 
   async function signIn(secret = PANEL_SECRET): Promise<void> {

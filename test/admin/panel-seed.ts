@@ -1,6 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createAdminRouter, type AdminRouterOptions, type BaseUser } from '../../src';
+import {
+  ApiKeyService,
+  InMemoryApiKeyStore,
+  createAdminRouter,
+  createApiKeyMiddleware,
+  type AdminRouterOptions,
+  type ApiKey,
+  type ApiKeyAuditEntry,
+  type BaseUser,
+} from '../../src';
 import { createAdminStores, type AdminStores } from './admin-stores';
 
 /** The admin secret of the seeded app (long enough for the router's minimum). */
@@ -52,9 +61,152 @@ export interface PanelSeed {
   users: BaseUser[];
   xssUser: BaseUser;
   tenantIds: string[];
+  /** The seeded API keys, newest first (as the admin lists them). */
+  apiKeys: ApiKey[];
 }
 
 const DAY = 86_400_000;
+const MINUTE = 60_000;
+
+/** The protected route of the panel's test server, guarded by the seeded API key store. */
+export const SERVICE_PATH = '/service/reports';
+
+interface SeedKey {
+  name: string;
+  serviceId?: string;
+  scopes: string[];
+  allowedIps?: string[];
+  /** Ages and offsets from now, in milliseconds. */
+  createdAgo: number;
+  lastUsedAgo?: number;
+  expiresIn?: number;
+  revoked?: boolean;
+}
+
+const SEED_KEYS: SeedKey[] = [
+  {
+    name: 'legacy-importer',
+    serviceId: 'imports',
+    scopes: ['users:write'],
+    createdAgo: 200 * DAY,
+    lastUsedAgo: 40 * DAY,
+    revoked: true,
+  },
+  {
+    name: 'partner-sandbox',
+    serviceId: 'acme-partner',
+    scopes: ['reports:read'],
+    createdAgo: 95 * DAY,
+    lastUsedAgo: 6 * DAY,
+    expiresIn: -5 * DAY,
+  },
+  {
+    name: 'stripe-webhook',
+    serviceId: 'payments',
+    scopes: ['webhooks:receive'],
+    allowedIps: ['54.187.174.169', '54.187.205.235'],
+    createdAgo: 90 * DAY,
+    lastUsedAgo: 3 * MINUTE,
+  },
+  {
+    name: 'nightly export',
+    serviceId: 'reporting',
+    scopes: ['reports:read', 'exports:write'],
+    createdAgo: 60 * DAY,
+    lastUsedAgo: 9 * 60 * MINUTE,
+    expiresIn: 120 * DAY,
+  },
+  {
+    name: 'ci-deploy',
+    serviceId: 'github-actions',
+    scopes: ['deploy:write', 'releases:read', 'artifacts:read', 'status:write'],
+    createdAgo: 45 * DAY,
+    lastUsedAgo: 2 * DAY,
+    expiresIn: 30 * DAY,
+  },
+  {
+    name: 'billing-worker',
+    serviceId: 'billing',
+    scopes: ['billing:read', 'billing:write'],
+    allowedIps: ['10.0.0.0/8'],
+    createdAgo: 30 * DAY,
+    lastUsedAgo: MINUTE,
+  },
+  {
+    name: 'support-tools',
+    scopes: ['users:read', 'sessions:revoke'],
+    createdAgo: 10 * DAY,
+  },
+  {
+    name: 'metrics-scraper',
+    serviceId: 'monitoring',
+    scopes: ['metrics:read'],
+    allowedIps: ['192.0.2.0/24'],
+    createdAgo: 3 * DAY,
+    lastUsedAgo: 20_000,
+  },
+];
+
+/**
+ * Keys with a history: made by the ApiKeyService (so their hashes are real) in a scratch store,
+ * then saved with past dates, a revocation or an expiry the service would refuse to set.
+ */
+async function seedApiKeys(store: InMemoryApiKeyStore, now: number): Promise<ApiKey[]> {
+  const service = new ApiKeyService();
+  const scratch = new InMemoryApiKeyStore();
+  const keys: ApiKey[] = [];
+  for (const seed of SEED_KEYS) {
+    const { record } = await service.createKey(scratch, {
+      name: seed.name,
+      serviceId: seed.serviceId,
+      scopes: seed.scopes,
+      allowedIps: seed.allowedIps,
+    });
+    const key: ApiKey = {
+      ...record,
+      isActive: !seed.revoked,
+      createdAt: new Date(now - seed.createdAgo),
+      ...(seed.lastUsedAgo !== undefined && { lastUsedAt: new Date(now - seed.lastUsedAgo) }),
+      ...(seed.expiresIn !== undefined && { expiresAt: new Date(now + seed.expiresIn) }),
+    };
+    await store.save(key);
+    keys.push(key);
+  }
+  const webhook = keys.find((k) => k.name === 'stripe-webhook')!;
+  await seedUsage(store, webhook, now, 'POST /webhooks/stripe', webhook.allowedIps!);
+  const billing = keys.find((k) => k.name === 'billing-worker')!;
+  await seedUsage(store, billing, now, 'GET /api/invoices', ['10.4.2.17', '10.4.7.3']);
+  return keys.reverse();
+}
+
+/** 26 attempts, oldest first, three of them refused: more than one page of the usage log. */
+async function seedUsage(
+  store: InMemoryApiKeyStore,
+  key: ApiKey,
+  now: number,
+  request: string,
+  clientIps: string[],
+): Promise<void> {
+  const [method, path] = request.split(' ') as [string, string];
+  const refusals: Record<number, Pick<ApiKeyAuditEntry, 'reason' | 'ip'>> = {
+    4: { reason: 'API_KEY_IP_BLOCKED', ip: '198.51.100.23' },
+    11: { reason: 'API_KEY_INVALID', ip: '198.51.100.23' },
+    23: { reason: 'API_KEY_INSUFFICIENT_SCOPE', ip: '54.187.174.169' },
+  };
+  for (let i = 0; i < 26; i += 1) {
+    const refusal = refusals[i];
+    await store.logUsage({
+      keyId: key.id,
+      keyPrefix: key.keyPrefix,
+      ip: refusal?.ip ?? clientIps[i % clientIps.length]!,
+      method,
+      path,
+      success: !refusal,
+      ...(refusal && { reason: refusal.reason }),
+      at: new Date(now - (26 - i) * 47 * MINUTE),
+    });
+  }
+}
 
 /**
  * In-memory stores filled with a small, realistic organisation: 60 users (one named like an
@@ -133,7 +285,15 @@ export async function seedPanelStores(now = Date.now()): Promise<PanelSeed> {
     });
   }
 
-  return { stores, users, xssUser: users[XSS_INDEX]!, tenantIds: tenants.map((t) => t.id) };
+  const apiKeys = await seedApiKeys(stores.apiKeyStore, now);
+
+  return {
+    stores,
+    users,
+    xssUser: users[XSS_INDEX]!,
+    tenantIds: tenants.map((t) => t.id),
+    apiKeys,
+  };
 }
 
 export interface RunningPanel {
@@ -145,7 +305,8 @@ export interface RunningPanel {
 
 /**
  * Serves the admin router over `stores` at /admin on 127.0.0.1 (a free port); `extra` overrides
- * its options.
+ * its options. Beside it, the app's own {@link SERVICE_PATH}, guarded by keys from the same
+ * API key store with the audit log on, as an application would serve it.
  */
 export async function startPanelServer(
   stores: AdminStores,
@@ -153,6 +314,13 @@ export async function startPanelServer(
 ): Promise<RunningPanel> {
   const app = express();
   const { users, ...optional } = stores;
+  app.get(
+    SERVICE_PATH,
+    createApiKeyMiddleware(stores.apiKeyStore, { auditLog: true }),
+    (req, res) => {
+      res.json({ apiKey: req.apiKey });
+    },
+  );
   app.use('/admin', createAdminRouter(users, { adminSecret: PANEL_SECRET, ...optional, ...extra }));
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -11,8 +11,11 @@ export interface AdminFeatures {
   metadata: boolean;
   settings: boolean;
   linkedAccounts: boolean;
-  /** API keys and webhooks arrive with their own features; false until then. */
+  /** An API key store that can list its keys (the API Keys tab). */
   apiKeys: boolean;
+  /** The API key store keeps a usage log the admin can read (`listUsage`). */
+  apiKeyUsage: boolean;
+  /** Webhooks arrive with their own feature; false until then. */
   webhooks: boolean;
 }
 
@@ -28,7 +31,8 @@ export function adminFeatures(ctx: AdminContext): AdminFeatures {
     metadata: s.userMetadataStore !== undefined,
     settings: s.settingsStore !== undefined,
     linkedAccounts: s.linkedAccountsStore !== undefined,
-    apiKeys: false,
+    apiKeys: typeof s.apiKeyStore?.listKeys === 'function',
+    apiKeyUsage: typeof s.apiKeyStore?.listUsage === 'function',
     webhooks: false,
   };
 }
