@@ -12,6 +12,7 @@ export { createAdminRouter, type AdminRouter } from './admin/create-admin-router
 export type { AdminRouterOptions, AdminAuthorize, AdminRateLimitOptions } from './admin/options';
 export type { AdminUser } from './admin/admin-user';
 export type { AdminSession } from './admin/routes/sessions';
+export type { AdminApiKey, AdminApiKeyUsage } from './admin/routes/api-keys';
 export type { AdminFeatures } from './admin/routes/ping';
 export {
   createAuthMiddleware,

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import request from 'supertest';
-import { InMemoryApiKeyStore } from 'keyward';
+import { InMemoryApiKeyStore, createAdminRouter } from 'keyward';
 import { PASSWORD, appFactory, bearerLogin, cookieValue, type TestApp } from './helpers/app';
 
 const app = appFactory();
@@ -141,6 +141,57 @@ describe('self-service API keys (apiKeys.selfService)', () => {
     expect(deleted.status).toBe(200);
     const res = await request(t.app).get('/api/machine').set('X-Api-Key', created.body.rawKey);
     expect(res.body.code).toBe('API_KEY_REVOKED');
+  });
+
+  it('revokes every key of a user an administrator deletes', async () => {
+    const adminSecret = 'admin-secret-for-api-key-tests-0123';
+    t.app.use(
+      '/admin',
+      createAdminRouter(t.store, {
+        adminSecret,
+        apiKeyStore,
+        apiKeyService: t.auth.apiKeyService,
+        panel: false,
+      }),
+    );
+    const { user, auth } = await signedIn(t);
+    const created = await request(t.app)
+      .post('/auth/api-keys')
+      .set('Authorization', auth)
+      .send({ name: 'k' });
+    const deleted = await request(t.app)
+      .delete(`/admin/api/users/${user.id}`)
+      .set('Authorization', `Bearer ${adminSecret}`);
+    expect(deleted.status).toBe(200);
+    const res = await request(t.app).get('/api/machine').set('X-Api-Key', created.body.rawKey);
+    expect(res.body.code).toBe('API_KEY_REVOKED');
+    const revokedEvent = t.events.find(
+      (e) => e.event === 'identity.apikey.revoked' && e.data?.keyId === created.body.apiKey.id,
+    );
+    expect(revokedEvent).toMatchObject({ userId: user.id, data: { actor: 'admin-secret' } });
+  });
+
+  it('announces creation and revocation with the owner, the actor and the client address', async () => {
+    const { user, auth } = await signedIn(t);
+    const created = await request(t.app)
+      .post('/auth/api-keys')
+      .set('Authorization', auth)
+      .send({ name: 'k' });
+    await request(t.app)
+      .delete(`/auth/api-keys/${created.body.apiKey.id}`)
+      .set('Authorization', auth);
+    const mine = t.events.filter((e) => e.data?.keyId === created.body.apiKey.id);
+    expect(mine.map((e) => e.event)).toEqual([
+      'identity.apikey.created',
+      'identity.apikey.revoked',
+    ]);
+    for (const e of mine) {
+      expect(e).toMatchObject({
+        userId: user.id,
+        ip: expect.any(String),
+        data: { actor: user.id },
+      });
+    }
   });
 
   it('refuses a cookie-authenticated creation from a foreign origin (CSRF)', async () => {

@@ -1,8 +1,7 @@
-import type { Response, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { AuthError } from '../../core/errors';
 import { asyncHandler } from '../../core/http/async-handler';
-import type { ApiKeyActor } from '../../features/api-keys';
-import { createKeySchema } from '../../features/api-keys/key-input';
+import { createKeySchema, type ApiKeyActor } from '../../features/api-keys';
 import type { ApiKey, ApiKeyAuditEntry, IApiKeyStore } from '../../stores/api-key';
 import { actorOf, requireFeature, type AdminContext } from '../context';
 import { fetchPage, parseInput, parsePaging, pathParam } from '../input';
@@ -102,7 +101,10 @@ async function findKeyOr404(store: IApiKeyStore, id: string): Promise<ApiKey> {
 export function registerApiKeyRoutes(api: Router, ctx: AdminContext): void {
   const keys = () => requireFeature(ctx.stores.apiKeyStore, 'API keys');
   const service = ctx.options.apiKeyService;
-  const by = (res: Response): ApiKeyActor => ({ actor: actorOf(res) });
+  const by = (req: Request, res: Response): ApiKeyActor => ({
+    actor: actorOf(res),
+    ...(req.ip !== undefined && { ip: req.ip }),
+  });
 
   api.get(
     '/api-keys',
@@ -122,7 +124,7 @@ export function registerApiKeyRoutes(api: Router, ctx: AdminContext): void {
     asyncHandler(async (req, res) => {
       const store = keys();
       const input = parseInput(req, createKeyBody);
-      const { rawKey, record } = await service.createKey(store, input, by(res));
+      const { rawKey, record } = await service.createKey(store, input, by(req, res));
       res.status(201).json({ rawKey, apiKey: toAdminApiKey(record) });
     }),
   );
@@ -130,7 +132,7 @@ export function registerApiKeyRoutes(api: Router, ctx: AdminContext): void {
   api.delete(
     '/api-keys/:id/revoke',
     asyncHandler(async (req, res) => {
-      const key = await service.revokeKey(keys(), pathParam(req, 'id'), by(res));
+      const key = await service.revokeKey(keys(), pathParam(req, 'id'), by(req, res));
       res.json({ success: true, apiKey: toAdminApiKey(key) });
     }),
   );
@@ -139,7 +141,7 @@ export function registerApiKeyRoutes(api: Router, ctx: AdminContext): void {
   api.delete(
     '/api-keys/:id',
     asyncHandler(async (req, res) => {
-      const action = await service.deleteKey(keys(), pathParam(req, 'id'), by(res));
+      const action = await service.deleteKey(keys(), pathParam(req, 'id'), by(req, res));
       res.json({ success: true, action });
     }),
   );

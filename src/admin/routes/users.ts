@@ -6,7 +6,7 @@ import { UserRecordSessionStore } from '../../core/sessions/user-record-session-
 import { removeUserData, type UserDataStores } from '../../features/account/remove-user-data';
 import { findUserOr404 } from '../../features/find-user';
 import { toAdminUser } from '../admin-user';
-import { requireFeature, type AdminContext } from '../context';
+import { actorOf, requireFeature, type AdminContext } from '../context';
 import { fetchPage, parsePaging, pathParam } from '../input';
 
 /**
@@ -63,6 +63,13 @@ export function registerUserRoutes(api: Router, ctx: AdminContext): void {
       }
       const user = await findUserOr404(ctx, pathParam(req, 'id'));
       await removeUserData(userData, user.id);
+      // Keys the user made for their scripts stop working with the account.
+      if (stores.apiKeyStore) {
+        await ctx.options.apiKeyService.revokeUserKeys(stores.apiKeyStore, user.id, {
+          actor: actorOf(res),
+          ...(req.ip !== undefined && { ip: req.ip }),
+        });
+      }
       // The identity events tell the rest of the app what happened, as self-service deletion
       // does; the admin one is the audit record.
       const reason = { reason: 'admin_deleted', allSessions: true };

@@ -5,5 +5,6 @@ export { ApiKeyStrategy, type ApiKeyContext, type ApiKeyRequirements } from './s
 export { ApiKeyHasher, type ApiKeyHashOptions } from './key-hasher';
 export type { ApiKeyMiddlewareOptions } from './options';
 export type { ApiKeyRateLimitOptions, ApiKeyFailureLimit } from './guessing-limit';
-export type { CreateApiKeyInput } from './key-input';
+export { createKeySchema, type CreateApiKeyInput } from './key-input';
 export { API_KEY_PATTERN } from './key-format';
+export { toApiKeyView, type ApiKeyView } from './view';

@@ -88,7 +88,7 @@ export function registerApiKeyRoutes(
       const { rawKey, record } = await service.createKey(
         keys,
         { ...body, expiresAt: body.expiresAt ?? undefined, userId },
-        { actor: userId },
+        { actor: userId, ...(req.ip !== undefined && { ip: req.ip }) },
       );
       res.status(201).json({ rawKey, apiKey: toApiKeyView(record) });
     }),
@@ -101,14 +101,16 @@ export function registerApiKeyRoutes(
     asyncHandler(async (req, res) => {
       noStore(res);
       const key = await ownKey(req);
-      const revoked = await service.revokeKey(keys, key.id, { actor: req.user!.sub });
+      const revoked = await service.revokeKey(keys, key.id, {
+        actor: req.user!.sub,
+        ...(req.ip !== undefined && { ip: req.ip }),
+      });
       res.json({ success: true, apiKey: toApiKeyView(revoked) });
     }),
   );
 
   // A deleted account's keys stop working with it.
   ctx.accountCleanups.push(async (userId) => {
-    const owned = await ownKeys(userId);
-    await Promise.all(owned.filter((k) => k.isActive).map((k) => keys.revoke(k.id)));
+    await service.revokeUserKeys(keys, userId, { actor: userId });
   });
 }

@@ -12,13 +12,16 @@ export interface ApiKeyServiceOptions extends ApiKeyHashOptions {
   eventBus?: AuthEventBus;
 }
 
-/** Who made a change, recorded in the event (`data.actor`). */
+/** Who made a change, recorded in the event (`data.actor`, and `ip`). */
 export interface ApiKeyActor {
   actor?: string;
+  ip?: string;
 }
 
 /** Draws before giving up on finding an unused prefix (each clash has odds of n / 2^32). */
 const PREFIX_ATTEMPTS = 5;
+/** Keys read per page when revoking all of a user's. */
+const USER_KEYS_PAGE = 100;
 
 /** Creates, revokes and deletes keys; the raw key leaves only through `createKey`'s answer. */
 export class ApiKeyService {
@@ -73,9 +76,13 @@ export class ApiKeyService {
     }
   }
 
-  /** Revokes a key (isActive false): refused from the next request. 404 API_KEY_NOT_FOUND. */
+  /**
+   * Revokes a key (isActive false): refused from the next request. 404 API_KEY_NOT_FOUND.
+   * Revoking a revoked key changes nothing and announces nothing.
+   */
   async revokeKey(store: IApiKeyStore, id: string, by: ApiKeyActor = {}): Promise<ApiKey> {
     const key = await this.existing(store, id);
+    if (!key.isActive) return key;
     await store.revoke(id);
     this.publish(AuthEventNames.APIKEY_REVOKED, key, by);
     return { ...key, isActive: false };
@@ -101,6 +108,23 @@ export class ApiKeyService {
     return 'deleted';
   }
 
+  /**
+   * Revokes every active key a user owns (their account is being deleted). Needs `listKeys`;
+   * resolves to how many were revoked.
+   */
+  async revokeUserKeys(store: IApiKeyStore, userId: string, by: ApiKeyActor = {}): Promise<number> {
+    if (!store.listKeys) return 0;
+    const owned: ApiKey[] = [];
+    for (let offset = 0; ; offset += USER_KEYS_PAGE) {
+      const page = await store.listKeys({ userId, limit: USER_KEYS_PAGE, offset });
+      owned.push(...page);
+      if (page.length < USER_KEYS_PAGE) break;
+    }
+    const active = owned.filter((k) => k.isActive);
+    await Promise.all(active.map((k) => this.revokeKey(store, k.id, by)));
+    return active.length;
+  }
+
   private async existing(store: IApiKeyStore, id: string): Promise<ApiKey> {
     const key = await store.findById(id);
     if (!key) throw new AuthError('API key not found', 'API_KEY_NOT_FOUND', 404);
@@ -110,6 +134,7 @@ export class ApiKeyService {
   private publish(event: string, key: ApiKey, by: ApiKeyActor): void {
     this.bus?.publish(event, {
       ...(key.userId !== undefined && { userId: key.userId }),
+      ...(by.ip !== undefined && { ip: by.ip }),
       data: {
         keyId: key.id,
         keyPrefix: key.keyPrefix,
