@@ -1,4 +1,5 @@
 import {
+  InMemoryApiKeyStore,
   InMemoryLinkedAccountsStore,
   InMemoryPendingLinkStore,
   InMemoryRateLimitStore,
@@ -10,12 +11,14 @@ import {
   InMemoryTwoFactorStore,
   InMemoryUserMetadataStore,
   InMemoryUserStore,
+  type ApiKey,
   type BaseUser,
   type IRateLimitStore,
   type IUserMetadataStore,
   type RefreshRotation,
 } from 'keyward';
 import {
+  checkApiKeyStore,
   checkLinkedAccountsStore,
   checkPendingLinkStore,
   checkRateLimitStore,
@@ -57,6 +60,7 @@ const kits: [string, () => () => Promise<ConformanceReport>][] = [
   ['InMemoryRateLimitStore', on(() => new InMemoryRateLimitStore(), checkRateLimitStore)],
   ['InMemoryTwoFactorStore', on(() => new InMemoryTwoFactorStore(), checkTwoFactorStore)],
   ['InMemoryRevocationFeed', on(() => new InMemoryRevocationFeed(), checkRevocationFeed)],
+  ['InMemoryApiKeyStore', on(() => new InMemoryApiKeyStore(), checkApiKeyStore)],
 ];
 
 describe('the in-memory stores pass the conformance kit', () => {
@@ -124,6 +128,28 @@ class ReadThenWriteTwoFactorStore extends InMemoryTwoFactorStore {
   }
 }
 
+/**
+ * Refuses a prefix it sees taken, but checks and writes in separate steps (with an upsert by
+ * prefix), so concurrent saves with one prefix all "succeed".
+ */
+class CheckThenWriteApiKeyStore extends InMemoryApiKeyStore {
+  override async save(key: ApiKey) {
+    if (await this.findByPrefix(key.keyPrefix)) throw new Error('prefix taken');
+    await new Promise((resolve) => setImmediate(resolve));
+    const holder = await this.findByPrefix(key.keyPrefix);
+    if (holder) await this.delete(holder.id);
+    await super.save(key);
+  }
+}
+
+/** Reads absent optional fields back as null, as a careless row mapping does. */
+class NullingApiKeyStore extends InMemoryApiKeyStore {
+  override async findById(id: string) {
+    const key = await super.findById(id);
+    return key && ({ serviceId: null, userId: null, ...key } as unknown as ApiKey);
+  }
+}
+
 /** Has no optional methods at all: only the six required ones. */
 function requiredOnly(store: InMemoryUserStore) {
   return {
@@ -169,6 +195,27 @@ describe('the conformance kit reports broken stores', () => {
     expect(report.failures).toHaveLength(1);
     expect(report.passed).toContain(
       'recovery codes are replaced as a whole, counted, and each consumed once',
+    );
+  });
+
+  it('fails an API key store whose prefix check is not atomic with the save', async () => {
+    const report = await checkApiKeyStore(new CheckThenWriteApiKeyStore());
+    expect(report.failures).toEqual([
+      {
+        check: 'of 10 concurrent saves with one keyPrefix exactly one succeeds',
+        message: 'exactly one save must succeed, but 10 of 10 did',
+      },
+    ]);
+  });
+
+  it('fails an API key store that reads absent optional fields back as null', async () => {
+    const report = await checkApiKeyStore(new NullingApiKeyStore());
+    const failure = report.failures.find(
+      (f) => f.check === 'a key saved without its optional fields comes back without them',
+    );
+    expect(failure?.message).toBe('findById: serviceId expected undefined, got null');
+    expect(report.passed).toContain(
+      'save then findById and findByPrefix return every field, dates as Dates',
     );
   });
 

@@ -17,3 +17,4 @@ export { checkPendingLinkStore } from './pending-link-store-checks';
 export { checkRateLimitStore } from './rate-limit-store-checks';
 export { checkTwoFactorStore } from './two-factor-store-checks';
 export { checkRevocationFeed } from './revocation-feed-checks';
+export { checkApiKeyStore } from './api-key-store-checks';

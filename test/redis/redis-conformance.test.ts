@@ -1,5 +1,6 @@
 import { createRedisStores, type RedisStores } from 'keyward/redis';
 import {
+  checkApiKeyStore,
   checkPendingLinkStore,
   checkRateLimitStore,
   checkRevocationFeed,
@@ -45,5 +46,9 @@ describeWithService('redis', 'the Redis stores against the conformance kit', (ur
 
   it('the two-factor store passes every two-factor store check', async () => {
     expectConformant(await checkTwoFactorStore(stores.twoFactorStore));
+  });
+
+  it('the API key store passes every API key store check, optional methods included', async () => {
+    expectConformant(await checkApiKeyStore(stores.apiKeyStore, { optional: 'require' }));
   });
 });

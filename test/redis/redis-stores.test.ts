@@ -216,6 +216,24 @@ describeWithService('redis', 'Redis pending-link and rate-limit stores, and outa
   });
 
   describe('when Redis cannot be reached', () => {
+    const apiKey = {
+      id: 'k',
+      name: 'n',
+      keyPrefix: 'ak_00000000',
+      keyHash: '0'.repeat(64),
+      scopes: [],
+      isActive: true,
+      createdAt: new Date(),
+    };
+    const usage = {
+      keyPrefix: 'ak_0',
+      ip: '::1',
+      path: '/',
+      method: 'GET',
+      success: true,
+      at: new Date(),
+    };
+
     /** One call of every store method. */
     function everyCall(s: RedisStores): Array<[string, () => Promise<unknown>]> {
       const next = rotation('h1', 'h0');
@@ -239,6 +257,15 @@ describeWithService('redis', 'Redis pending-link and rate-limit stores, and outa
         ['countRecoveryCodes', () => s.twoFactorStore.countRecoveryCodes('u')],
         ['markUsed', () => s.twoFactorStore.markUsed('id', new Date(Date.now() + 60_000))],
         ['clearUser', () => s.twoFactorStore.clearUser('u')],
+        ['save', () => s.apiKeyStore.save(apiKey)],
+        ['findByPrefix', () => s.apiKeyStore.findByPrefix('ak_00000000')],
+        ['findById', () => s.apiKeyStore.findById('k')],
+        ['revoke', () => s.apiKeyStore.revoke('k')],
+        ['updateLastUsed', () => s.apiKeyStore.updateLastUsed('k')],
+        ['logUsage', () => s.apiKeyStore.logUsage(usage)],
+        ['listKeys', () => s.apiKeyStore.listKeys({ filter: 'x' })],
+        ['listUsage', () => s.apiKeyStore.listUsage('k')],
+        ['delete', () => s.apiKeyStore.delete('k')],
       ];
     }
 

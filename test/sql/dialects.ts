@@ -12,6 +12,7 @@ export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
 export interface OpenOptions {
   pendingLinkTtlSeconds?: number;
+  apiKeyUsageRetentionDays?: number;
   poolSize?: number;
 }
 

@@ -1,5 +1,6 @@
 import type { SqlStores } from 'keyward/sql';
 import {
+  checkApiKeyStore,
   checkLinkedAccountsStore,
   checkPendingLinkStore,
   checkRateLimitStore,
@@ -36,6 +37,7 @@ const KIT: Array<
   ['twoFactorStore', (s, o) => checkTwoFactorStore(s.twoFactorStore, o)],
   ['rateLimitStore', (s, o) => checkRateLimitStore(s.rateLimitStore, o)],
   ['revocationFeed', (s, o) => checkRevocationFeed(s.revocationFeed, o)],
+  ['apiKeyStore', (s, o) => checkApiKeyStore(s.apiKeyStore, o)],
 ];
 
 forEachDialect('SQL stores pass the conformance kit', (d) => {

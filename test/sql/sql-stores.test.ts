@@ -9,6 +9,8 @@ import { sleep } from '../helpers/app';
 
 /** Every table keyward creates (logical names, sorted), bookkeeping included. */
 const ALL_TABLES = [
+  'api_key_usage',
+  'api_keys',
   'linked_accounts',
   'migrations',
   'migrations_lock',
@@ -125,7 +127,7 @@ forEachDialect('SQL stores', (d) => {
     expect((await stores.userStore.findById(before.id))?.email).toBe(before.email);
   });
 
-  it('migrate() upgrades a database migrated before 0002: the two-factor, SMS, rate-limit and revocation tables appear, data stays', async () => {
+  it('migrate() upgrades a database migrated before 0002: the two-factor, SMS, rate-limit, revocation and API key tables appear, data stays', async () => {
     const ownPrefix = uniquePrefix('kwm');
     const q = (name: string) => (d.name === 'mysql' ? `\`${name}\`` : `"${name}"`);
     const TWO_FACTOR = [
@@ -135,6 +137,8 @@ forEachDialect('SQL stores', (d) => {
       'sms_codes',
       'rate_limits',
       'revocations',
+      'api_key_usage',
+      'api_keys',
     ].map((n) => ownPrefix + n);
     const older = d.open(ownPrefix);
     try {
@@ -143,7 +147,7 @@ forEachDialect('SQL stores', (d) => {
       // Back to the schema a release before 0002 left: its tables and its record gone.
       for (const name of TWO_FACTOR) await raw.exec(`drop table ${q(name)}`);
       await raw.exec(
-        `delete from ${q(`${ownPrefix}migrations`)} where ${q('name')} in ('0002_two_factor', '0003_sms_codes', '0004_rate_limits', '0005_revocations')`,
+        `delete from ${q(`${ownPrefix}migrations`)} where ${q('name')} in ('0002_two_factor', '0003_sms_codes', '0004_rate_limits', '0005_revocations', '0006_api_keys')`,
       );
       const before = await raw.tables(ownPrefix);
       expect(before).toHaveLength(13);
@@ -156,6 +160,7 @@ forEachDialect('SQL stores', (d) => {
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0003_sms_codes')).toHaveLength(1);
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0004_rate_limits')).toHaveLength(1);
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0005_revocations')).toHaveLength(1);
+      expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0006_api_keys')).toHaveLength(1);
       expect((await older.userStore.findById(u.id))?.email).toBe(u.email);
       expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(true);
       expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(false);
@@ -597,6 +602,23 @@ forEachDialect('SQL stores', (d) => {
       recordTotpStep: [u.id, 1],
       replaceRecoveryCodes: [u.id, [hash()]],
       markUsed: ['id', new Date(Date.now() + HOUR)],
+      save: [
+        {
+          id: 'k',
+          name: 'n',
+          keyPrefix: 'ak_00000000',
+          keyHash: hash(),
+          scopes: [],
+          isActive: true,
+          createdAt: new Date(),
+        },
+      ],
+      updateLastUsed: ['k', new Date()],
+      logUsage: [
+        { keyPrefix: 'ak_0', ip: '::1', path: '/', method: 'GET', success: true, at: new Date() },
+      ],
+      listKeys: [{}],
+      listUsage: ['k', {}],
     };
     const storeNames = [
       'userStore',
@@ -608,6 +630,7 @@ forEachDialect('SQL stores', (d) => {
       'linkedAccountsStore',
       'pendingLinkStore',
       'twoFactorStore',
+      'apiKeyStore',
     ] as const;
     let called = 0;
     for (const storeName of storeNames) {
@@ -627,8 +650,8 @@ forEachDialect('SQL stores', (d) => {
         called++;
       }
     }
-    // Every method of the nine interfaces, optional ones included.
-    expect(called).toBe(23 + 9 + 3 + 12 + 9 + 2 + 4 + 3 + 9);
+    // Every method of the ten stores, optional ones and deleteOldUsage included.
+    expect(called).toBe(23 + 9 + 3 + 12 + 9 + 2 + 4 + 3 + 9 + 10);
     await expect(doomed.migrate()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
 
     const cleanup = d.open(ownPrefix);

@@ -1,9 +1,11 @@
 // keyward/redis: Redis stores over a Redis client the application creates (ioredis).
+import type { IApiKeyStore } from '../../stores/api-key';
 import type { IPendingLinkStore } from '../../stores/linking';
 import type { IRateLimitStore } from '../../stores/rate-limit';
 import type { IRevocationFeed } from '../../stores/revocation';
 import type { ISessionStore } from '../../stores/session';
 import type { ITwoFactorStore } from '../../stores/two-factor';
+import { RedisApiKeyStore } from './api-key-store';
 import type { RedisLike } from './client';
 import { RedisPendingLinkStore } from './pending-link-store';
 import { RedisRateLimitStore } from './rate-limit-store';
@@ -20,6 +22,7 @@ export {
   RedisRateLimitStore,
   RedisTwoFactorStore,
   RedisRevocationFeed,
+  RedisApiKeyStore,
 };
 
 export interface RedisStoresOptions {
@@ -58,6 +61,11 @@ export interface RedisStores {
    * (`client.duplicate()`), closed by `auth.close()`.
    */
   revocationFeed: IRevocationFeed;
+  /**
+   * API keys, every optional method included. A key's usage log keeps its newest 1,000
+   * entries; entries of unknown prefixes share one list of 1,000.
+   */
+  apiKeyStore: Required<IApiKeyStore>;
 }
 
 /**
@@ -78,5 +86,6 @@ export function createRedisStores(options: RedisStoresOptions): RedisStores {
     rateLimitStore: new RedisRateLimitStore(client, { keyPrefix }),
     twoFactorStore: new RedisTwoFactorStore(client, { keyPrefix }),
     revocationFeed: new RedisRevocationFeed(client, feedOptions),
+    apiKeyStore: new RedisApiKeyStore(client, { keyPrefix }),
   };
 }

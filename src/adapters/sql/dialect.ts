@@ -31,6 +31,11 @@ interface CommonOptions {
   pendingLinkTtlSeconds?: number;
   /** Poll interval, retention and error hook of `revocationFeed`. */
   revocationFeed?: SqlRevocationFeedOptions;
+  /**
+   * Days `apiKeyStore` keeps usage (audit) entries. Default 90. Older entries are deleted by
+   * `logUsage` (at most once a minute per instance) and by `apiKeyStore.deleteOldUsage()`.
+   */
+  apiKeyUsageRetentionDays?: number;
 }
 
 export interface PostgresStoresOptions extends CommonOptions {

@@ -1,6 +1,7 @@
 // keyward/sql: every store on PostgreSQL (pg), MySQL/MariaDB (mysql2) and SQLite
 // (better-sqlite3), written once over Kysely. The application passes the pool or database;
 // this module never loads a driver itself.
+import type { IApiKeyStore } from '../../stores/api-key';
 import type { IPendingLinkStore } from '../../stores/linking';
 import type {
   ILinkedAccountsStore,
@@ -14,6 +15,7 @@ import type { ISessionStore } from '../../stores/session';
 import type { ISettingsStore } from '../../stores/settings';
 import type { ITwoFactorStore } from '../../stores/two-factor';
 import type { BaseUser, IUserStore } from '../../stores/user';
+import { SqlApiKeyStore, retentionMsOf } from './api-key-store';
 import { openContext, type SqlStoresOptions } from './dialect';
 export type { SqlRevocationFeedOptions } from './revocation-feed';
 import { guardStore, mapSqlError } from './errors';
@@ -65,6 +67,12 @@ export interface SqlStores<U extends BaseUser = BaseUser> {
    * `revocationFeed`; each instance then refuses a revoked session's tokens within 2 s.
    */
   revocationFeed: IRevocationFeed;
+  /**
+   * API keys and their usage log (0006), every optional method included. Usage entries are
+   * kept `apiKeyUsageRetentionDays` (90 by default); `deleteOldUsage()` deletes older ones and
+   * resolves to how many (`logUsage` also does, at most once a minute).
+   */
+  apiKeyStore: Required<IApiKeyStore> & { deleteOldUsage(): Promise<number> };
   /** Drops every table of this prefix, migration bookkeeping included (tests, uninstall). */
   dropTables(): Promise<void>;
   /** Closes the connection pool or database handle that was passed in. */
@@ -89,6 +97,7 @@ export function createSqlStores<U extends BaseUser = BaseUser>(
   const prefix = options.tablePrefix ?? 'keyward_';
   assertValidPrefix(prefix);
   const ctx = openContext(options, prefix);
+  const usageRetentionMs = retentionMsOf(options.apiKeyUsageRetentionDays);
   let destroyed: Promise<void> | undefined;
 
   return {
@@ -104,6 +113,7 @@ export function createSqlStores<U extends BaseUser = BaseUser>(
     twoFactorStore: guardStore(new SqlTwoFactorStore(ctx)),
     rateLimitStore: guardStore(new SqlRateLimitStore(ctx)),
     revocationFeed: guardStore(new SqlRevocationFeed(ctx, options.revocationFeed)),
+    apiKeyStore: guardStore(new SqlApiKeyStore(ctx, usageRetentionMs)),
     dropTables: () => dropTables(ctx).catch(mapSqlError),
     destroy: () => (destroyed ??= ctx.db.destroy()),
   };

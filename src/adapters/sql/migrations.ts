@@ -296,6 +296,55 @@ export function migrationsFor(ctx: SqlContext): Record<string, Migration> {
           .execute();
       },
     },
+
+    // API keys (IApiKeyStore) and their usage log. The prefix is the look-up index and must be
+    // unique; a user's keys are listed newest first. Usage rows are read per key, newest first,
+    // and deleted by age (the store's retention), hence the two indexes on `at`.
+    '0006_api_keys': {
+      async up(db: Kysely<unknown>) {
+        const table = await tableBuilder(db, dialect);
+        const index = (name: string, on: string, columns: string[]) =>
+          db.schema
+            .createIndex(p + name)
+            .on(on)
+            .columns(columns)
+            .execute();
+        await table('api_keys')
+          .addColumn('id', t.key, (c) => c.primaryKey())
+          .addColumn('name', t.text, required)
+          .addColumn('name_lower', t.text, required)
+          .addColumn('key_prefix', t.key, required)
+          .addColumn('key_prefix_lower', t.text, required)
+          .addColumn('key_hash', t.key, required)
+          .addColumn('service_id', t.text)
+          .addColumn('service_id_lower', t.text)
+          .addColumn('scopes', t.text, required)
+          .addColumn('allowed_ips', t.text)
+          .addColumn('is_active', t.flag, (c) => c.notNull().defaultTo(1))
+          .addColumn('expires_at', t.millis)
+          .addColumn('last_used_at', t.millis)
+          .addColumn('created_at', t.millis, required)
+          .addColumn('user_id', t.key)
+          .addUniqueConstraint(`${p}api_keys_prefix`, ['key_prefix'])
+          .execute();
+        await index('api_keys_user', 'api_keys', ['user_id', 'created_at']);
+        await index('api_keys_created', 'api_keys', ['created_at']);
+
+        await table('api_key_usage')
+          .addColumn('id', t.seq, seq)
+          .addColumn('key_id', t.key)
+          .addColumn('key_prefix', t.text, required)
+          .addColumn('ip', t.text, required)
+          .addColumn('path', t.text, required)
+          .addColumn('method', t.text, required)
+          .addColumn('success', t.flag, required)
+          .addColumn('reason', t.text)
+          .addColumn('at', t.millis, required)
+          .execute();
+        await index('api_key_usage_key_at', 'api_key_usage', ['key_id', 'at']);
+        await index('api_key_usage_at', 'api_key_usage', ['at']);
+      },
+    },
   };
 }
 

@@ -186,6 +186,47 @@ export interface RevocationsTable {
 }
 
 /**
+ * API keys (migration 0006). The raw key is never stored: `key_hash` is its SHA-256 or HMAC,
+ * `key_prefix` (unique) the look-up index. The `*_lower` columns are lower-cased copies for the
+ * listing's case-insensitive filter, computed in JavaScript like the users table's.
+ */
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  name_lower: string;
+  key_prefix: string;
+  key_prefix_lower: string;
+  key_hash: string;
+  service_id: string | null;
+  service_id_lower: string | null;
+  /** JSON array of strings. */
+  scopes: string;
+  /** JSON array of strings; NULL when the key was saved without an allowlist. */
+  allowed_ips: string | null;
+  is_active: Flag;
+  expires_at: Millis | null;
+  last_used_at: Millis | null;
+  created_at: Millis;
+  user_id: string | null;
+}
+
+/**
+ * The usage log (migration 0006): one row per attempt. `key_id` is NULL for a prefix that
+ * named no key; `id` orders entries written in the same millisecond.
+ */
+export interface ApiKeyUsageTable {
+  id: Seq;
+  key_id: string | null;
+  key_prefix: string;
+  ip: string;
+  path: string;
+  method: string;
+  success: Flag;
+  reason: string | null;
+  at: Millis;
+}
+
+/**
  * The tables under their logical names; the prefix plugin (prefix.ts) adds `tablePrefix` when a
  * query is compiled, so the typed queries never spell the prefix.
  */
@@ -207,12 +248,16 @@ export interface SqlDatabase {
   sms_codes: SmsCodesTable;
   rate_limits: RateLimitsTable;
   revocations: RevocationsTable;
+  api_keys: ApiKeysTable;
+  api_key_usage: ApiKeyUsageTable;
 }
 
 export type TableName = keyof SqlDatabase;
 
 /** Every table, children before parents (the order dropTables uses). */
 export const TABLES: readonly TableName[] = [
+  'api_key_usage',
+  'api_keys',
   'revocations',
   'rate_limits',
   'sms_codes',
