@@ -21,7 +21,7 @@ export function serviceUrl(service: ServiceName): string | undefined {
   if (!url) {
     console.warn(
       `\n!!! ${SERVICES[service]} is not set: SKIPPING the ${service} tests of this file.\n` +
-        `!!! .ci/run sets it; to run them locally see docs/stores.md (running the tests).\n`,
+        `!!! .ci/run sets it; to run them locally see docs/persistence.md (running the service tests).\n`,
     );
   }
   return url;
