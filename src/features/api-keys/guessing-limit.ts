@@ -31,7 +31,7 @@ export interface ApiKeyRateLimitOptions {
 const TEN_MINUTES = 10 * 60_000;
 const DEFAULT_PER_IP: ApiKeyFailureLimit = { max: 20, windowMs: TEN_MINUTES };
 const DEFAULT_PER_PREFIX: ApiKeyFailureLimit = { max: 10, windowMs: TEN_MINUTES };
-/** Window ends remembered for Retry-After, per counter; a bounded map (oldest dropped). */
+/** Entries of the small maps below (window ends for Retry-After, address keys). */
 const MAX_REMEMBERED_ENDS = 10_000;
 
 /** The state of the counters before an attempt is checked. */
@@ -55,6 +55,7 @@ export class GuessingLimit {
   private readonly perPrefix: ApiKeyFailureLimit | undefined;
   /** Window ends learnt from this instance's hits: exact Retry-After for locks seen here. */
   private readonly ends = new Map<string, Date>();
+  private readonly ipKeys = new Map<string, string>();
 
   constructor(options: ApiKeyRateLimitOptions = {}) {
     this.store = options.store ?? new InMemoryRateLimitStore();
@@ -63,8 +64,19 @@ export class GuessingLimit {
       options.perPrefix === false ? undefined : (options.perPrefix ?? DEFAULT_PER_PREFIX);
   }
 
+  /**
+   * The counter key of a client address. Parsing an address costs more than the rest of a
+   * successful check, and a service calls from the same few addresses, so keys are remembered.
+   */
   private ipKey(ip: string | undefined): string {
-    return `keyward:apikey:ip:${clientAddressKey(ip)}`;
+    const raw = ip ?? '';
+    let key = this.ipKeys.get(raw);
+    if (key === undefined) {
+      if (this.ipKeys.size >= MAX_REMEMBERED_ENDS) this.ipKeys.clear();
+      key = `keyward:apikey:ip:${clientAddressKey(ip)}`;
+      this.ipKeys.set(raw, key);
+    }
+    return key;
   }
   private prefixKey(prefix: string): string {
     return `keyward:apikey:prefix:${prefix}`;
