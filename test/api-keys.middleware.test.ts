@@ -421,3 +421,27 @@ describe('API key middleware, hostile header values', () => {
     );
   });
 });
+
+describe('API key middleware with its own default counters', () => {
+  it('locks an address past 20 failures, a valid key from it too, and not other addresses', async () => {
+    const store = new InMemoryApiKeyStore();
+    const { rawKey } = await service.createKey(store, { name: 'own-counters' });
+    const app = express();
+    app.set('trust proxy', true);
+    app.get('/m', createApiKeyMiddleware(store), (_req, res) => {
+      res.json({ ok: true });
+    });
+    const from = (ip: string, key: string) =>
+      request(app).get('/m').set('X-Forwarded-For', ip).set('X-Api-Key', key);
+    expect((await from('192.0.2.50', rawKey)).status).toBe(200);
+    for (let i = 0; i < 20; i++) {
+      expect((await from('192.0.2.99', `ak_${randomBytes(24).toString('hex')}`)).status).toBe(401);
+    }
+    // The 21st failure is past the limit: refused, and from then on so is everything else.
+    expect((await from('192.0.2.99', `ak_${randomBytes(24).toString('hex')}`)).status).toBe(429);
+    const locked = await from('192.0.2.99', rawKey);
+    expect(locked.status).toBe(429);
+    expect(locked.headers['retry-after']).toBeDefined();
+    expect((await from('192.0.2.50', rawKey)).status).toBe(200);
+  });
+});

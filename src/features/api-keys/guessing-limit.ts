@@ -34,6 +34,8 @@ const DEFAULT_PER_PREFIX: ApiKeyFailureLimit = { max: 10, windowMs: TEN_MINUTES 
 /** Entries of the small maps below (window ends for Retry-After, address keys). */
 const MAX_REMEMBERED_ENDS = 10_000;
 
+const NOTHING_COUNTED: GuessingState = Object.freeze({ prefixHasFailures: false });
+
 /** The state of the counters before an attempt is checked. */
 export interface GuessingState {
   /** When the address's lock ends; undefined when it is not locked. */
@@ -56,12 +58,18 @@ export class GuessingLimit {
   /** Window ends learnt from this instance's hits: exact Retry-After for locks seen here. */
   private readonly ends = new Map<string, Date>();
   private readonly ipKeys = new Map<string, string>();
+  /** True when the counters are this object's own (no `store` given): no one else writes them. */
+  private readonly ownStore: boolean;
+  private readonly longestWindowMs: number;
+  private lastFailureAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: ApiKeyRateLimitOptions = {}) {
     this.store = options.store ?? new InMemoryRateLimitStore();
+    this.ownStore = options.store === undefined;
     this.perIp = options.perIp === false ? undefined : (options.perIp ?? DEFAULT_PER_IP);
     this.perPrefix =
       options.perPrefix === false ? undefined : (options.perPrefix ?? DEFAULT_PER_PREFIX);
+    this.longestWindowMs = Math.max(this.perIp?.windowMs ?? 0, this.perPrefix?.windowMs ?? 0);
   }
 
   /**
@@ -85,21 +93,27 @@ export class GuessingLimit {
   /**
    * Reads both counters without counting (in parallel with the key lookup, so a shared store
    * adds no latency). A store without `peek` reports nothing locked; its failures are still
-   * counted and answered 429 past the limit.
+   * counted and answered 429 past the limit. With the middleware's own store, which only this
+   * object writes, no counter can be live once the longest window has passed since the last
+   * failure: then nothing is read, and the answer comes synchronously.
    */
-  async state(ip: string | undefined, prefix: string): Promise<GuessingState> {
+  state(ipOf: () => string | undefined, prefix: string): GuessingState | Promise<GuessingState> {
     const peek = this.store.peek?.bind(this.store);
-    if (!peek) return { prefixHasFailures: false };
-    const ipKey = this.ipKey(ip);
-    const [ipFailures, prefixFailures] = await Promise.all([
-      this.perIp ? peek(ipKey) : Promise.resolve(0),
-      this.perPrefix ? peek(this.prefixKey(prefix)) : Promise.resolve(0),
-    ]);
-    const locked = this.perIp !== undefined && ipFailures > this.perIp.max;
-    return {
-      ...(locked && { ipLockedUntil: this.lockEnd(ipKey, this.perIp) }),
-      prefixHasFailures: prefixFailures > 0,
-    };
+    if (!peek) return NOTHING_COUNTED;
+    if (this.ownStore && Date.now() - this.lastFailureAt > this.longestWindowMs) {
+      return NOTHING_COUNTED;
+    }
+    const ipKey = this.ipKey(ipOf());
+    return Promise.all([
+      this.perIp ? peek(ipKey) : 0,
+      this.perPrefix ? peek(this.prefixKey(prefix)) : 0,
+    ]).then(([ipFailures, prefixFailures]) => {
+      const locked = this.perIp !== undefined && ipFailures > this.perIp.max;
+      return {
+        ...(locked && { ipLockedUntil: this.lockEnd(ipKey, this.perIp) }),
+        prefixHasFailures: prefixFailures > 0,
+      };
+    });
   }
 
   /**
@@ -107,6 +121,7 @@ export class GuessingLimit {
    * against the prefix; a revoked or expired key presented correctly is no guess at it.
    */
   async fail(ip: string | undefined, prefix: string, wrongSecret: boolean): Promise<FailureCount> {
+    this.lastFailureAt = Date.now();
     const result: FailureCount = { crossed: [] };
     const count = async (dimension: 'ip' | 'prefix', key: string, limit: ApiKeyFailureLimit) => {
       const hit = await this.store.hit(key, limit.windowMs);

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { AuthConfigError } from '../../core/errors';
 
@@ -21,7 +22,11 @@ const MIN_PEPPER_LENGTH = 32;
 /** One way of hashing a key: SHA-256, or HMAC-SHA256 under one pepper. */
 type KeyDigest = (rawKey: string) => Buffer;
 
-const sha256: KeyDigest = (rawKey) => createHash('sha256').update(rawKey).digest();
+/** One-shot `crypto.hash` (Node 20.12+) skips the Hash object; older Nodes use createHash. */
+const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'buffer') => Buffer }).hash;
+const sha256: KeyDigest = oneShot
+  ? (rawKey) => oneShot('sha256', rawKey, 'buffer')
+  : (rawKey) => createHash('sha256').update(rawKey).digest();
 const hmacUnder =
   (pepper: string): KeyDigest =>
   (rawKey) =>

@@ -55,7 +55,7 @@ export function createApiKeyMiddleware(
     logger.error('API key: lastUsedAt not written', err),
   );
   const requirements = {
-    requiredScopes: options.requiredScopes ?? [],
+    requiredScopes: [...(options.requiredScopes ?? [])],
     enforceIpAllowlist: options.enforceIpAllowlist !== false,
   };
   const audit = options.auditLog && store.logUsage ? store.logUsage.bind(store) : undefined;
@@ -94,13 +94,23 @@ export function createApiKeyMiddleware(
   async function check(req: Request, res: Response): Promise<AuthError | undefined> {
     const rawKey = presentedKey(req);
     if (rawKey === undefined) return apiKeyErrors.missing();
-    const prefix = loggablePrefix(rawKey);
-    const lookup = API_KEY_PATTERN.test(rawKey) ? store.findByPrefix(prefixOf(rawKey)) : undefined;
+    const wellFormed = API_KEY_PATTERN.test(rawKey);
+    const prefix = wellFormed ? prefixOf(rawKey) : loggablePrefix(rawKey);
+    // req.ip runs Express's trust-proxy parsing on every read: read it once, and only if needed.
+    let ip: string | undefined;
+    let ipRead = false;
+    const ipOf = () => {
+      if (!ipRead) [ip, ipRead] = [req.ip, true];
+      return ip;
+    };
+    const lookup = wellFormed ? store.findByPrefix(prefix) : null;
     // The counters are read beside the lookup, not before it: no latency added.
-    const [state, outcome] = await Promise.all([
-      limit?.state(req.ip, prefix),
-      strategy.evaluate(rawKey, { ...requirements, ip: req.ip }, lookup ?? Promise.resolve(null)),
-    ]);
+    const counters = limit?.state(ipOf, prefix);
+    const [key, state] =
+      counters instanceof Promise
+        ? await Promise.all([lookup, counters])
+        : [await lookup, counters];
+    const outcome = strategy.judge(rawKey, key, requirements, ipOf);
     const keyId = outcome.key?.id;
     if (state?.ipLockedUntil) {
       record(req, res, {
@@ -119,10 +129,10 @@ export function createApiKeyMiddleware(
           .clearPrefix(prefix)
           .catch((err: unknown) => logger.error('API key: failure counter not cleared', err));
       }
-      record(req, res, { keyId: outcome.key.id, keyPrefix: prefix, success: true });
+      if (audit) record(req, res, { keyId: outcome.key.id, keyPrefix: prefix, success: true });
       return undefined;
     }
-    return refuse(req, res, prefix, outcome);
+    return refuse(req, res, prefix, outcome, ipOf());
   }
 
   async function refuse(
@@ -130,9 +140,10 @@ export function createApiKeyMiddleware(
     res: Response,
     prefix: string,
     outcome: Extract<ApiKeyOutcome, { ok: false }>,
+    ip: string | undefined,
   ): Promise<AuthError> {
     const keyId = outcome.key?.id;
-    const counted = limit ? await limit.fail(req.ip, prefix, !outcome.secretMatched) : undefined;
+    const counted = limit ? await limit.fail(ip, prefix, !outcome.secretMatched) : undefined;
     if (counted) announce(req, prefix, counted);
     // A correct secret never counts against its prefix, so only the address's lock refuses it.
     const lockedUntil = counted?.lockedUntil;

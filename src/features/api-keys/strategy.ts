@@ -84,13 +84,24 @@ export class ApiKeyStrategy {
   }
 
   /** Like `authenticate`, but tells which key a failure concerned (for audit and limits). */
-  async evaluate(
+  async evaluate(rawKey: string, requirements: ApiKeyRequirements = {}): Promise<ApiKeyOutcome> {
+    const key = API_KEY_PATTERN.test(rawKey)
+      ? await this.store.findByPrefix(prefixOf(rawKey))
+      : null;
+    return this.judge(rawKey, key, requirements, () => requirements.ip);
+  }
+
+  /**
+   * The checks once the record of the key's prefix is known (null: none, or a malformed key):
+   * synchronous, so the middleware can look the record up beside its other reads. `ipOf` is
+   * called only for a key with an allowlist (reading `req.ip` costs a header parse).
+   */
+  judge(
     rawKey: string,
-    requirements: ApiKeyRequirements = {},
-    found?: Promise<ApiKey | null>,
-  ): Promise<ApiKeyOutcome> {
-    const wellFormed = API_KEY_PATTERN.test(rawKey);
-    const key = wellFormed ? await (found ?? this.store.findByPrefix(prefixOf(rawKey))) : null;
+    key: ApiKey | null,
+    requirements: Omit<ApiKeyRequirements, 'ip'>,
+    ipOf: () => string | undefined,
+  ): ApiKeyOutcome {
     // The hash is computed whether or not a key was found, so an unknown prefix answers in
     // the same time as a wrong secret.
     const secretMatched = this.hasher.verify(rawKey, key?.keyHash ?? UNKNOWN_KEY_HASH) && !!key;
@@ -110,10 +121,13 @@ export class ApiKeyStrategy {
     }
     const allowlist = key.allowedIps ?? [];
     if (requirements.enforceIpAllowlist !== false && allowlist.length > 0) {
-      if (!ipAllowed(requirements.ip, allowlist)) return refuse(apiKeyErrors.ipBlocked());
+      if (!ipAllowed(ipOf(), allowlist)) return refuse(apiKeyErrors.ipBlocked());
     }
-    const missing = (requirements.requiredScopes ?? []).filter((s) => !key.scopes.includes(s));
-    if (missing.length > 0) return refuse(apiKeyErrors.scope(missing));
+    const required = requirements.requiredScopes ?? [];
+    if (required.length > 0) {
+      const missing = required.filter((s) => !key.scopes.includes(s));
+      if (missing.length > 0) return refuse(apiKeyErrors.scope(missing));
+    }
     return { ok: true, key, context: contextOf(key) };
   }
 }
