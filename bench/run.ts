@@ -276,7 +276,8 @@ async function main(): Promise<void> {
       `API key route (createApiKeyMiddleware, in-memory store, failure limits on): ratio ` +
         `${fmt(k.ratio, 2)} (target >= ${RATIO_TARGET})   ${fmt(k.reqPerSec)} req/s, p99 ` +
         `${fmt(k.p99LatencyMs)} ms (bare ${fmt(t.bareP99LatencyMs)} ms), ` +
-        `${fmt(k.cpuPerRequestMicros - t.cpuPerReq.bare)} µs of server CPU per request over bare` +
+        `${fmt(k.cpuPerRequestMicros - t.cpuPerReq.bare)} µs of server CPU per request over bare ` +
+        `(CPU-bound ratio ${fmt(t.cpuPerReq.bare / k.cpuPerRequestMicros, 2)})` +
         `   [${k.ratio >= RATIO_TARGET ? 'met' : 'NOT met'}]`,
     );
     const b = t.apiKeyBcrypt;
