@@ -38,7 +38,7 @@ import {
   type Ports,
 } from './common';
 import { LOGIN_CONNECTIONS, loginThroughput, type LoginThroughput } from './login-throughput';
-import { revocationCost, throughput } from './throughput';
+import { apiKeyCost, revocationCost, throughput } from './throughput';
 
 const ROOT = resolve(__dirname, '..');
 const RATIO_TARGET = 0.9;
@@ -235,6 +235,7 @@ async function main(): Promise<void> {
   try {
     const t = await throughput(ports);
     const cost = await revocationCost(ports);
+    const keyCost = await apiKeyCost(ports);
     const l = await loginLoopDelay(ports);
     const lt = await logins(ports);
     const fallback = await bcryptFallback();
@@ -279,6 +280,11 @@ async function main(): Promise<void> {
         `${fmt(k.cpuPerRequestMicros - t.cpuPerReq.bare)} µs of server CPU per request over bare ` +
         `(CPU-bound ratio ${fmt(t.cpuPerReq.bare / k.cpuPerRequestMicros, 2)})` +
         `   [${k.ratio >= RATIO_TARGET ? 'met' : 'NOT met'}]`,
+    );
+    console.log(
+      `API key middleware alone (in the server, no HTTP): ${fmt(keyCost.withLimitsNs / 1000, 1)} µs ` +
+        `per request at its defaults, ${fmt(keyCost.withoutLimitsNs / 1000, 1)} µs with the failure ` +
+        `limits off; bare Express costs ${fmt(t.cpuPerReq.bare)} µs of server CPU per request`,
     );
     const b = t.apiKeyBcrypt;
     console.log(

@@ -70,6 +70,47 @@ function nsPerCall(middleware: RequestHandler, token: string): number {
   return batches.sort((x, y) => x - y)[2]!;
 }
 
+/**
+ * Nanoseconds per call of an asynchronous middleware, each call awaited until it calls next()
+ * (median of 3 batches). The request comes from 127.0.0.1 with the key in X-Api-Key.
+ */
+async function nsPerAwaitedCall(middleware: RequestHandler, apiKey: string): Promise<number> {
+  const req = {
+    headers: { 'x-api-key': apiKey },
+    ip: '127.0.0.1',
+    method: 'GET',
+    url: '/api/private',
+    originalUrl: '/api/private',
+  };
+  let refused = (): void => undefined;
+  // Enough of a response for the middleware: an answer instead of next() is a refusal.
+  const res = {
+    set: () => res,
+    once: () => res,
+    status: () => res,
+    setHeader: () => res,
+    json: () => refused(),
+  };
+  const run = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      await new Promise<void>((resolve, reject) => {
+        refused = () => reject(new Error('the API key middleware refused the key'));
+        middleware(req as unknown as Request, res as unknown as Response, (err?: unknown) =>
+          err === undefined ? resolve() : reject(new Error('the API key middleware failed')),
+        );
+      });
+    }
+  };
+  await run(5_000);
+  const batches: number[] = [];
+  for (let b = 0; b < 3; b++) {
+    const start = process.hrtime.bigint();
+    await run(10_000);
+    batches.push(Number(process.hrtime.bigint() - start) / 10_000);
+  }
+  return batches.sort((x, y) => x - y)[1]!;
+}
+
 function listen(app: Express): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(0, HOST);
@@ -203,6 +244,29 @@ async function main(): Promise<void> {
   // (requests sent before autocannon closed its connections are still answered).
   control.get('/__bench/bcrypt-model/stats', (_req, res) => {
     res.json(bcryptModel.stats());
+  });
+  // The API key middleware alone, called directly (no HTTP) and awaited: at its defaults and
+  // with the failure limits off, alternating as above. A fresh pair per measurement, so its
+  // lastUsedAt write (once a minute) falls in the warm-up. A middleware that never calls next()
+  // would hang this request: the runner's 30 s timeout fails the benchmark then.
+  control.post('/__bench/apikey-cost', (_req, res, next) => {
+    const withLimits = createApiKeyMiddleware(apiKeyStore);
+    const withoutLimits = createApiKeyMiddleware(apiKeyStore, { rateLimit: false });
+    const withNs: number[] = [];
+    const withoutNs: number[] = [];
+    const measure = async () => {
+      for (let round = 0; round < 5; round++) {
+        const pair = [
+          async () => withoutNs.push(await nsPerAwaitedCall(withoutLimits, apiKey)),
+          async () => withNs.push(await nsPerAwaitedCall(withLimits, apiKey)),
+        ];
+        if (round % 2) pair.reverse();
+        for (const one of pair) await one();
+      }
+      const mid = (v: number[]) => v.sort((x, y) => x - y)[2]!;
+      res.json({ withLimitsNs: mid(withNs), withoutLimitsNs: mid(withoutNs) });
+    };
+    measure().catch(next);
   });
   control.get('/__bench/info', (_req, res) => {
     const { algorithm, argon2 } = auth.config.passwordHashing;

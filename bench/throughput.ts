@@ -295,3 +295,21 @@ export async function revocationCost(ports: Ports): Promise<RevocationCost> {
   );
   return body;
 }
+
+/** The API key middleware's own cost per request, awaited in the server without HTTP, in ns. */
+export interface ApiKeyCost {
+  withLimitsNs: number;
+  withoutLimitsNs: number;
+}
+
+export async function apiKeyCost(ports: Ports): Promise<ApiKeyCost> {
+  const { body } = await call<ApiKeyCost>(`http://${HOST}:${ports.control}/__bench/apikey-cost`, {
+    method: 'POST',
+  });
+  console.log(
+    `  API key middleware alone: ${fmt(body.withLimitsNs)} ns/req at its defaults, ` +
+      `${fmt(body.withoutLimitsNs)} ns/req with rateLimit: false (the failure-counter reads: ` +
+      `+${fmt(body.withLimitsNs - body.withoutLimitsNs)} ns)`,
+  );
+  return body;
+}
