@@ -44,6 +44,10 @@ export interface Ports {
   protected: number;
   /** Protected with `checkSessionOnRequest: true` over the SQLite session store. */
   strict: number;
+  /** `createApiKeyMiddleware` over the in-memory key store, default options. */
+  apikey: number;
+  /** Not keyward: a bcrypt compare per request (bench/bcrypt-api-key-model.ts). */
+  apikeyBcrypt: number;
   control: number;
 }
 

@@ -3,9 +3,11 @@
  *
  * 1. Protected-route throughput: req/s of GET /api/private behind auth.middleware() (valid
  *    bearer token; the revocation check on, as by default) divided by req/s of the same route
- *    on bare Express; the same with `checkSessionOnRequest: true` over the SQLite session store.
- *    Alternating rounds, median of each side. Then the revocation check's cost per request,
- *    measured in the server (bench/throughput.ts).
+ *    on bare Express; the same with `checkSessionOnRequest: true` over the SQLite session store,
+ *    with `createApiKeyMiddleware` (valid key in X-Api-Key, in-memory key store, failure limits
+ *    on), and with a bcrypt-per-request API key check (not keyward: a model of that design, for
+ *    comparison). Alternating rounds, median of each. Then the revocation check's cost per
+ *    request, measured in the server (bench/throughput.ts).
  * 2. Event-loop delay (p99, max) in the server while 20 logins are in flight, and the time until
  *    all 20 are answered.
  * 3. Login throughput: logins/s answered 200 under concurrent POST /auth/login.
@@ -36,7 +38,7 @@ import {
   type Ports,
 } from './common';
 import { LOGIN_CONNECTIONS, loginThroughput, type LoginThroughput } from './login-throughput';
-import { revocationCost, throughput } from './throughput';
+import { apiKeyCost, revocationCost, throughput } from './throughput';
 
 const ROOT = resolve(__dirname, '..');
 const RATIO_TARGET = 0.9;
@@ -233,6 +235,7 @@ async function main(): Promise<void> {
   try {
     const t = await throughput(ports);
     const cost = await revocationCost(ports);
+    const keyCost = await apiKeyCost(ports);
     const l = await loginLoopDelay(ports);
     const lt = await logins(ports);
     const fallback = await bcryptFallback();
@@ -240,6 +243,8 @@ async function main(): Promise<void> {
     const notes: string[] = [];
     if (t.problems.length)
       notes.push(`throughput runs reported problems: ${t.problems.join('; ')}`);
+    if (t.bcryptProblems.length)
+      notes.push(`the bcrypt model's runs reported problems: ${t.bcryptProblems.join('; ')}`);
     if (t.bareCpu < 0.9) {
       notes.push(
         `the server used only ${fmt(t.bareCpu * 100)}% CPU in the bare runs: the load generator ` +
@@ -266,6 +271,27 @@ async function main(): Promise<void> {
       `protected/bare ratio: ${fmt(t.ratio, 2)} (target >= ${RATIO_TARGET})   ` +
         `bare ${fmt(t.bare)} req/s, protected ${fmt(t.protected)} req/s` +
         `   [${t.ratio >= RATIO_TARGET ? 'met' : 'NOT met'}]`,
+    );
+    const k = t.apiKey;
+    console.log(
+      `API key route (createApiKeyMiddleware, in-memory store, failure limits on): ratio ` +
+        `${fmt(k.ratio, 2)} (target >= ${RATIO_TARGET})   ${fmt(k.reqPerSec)} req/s, p99 ` +
+        `${fmt(k.p99LatencyMs)} ms (bare ${fmt(t.bareP99LatencyMs)} ms), ` +
+        `${fmt(k.cpuPerRequestMicros - t.cpuPerReq.bare)} µs of server CPU per request over bare ` +
+        `(CPU-bound ratio ${fmt(t.cpuPerReq.bare / k.cpuPerRequestMicros, 2)})` +
+        `   [${k.ratio >= RATIO_TARGET ? 'met' : 'NOT met'}]`,
+    );
+    console.log(
+      `API key middleware alone (in the server, no HTTP): ${fmt(keyCost.withLimitsNs / 1000, 1)} µs ` +
+        `per request at its defaults, ${fmt(keyCost.withoutLimitsNs / 1000, 1)} µs with the failure ` +
+        `limits off; bare Express costs ${fmt(t.cpuPerReq.bare)} µs of server CPU per request`,
+    );
+    const b = t.apiKeyBcrypt;
+    console.log(
+      `bcrypt compare per request (NOT keyward: a model of that design, bcryptjs cost 10): ratio ` +
+        `${fmt(b.ratio, 4)}   ${fmt(b.reqPerSec, 1)} req/s, p99 ${fmt(b.p99LatencyMs)} ms, ` +
+        `${fmt(b.cpuPerRequestMicros / 1000, 1)} ms of server CPU per request, of which one ` +
+        `compare ${fmt(b.compareMs ?? 0, 1)} ms (no target)`,
     );
     console.log(
       `revocation check (on by default): ${fmt(cost.withNs - cost.withoutNs)} ns per request ` +

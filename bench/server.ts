@@ -2,12 +2,16 @@
  * The server under test, started by bench/run.ts in its own process so the load generator never
  * shares its event loop. It loads keyward from the built package (dist/), the code users run.
  *
- * Four listeners on 127.0.0.1, random ports, one process:
+ * Six listeners on 127.0.0.1, random ports, one process:
  * - bare:      GET /api/private -> handler                          (plain Express)
  * - protected: GET /api/private -> auth.middleware() -> handler      (the same app plus auth,
  *              the revocation check on as by default, the list holding 11,000 revocations)
  * - strict:    GET /api/private -> checkSessionOnRequest middleware -> handler, sessions in
  *              SQLite (keyward/sql over better-sqlite3, an in-memory database)
+ * - apikey:    GET /api/private -> createApiKeyMiddleware(InMemoryApiKeyStore) -> handler (the
+ *              default options: failure limits per address and per prefix on; 1,000 keys stored)
+ * - apikeyBcrypt: GET /api/private -> a bcrypt-per-request API key check -> handler; NOT keyward,
+ *              a model of another design for comparison (bench/bcrypt-api-key-model.ts)
  * - control:   /auth and /strict/auth (keyward's routers, for logins) and /__bench/*
  *
  * Prints one JSON line `{"ready":true,...}` on stdout once listening. Exits on SIGTERM/SIGINT
@@ -21,6 +25,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
+import { bcryptApiKeyModel, BCRYPT_MODEL_COST } from './bcrypt-api-key-model';
 
 const HOST = '127.0.0.1';
 const ROOT = join(__dirname, '..');
@@ -65,6 +70,47 @@ function nsPerCall(middleware: RequestHandler, token: string): number {
   return batches.sort((x, y) => x - y)[2]!;
 }
 
+/**
+ * Nanoseconds per call of an asynchronous middleware, each call awaited until it calls next()
+ * (median of 3 batches). The request comes from 127.0.0.1 with the key in X-Api-Key.
+ */
+async function nsPerAwaitedCall(middleware: RequestHandler, apiKey: string): Promise<number> {
+  const req = {
+    headers: { 'x-api-key': apiKey },
+    ip: '127.0.0.1',
+    method: 'GET',
+    url: '/api/private',
+    originalUrl: '/api/private',
+  };
+  let refused = (): void => undefined;
+  // Enough of a response for the middleware: an answer instead of next() is a refusal.
+  const res = {
+    set: () => res,
+    once: () => res,
+    status: () => res,
+    setHeader: () => res,
+    json: () => refused(),
+  };
+  const run = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      await new Promise<void>((resolve, reject) => {
+        refused = () => reject(new Error('the API key middleware refused the key'));
+        middleware(req as unknown as Request, res as unknown as Response, (err?: unknown) =>
+          err === undefined ? resolve() : reject(new Error('the API key middleware failed')),
+        );
+      });
+    }
+  };
+  await run(5_000);
+  const batches: number[] = [];
+  for (let b = 0; b < 3; b++) {
+    const start = process.hrtime.bigint();
+    await run(10_000);
+    batches.push(Number(process.hrtime.bigint() - start) / 10_000);
+  }
+  return batches.sort((x, y) => x - y)[1]!;
+}
+
 function listen(app: Express): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(0, HOST);
@@ -78,7 +124,14 @@ function portOf(server: Server): number {
 }
 
 async function main(): Promise<void> {
-  const { AuthConfigurator, InMemoryUserStore, createAuthMiddleware } = await loadKeyward();
+  const {
+    AuthConfigurator,
+    InMemoryUserStore,
+    createAuthMiddleware,
+    ApiKeyService,
+    InMemoryApiKeyStore,
+    createApiKeyMiddleware,
+  } = await loadKeyward();
   const { createSqlStores } = await loadKeywardSql();
 
   // Defaults everywhere except the secrets: argon2id at OWASP parameters when @node-rs/argon2
@@ -127,7 +180,16 @@ async function main(): Promise<void> {
     loginProvider: 'local',
   });
 
-  // The same handler on both apps: a constant small JSON body, so only the middleware differs.
+  // API keys in the in-memory store: the one the runner presents among 999 others, so the
+  // prefix lookup runs in a map of a realistic size.
+  const apiKeyStore = new InMemoryApiKeyStore();
+  const apiKeys = new ApiKeyService();
+  const { rawKey: apiKey } = await apiKeys.createKey(apiKeyStore, { name: 'bench' });
+  for (let i = 1; i < 1_000; i++) await apiKeys.createKey(apiKeyStore, { name: `other-${i}` });
+  // The comparison model (not keyward) accepts the same raw key, stored as a bcrypt hash.
+  const bcryptModel = await bcryptApiKeyModel(apiKey);
+
+  // The same handler on every app: a constant small JSON body, so only the middleware differs.
   const handler: RequestHandler = (_req, res) => {
     res.json({ ok: true });
   };
@@ -140,6 +202,12 @@ async function main(): Promise<void> {
 
   const strictApp = express();
   strictApp.get('/api/private', strictAuth.middleware(), handler);
+
+  const apiKeyApp = express();
+  apiKeyApp.get('/api/private', createApiKeyMiddleware(apiKeyStore), handler);
+
+  const apiKeyBcryptApp = express();
+  apiKeyBcryptApp.get('/api/private', bcryptModel.middleware, handler);
 
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   const control = express();
@@ -168,6 +236,38 @@ async function main(): Promise<void> {
     const mid = (v: number[]) => v.sort((x, y) => x - y)[3]!;
     res.json({ withNs: mid(withNs), withoutNs: mid(withoutNs), revoked: 11_000 });
   });
+  // The raw key both API key listeners accept (random per run, loopback only).
+  control.get('/__bench/api-key', (_req, res) => {
+    res.json({ apiKey, bcryptCost: BCRYPT_MODEL_COST });
+  });
+  // The bcrypt model's compares so far: the runner waits for the count to settle after a run
+  // (requests sent before autocannon closed its connections are still answered).
+  control.get('/__bench/bcrypt-model/stats', (_req, res) => {
+    res.json(bcryptModel.stats());
+  });
+  // The API key middleware alone, called directly (no HTTP) and awaited: at its defaults and
+  // with the failure limits off, alternating as above. A fresh pair per measurement, so its
+  // lastUsedAt write (once a minute) falls in the warm-up. A middleware that never calls next()
+  // would hang this request: the runner's 30 s timeout fails the benchmark then.
+  control.post('/__bench/apikey-cost', (_req, res, next) => {
+    const withLimits = createApiKeyMiddleware(apiKeyStore);
+    const withoutLimits = createApiKeyMiddleware(apiKeyStore, { rateLimit: false });
+    const withNs: number[] = [];
+    const withoutNs: number[] = [];
+    const measure = async () => {
+      for (let round = 0; round < 5; round++) {
+        const pair = [
+          async () => withoutNs.push(await nsPerAwaitedCall(withoutLimits, apiKey)),
+          async () => withNs.push(await nsPerAwaitedCall(withLimits, apiKey)),
+        ];
+        if (round % 2) pair.reverse();
+        for (const one of pair) await one();
+      }
+      const mid = (v: number[]) => v.sort((x, y) => x - y)[2]!;
+      res.json({ withLimitsNs: mid(withNs), withoutLimitsNs: mid(withoutNs) });
+    };
+    measure().catch(next);
+  });
   control.get('/__bench/info', (_req, res) => {
     const { algorithm, argon2 } = auth.config.passwordHashing;
     res.json({
@@ -181,9 +281,14 @@ async function main(): Promise<void> {
   });
   // Process CPU time and a monotonic clock, so the runner can tell whether the server was
   // saturated (about one core) or the load generator was the bottleneck.
+  // The bcrypt model's compares so far ride along, read at the same instant.
   control.get('/__bench/cpu', (_req, res) => {
     const { user, system } = process.cpuUsage();
-    res.json({ cpuMicros: user + system, wallNanos: process.hrtime.bigint().toString() });
+    res.json({
+      cpuMicros: user + system,
+      wallNanos: process.hrtime.bigint().toString(),
+      bcryptModel: bcryptModel.stats(),
+    });
   });
   control.post('/__bench/loop-delay/start', (_req, res) => {
     loopDelay.disable();
@@ -208,9 +313,18 @@ async function main(): Promise<void> {
     listen(bare),
     listen(protectedApp),
     listen(strictApp),
+    listen(apiKeyApp),
+    listen(apiKeyBcryptApp),
     listen(control),
   ]);
-  const [bareServer, protectedServer, strictServer, controlServer] = servers;
+  const [
+    bareServer,
+    protectedServer,
+    strictServer,
+    apiKeyServer,
+    apiKeyBcryptServer,
+    controlServer,
+  ] = servers;
 
   let closing = false;
   const shutdown = () => {
@@ -238,6 +352,8 @@ async function main(): Promise<void> {
       bare: portOf(bareServer),
       protected: portOf(protectedServer),
       strict: portOf(strictServer),
+      apikey: portOf(apiKeyServer),
+      apikeyBcrypt: portOf(apiKeyBcryptServer),
       control: portOf(controlServer),
     })}\n`,
   );
