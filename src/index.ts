@@ -130,6 +130,7 @@ export {
   type ApiKeyRateLimitOptions,
   type ApiKeyFailureLimit,
   type CreateApiKeyInput,
+  type ApiKeyView,
 } from './features/api-keys';
 export type { ITwoFactorStore, SmsCodeIssue } from './stores/two-factor';
 export type { IRevocationFeed, Revocation, Unsubscribe } from './stores/revocation';

@@ -1,7 +1,12 @@
 import type { Request, Response, Router } from 'express';
 import { AuthError } from '../../core/errors';
 import { asyncHandler } from '../../core/http/async-handler';
-import { createKeySchema, type ApiKeyActor } from '../../features/api-keys';
+import {
+  createKeySchema,
+  toApiKeyView,
+  type ApiKeyActor,
+  type ApiKeyView,
+} from '../../features/api-keys';
 import type { ApiKey, ApiKeyAuditEntry, IApiKeyStore } from '../../stores/api-key';
 import { actorOf, requireFeature, type AdminContext } from '../context';
 import { fetchPage, parseInput, parsePaging, pathParam } from '../input';
@@ -9,21 +14,9 @@ import { fetchPage, parseInput, parsePaging, pathParam } from '../input';
 /** Where a key stands: revoked wins over expired, which wins over active. */
 export type AdminApiKeyStatus = 'active' | 'revoked' | 'expired';
 
-/** An API key as the admin API shows it: every field but its hash. */
-export interface AdminApiKey {
-  id: string;
-  name: string;
-  /** `ak_` + 8 hex: how people and logs name the key; not a secret. */
-  keyPrefix: string;
-  serviceId: string | null;
-  scopes: string[];
-  allowedIps: string[];
-  isActive: boolean;
+/** An API key as the admin API shows it: every field but its hash, and where it stands. */
+export interface AdminApiKey extends ApiKeyView {
   status: AdminApiKeyStatus;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  createdAt: Date;
-  userId: string | null;
 }
 
 /** One attempt from a key's usage log; the presented key itself was never recorded. */
@@ -45,22 +38,9 @@ function statusOf(key: ApiKey, now = Date.now()): AdminApiKeyStatus {
   return 'active';
 }
 
-/** Field by field, so a field added to ApiKey later (or `keyHash`) is never shown by accident. */
+/** The view self-service answers with (field by field, never the hash), plus the status. */
 function toAdminApiKey(key: ApiKey): AdminApiKey {
-  return {
-    id: key.id,
-    name: key.name,
-    keyPrefix: key.keyPrefix,
-    serviceId: key.serviceId ?? null,
-    scopes: [...key.scopes],
-    allowedIps: [...(key.allowedIps ?? [])],
-    isActive: key.isActive,
-    status: statusOf(key),
-    expiresAt: key.expiresAt ?? null,
-    lastUsedAt: key.lastUsedAt ?? null,
-    createdAt: key.createdAt,
-    userId: key.userId ?? null,
-  };
+  return { ...toApiKeyView(key), status: statusOf(key) };
 }
 
 function toAdminUsage(entry: ApiKeyAuditEntry): AdminApiKeyUsage {
