@@ -10,7 +10,7 @@ import { errorBlock, fullRow, pager, searchBox } from './ui.js';
  * with the pager in `footer`.
  * - `show(items)` renders a page, an empty one included;
  * - `columns`: how many the table has (for the error row);
- * - `search`: `{ id, placeholder, label }` of the filter box;
+ * - `search`: `{ id, placeholder, label }` of the filter box, or nothing for a table without one;
  * - `onFail()` runs after a failed load has been shown; `onBusy(busy)` around each load.
  * Returns `load()`, `setLimit(n)`, the current `filter`, and the `search` box and `refresh`
  * button for the page to place.
@@ -84,16 +84,18 @@ export function serverPaging({
     }
   }
 
-  const search = searchBox({
-    placeholder: searchOptions.placeholder,
-    label: searchOptions.label,
-    onInput: debounce((value) => {
-      state.filter = value;
-      state.offset = 0;
-      void load();
-    }, 250),
-  });
-  search.querySelector('input').id = searchOptions.id;
+  const search = searchOptions
+    ? searchBox({
+        placeholder: searchOptions.placeholder,
+        label: searchOptions.label,
+        onInput: debounce((value) => {
+          state.filter = value;
+          state.offset = 0;
+          void load();
+        }, 250),
+      })
+    : null;
+  if (search) search.querySelector('input').id = searchOptions.id;
 
   const refresh = h(
     'button',

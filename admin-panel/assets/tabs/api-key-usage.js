@@ -1,19 +1,10 @@
 // The drawer of one API key: what the key may do, and its usage log (each request made with it,
 // as the app's middleware recorded it with `auditLog: true`), paged by the server.
-import { api, seg } from '../api.js';
+import { seg } from '../api.js';
+import { serverPaging } from '../paging.js';
 import { h, replace } from '../dom.js';
 import { icon } from '../icons.js';
-import {
-  badge,
-  dataTable,
-  emptyState,
-  errorBlock,
-  formatDate,
-  fullRow,
-  loading,
-  pager,
-  shortDate,
-} from '../ui.js';
+import { badge, dataTable, emptyState, formatDate, fullRow, loading, shortDate } from '../ui.js';
 import { openDrawer, section } from './drawer-parts.js';
 
 const LIMIT = 20;
@@ -84,22 +75,21 @@ function usageRow(entry) {
   );
 }
 
-/** The usage log table with its pager, loading page by page. */
+/** The usage log table with its pager, paged by the server like the tabs' tables. */
 function usageLog(key) {
   const { table, tbody } = dataTable('api-key-usage-table', COLUMNS);
   table.classList.add('table-compact');
   const footer = h('div', { class: 'usage-footer' });
-  const state = { offset: 0, loadId: 0 };
-
-  async function load() {
-    const loadId = ++state.loadId;
-    table.setAttribute('aria-busy', 'true');
-    try {
-      const page = await api(`api-keys/${seg(key.id)}/usage`, {
-        query: { limit: LIMIT, offset: state.offset },
-      });
-      if (loadId !== state.loadId) return;
-      const { entries } = page;
+  const paging = serverPaging({
+    path: `api-keys/${seg(key.id)}/usage`,
+    key: 'entries',
+    noun: 'requests',
+    limit: LIMIT,
+    table,
+    tbody,
+    footer,
+    columns: COLUMNS.length,
+    show(entries) {
       replace(
         tbody,
         entries.length > 0
@@ -113,41 +103,10 @@ function usageLog(key) {
               ),
             ),
       );
-      replace(
-        footer,
-        entries.length === 0 && state.offset === 0
-          ? null
-          : pager(
-              {
-                offset: page.offset,
-                limit: page.limit,
-                count: entries.length,
-                hasMore: page.hasMore,
-                noun: 'requests',
-              },
-              (offset) => {
-                state.offset = offset;
-                void load();
-              },
-            ),
-      );
-    } catch (error) {
-      if (loadId !== state.loadId) return;
-      replace(
-        tbody,
-        fullRow(
-          COLUMNS.length,
-          errorBlock(error, () => void load()),
-        ),
-      );
-      replace(footer);
-    } finally {
-      if (loadId === state.loadId) table.removeAttribute('aria-busy');
-    }
-  }
-
+    },
+  });
   replace(tbody, fullRow(COLUMNS.length, loading()));
-  void load();
+  void paging.load();
   return [h('div', { class: 'table-wrap' }, table), footer];
 }
 
