@@ -77,19 +77,23 @@ export function registerApiKeyRoutes(
         });
       }
       const userId = req.user!.sub;
-      const active = (await ownKeys(userId)).filter((k) => k.isActive);
-      if (active.length >= maxKeys) {
-        throw new AuthError(
-          `At most ${maxKeys} active API keys per user`,
-          'API_KEY_LIMIT_REACHED',
-          409,
+      // Count and create as one step per user in this process, so parallel requests cannot
+      // all pass the count (across instances the limit can be passed by a request or two).
+      const { rawKey, record } = await ctx.oneTime.run(`api-keys:${userId}`, async () => {
+        const active = (await ownKeys(userId)).filter((k) => k.isActive);
+        if (active.length >= maxKeys) {
+          throw new AuthError(
+            `At most ${maxKeys} active API keys per user`,
+            'API_KEY_LIMIT_REACHED',
+            409,
+          );
+        }
+        return service.createKey(
+          keys,
+          { ...body, expiresAt: body.expiresAt ?? undefined, userId },
+          { actor: userId, ...(req.ip !== undefined && { ip: req.ip }) },
         );
-      }
-      const { rawKey, record } = await service.createKey(
-        keys,
-        { ...body, expiresAt: body.expiresAt ?? undefined, userId },
-        { actor: userId, ...(req.ip !== undefined && { ip: req.ip }) },
-      );
+      });
       res.status(201).json({ rawKey, apiKey: toApiKeyView(record) });
     }),
   );
