@@ -3,13 +3,12 @@
  * server, an app route guarded by the same key store: keys made in the panel are used over
  * HTTP, and revoking one in the panel refuses the next request.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { API_KEY_PATTERN, ApiKeyService } from 'keyward';
 import {
-  CHROMIUM_ARGS,
-  EXECUTABLE,
   describeInBrowser,
   openWatchedPage,
+  useChromium,
   type Trouble,
 } from './panel-browser-setup';
 import {
@@ -31,20 +30,12 @@ function localDay(date: Date): string {
 }
 
 describeInBrowser('admin panel: API Keys tab in Chromium', () => {
-  let browser: Browser;
+  const browser = useChromium();
   let seed: PanelSeed;
   let panel: RunningPanel;
   let context: BrowserContext;
   let page: Page;
   let trouble: Trouble;
-
-  beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: EXECUTABLE, args: CHROMIUM_ARGS });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
 
   beforeEach(async () => {
     trouble = { errors: [], dialogs: [] };
@@ -65,7 +56,7 @@ describeInBrowser('admin panel: API Keys tab in Chromium', () => {
     options: Parameters<typeof openWatchedPage>[2] = {},
     init: string[] = [],
   ): Promise<void> {
-    ({ context, page, trouble } = await openWatchedPage(browser, panel.url, options, init));
+    ({ context, page, trouble } = await openWatchedPage(browser(), panel.url, options, init));
     await page.fill('#login-secret', PANEL_SECRET);
     await page.click('#login-submit');
     await page.locator('#tab-api-keys').click();
@@ -364,7 +355,7 @@ describeInBrowser('admin panel: API Keys tab in Chromium', () => {
     await panel.close();
 
     panel = await startPanelServer(seed.stores, { apiKeyStore: undefined });
-    ({ context, page, trouble } = await openWatchedPage(browser, panel.url));
+    ({ context, page, trouble } = await openWatchedPage(browser(), panel.url));
     await page.fill('#login-secret', PANEL_SECRET);
     await page.click('#login-submit');
     await page.locator('#tab-users').waitFor();

@@ -3,7 +3,13 @@
  * script errors, CSP violations and dialogs (none may happen).
  */
 import { existsSync } from 'node:fs';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 
 export const EXECUTABLE = process.env.KEYWARD_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -26,6 +32,24 @@ if (!haveChromium) {
 }
 /** `describe` where Chromium is installed; skipped, loudly, where it is not. */
 export const describeInBrowser = haveChromium ? describe : describe.skip;
+
+/**
+ * One Chromium for the enclosing describe block: launched before its tests, closed after them.
+ * Returns a getter, since the browser exists only once `beforeAll` has run.
+ */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: EXECUTABLE, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium is not running (useChromium outside a describe?)');
+    return browser;
+  };
+}
 
 /** What a page did that it should not have: script errors, CSP reports, alert() calls. */
 export interface Trouble {

@@ -3,13 +3,12 @@
  * with seeded in-memory stores. Every action is checked where it lands (the stores), not only
  * on screen; every page is also watched for script errors, CSP violations and dialogs.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { WITHOUT_OPTIONAL_STORES } from './admin-stores';
 import {
-  CHROMIUM_ARGS,
-  EXECUTABLE,
   describeInBrowser,
   openWatchedPage,
+  useChromium,
   type Trouble,
 } from './panel-browser-setup';
 import {
@@ -23,23 +22,15 @@ import {
 } from './panel-seed';
 
 describeInBrowser('admin panel in Chromium', () => {
-  let browser: Browser;
+  const browser = useChromium();
   let seed: PanelSeed;
   let panel: RunningPanel;
   let context: BrowserContext;
   let page: Page;
   let trouble: Trouble;
 
-  beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: EXECUTABLE, args: CHROMIUM_ARGS });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
   async function openPanel(viewport = { width: 1280, height: 800 }): Promise<void> {
-    ({ context, page, trouble } = await openWatchedPage(browser, panel.url, { viewport }));
+    ({ context, page, trouble } = await openWatchedPage(browser(), panel.url, { viewport }));
   }
 
   async function signIn(secret = PANEL_SECRET): Promise<void> {
