@@ -153,3 +153,25 @@ export {
   InMemoryPendingLinkStore,
   InMemoryRateLimitStore,
 } from './stores/in-memory/in-memory-linking-stores';
+export * from './tools';
+export type {
+  LoggedEvent,
+  TelemetryEvent,
+  TelemetryFilter,
+  ITelemetryStore,
+  IEventLog,
+  EventDayCount,
+} from './stores/event-log';
+export type { IEventBroadcast } from './stores/event-broadcast';
+export type {
+  IWebhookStore,
+  WebhookConfig,
+  WebhookDelivery,
+  WebhookDeliveryStatus,
+  WebhookAttemptOutcome,
+  ListDeliveriesOptions,
+} from './stores/webhook';
+export { eventMatches } from './stores/event-match';
+export { InMemoryEventLog, type InMemoryEventLogOptions } from './stores/in-memory/in-memory-event-log';
+export { InMemoryEventBroadcast } from './stores/in-memory/in-memory-event-broadcast';
+export { InMemoryWebhookStore } from './stores/in-memory/in-memory-webhook-store';

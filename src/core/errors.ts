@@ -81,6 +81,11 @@ export const AuthErrorCodes = [
   'API_KEY_INSUFFICIENT_SCOPE',
   'API_KEY_NOT_FOUND',
   'API_KEY_LIMIT_REACHED',
+  // Event tools and webhooks
+  'WEBHOOK_NOT_FOUND',
+  'WEBHOOK_URL_REFUSED',
+  'WEBHOOK_DELIVERY_NOT_FOUND',
+  'STREAM_LIMIT_REACHED',
 ] as const;
 
 /** A stable error code from {@link AuthErrorCodes}, or an application's own code. */
