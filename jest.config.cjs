@@ -6,13 +6,13 @@
  */
 /**
  * otplib 13 is ESM-first and its dependencies `@scure/base` and `@noble/hashes` (2.x), like
- * oauth4webapi 3, ship only ES modules, which jest, running the tests as CommonJS, cannot require. Those files are compiled to CommonJS by
+ * oauth4webapi 3, (and request-filtering-agent 3) ship only ES modules, which jest, running the tests as CommonJS, cannot require. Those files are compiled to CommonJS by
  * ts-jest (allowJs) like the tests; every other package is loaded untransformed. Switching
  * jest to ESM mode would change every suite, and downgrading to otplib 12 (CommonJS) would hold
  * a security library back a major version to suit the test runner. The build does not need this: tsup bundles the
  * same packages into both outputs (tsup.config.ts, noExternal).
  */
-const ESM_ONLY = ['otplib', '@otplib', '@scure/base', '@noble/hashes', 'oauth4webapi']
+const ESM_ONLY = ['otplib', '@otplib', '@scure/base', '@noble/hashes', 'oauth4webapi', 'request-filtering-agent']
   .map((p) => p.replace('/', '\\/'))
   .join('|');
 
