@@ -51,6 +51,16 @@ export const AuthEventNames = {
   APIKEY_DELETED: 'identity.apikey.deleted',
   /** Failed key attempts from one address, or against one prefix, crossed the limit. */
   APIKEY_ABUSE: 'identity.apikey.abuse',
+  // Outgoing webhook delivery outcomes, recorded by the dispatcher (never delivered to webhooks).
+  WEBHOOK_DELIVERY_SUCCEEDED: 'identity.webhook.delivery.succeeded',
+  /** An attempt failed; another follows after the back-off. */
+  WEBHOOK_DELIVERY_FAILED: 'identity.webhook.delivery.failed',
+  /** Every attempt failed; the delivery waits for an admin's replay. */
+  WEBHOOK_DELIVERY_DEAD: 'identity.webhook.delivery.dead',
+  ADMIN_WEBHOOK_CREATED: 'identity.admin.webhook.created',
+  ADMIN_WEBHOOK_UPDATED: 'identity.admin.webhook.updated',
+  ADMIN_WEBHOOK_DELETED: 'identity.admin.webhook.deleted',
+  ADMIN_WEBHOOK_REPLAYED: 'identity.admin.webhook.replayed',
 } as const;
 
 export type AuthEventName = (typeof AuthEventNames)[keyof typeof AuthEventNames];

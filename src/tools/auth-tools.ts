@@ -9,6 +9,7 @@ import type { IWebhookStore } from '../stores/webhook';
 import type { AuthToolsOptions } from './options';
 import { SseManager } from './sse/sse-manager';
 import { WebhookDispatcher } from './webhooks/dispatcher';
+import { WebhookSender } from './webhooks/webhook-sender';
 
 /** Who an event or notification is about, as `track` and `notify` take it. */
 export interface TrackContext {
@@ -62,9 +63,13 @@ export class AuthTools {
       this.dispatcher = new WebhookDispatcher({
         log: this.eventLog,
         store: this.webhookStore,
+        sender: new WebhookSender({
+          allowPrivateNetworks: options.allowPrivateNetworks === true,
+          ...(options.delivery !== undefined && { delivery: options.delivery }),
+        }),
         logger: this.logger,
-        allowPrivateNetworks: options.allowPrivateNetworks === true,
         options: options.delivery ?? {},
+        record: (event, data) => this.track(event, data),
       });
       this.dispatcher.start();
       this.stops.push(() => this.dispatcher?.stop());

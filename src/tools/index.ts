@@ -6,3 +6,10 @@ export type { ToolsRouterOptions, ToolsPermission, ToolsAction } from './router/
 export { SseManager, type SseOptions, type StreamSubscriber } from './sse/sse-manager';
 export { deriveTopics, isTopic, topicsOf, type TopicIdentity } from './sse/topics';
 export type { WebhookDeliveryOptions } from './webhooks/delivery-options';
+export {
+  WebhookSender,
+  type WebhookSenderOptions,
+  type AttemptResult as WebhookAttemptResult,
+} from './webhooks/webhook-sender';
+export { verifyStandardSignature, verifyLegacySignature } from './webhooks/signing';
+export { retryDelay } from './webhooks/backoff';
