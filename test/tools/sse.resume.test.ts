@@ -88,6 +88,16 @@ describe('resuming with Last-Event-ID', () => {
     client.close();
   });
 
+  it('prefers the Last-Event-ID header to the query parameter', async () => {
+    const user = await app.signUp();
+    const lastSeen = await seenThenGone(app, user);
+    await app.tools.notify(`user:${user.userId}`, { n: 'missed' });
+    const client = await app.stream(user, '?lastEventId=0', { 'Last-Event-ID': lastSeen });
+    await app.tools.notify(`user:${user.userId}`, { n: 'live' });
+    expect(names(await client.before(n('live')))).toEqual(['missed']);
+    client.close();
+  });
+
   it('replays nothing to a stream opened without a last event id', async () => {
     const user = await app.signUp();
     await seenThenGone(app, user);

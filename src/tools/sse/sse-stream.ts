@@ -17,7 +17,7 @@ export class SseStream {
   readonly tenantId: string | undefined;
   readonly topics: ReadonlySet<string>;
   readonly expiresAt: Date | undefined;
-  /** The number of the delivery this stream last took: one entry reaches it once, whatever the topics in common. */
+  /** The delivery this stream last took: an entry on two of its topics is written once. */
   lastDelivery = 0;
   /** Set once the stream has ended, been dropped or been closed by the client. */
   closed = false;
