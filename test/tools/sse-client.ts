@@ -169,16 +169,16 @@ export class SseClient {
 }
 
 /**
- * Opens `path` on the server with a GET and resolves once the response head arrived (the
+ * Opens `path` on the server (or a port of 127.0.0.1) with a GET and resolves once the response head arrived (the
  * stream, or a refusal whose body the client then collects). No connection pooling: each
  * stream has its own socket, closed with it.
  */
 export function openStream(
-  server: http.Server,
+  server: http.Server | number,
   path: string,
   headers: Record<string, string> = {},
 ): Promise<SseClient> {
-  const { port } = server.address() as AddressInfo;
+  const port = typeof server === 'number' ? server : (server.address() as AddressInfo).port;
   return new Promise((resolve, reject) => {
     const req = http.get(
       {
