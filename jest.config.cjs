@@ -12,7 +12,14 @@
  * a security library back a major version to suit the test runner. The build does not need this: tsup bundles the
  * same packages into both outputs (tsup.config.ts, noExternal).
  */
-const ESM_ONLY = ['otplib', '@otplib', '@scure/base', '@noble/hashes', 'oauth4webapi', 'request-filtering-agent']
+const ESM_ONLY = [
+  'otplib',
+  '@otplib',
+  '@scure/base',
+  '@noble/hashes',
+  'oauth4webapi',
+  'request-filtering-agent',
+]
   .map((p) => p.replace('/', '\\/'))
   .join('|');
 

@@ -13,7 +13,14 @@ export default defineConfig({
   // otplib 13 with its dependencies, and oauth4webapi, are bundled into both builds: `@scure/base`
   // and oauth4webapi ship only ES modules, so the CommonJS build would otherwise need `require(esm)` (Node 20.19+, 22.12+),
   // and with the whole tree bundled dist/ never requires a package keyward does not declare.
-  noExternal: ['otplib', /^@otplib\//, '@scure/base', /^@noble\/hashes(\/|$)/, 'oauth4webapi', 'request-filtering-agent'],
+  noExternal: [
+    'otplib',
+    /^@otplib\//,
+    '@scure/base',
+    /^@noble\/hashes(\/|$)/,
+    'oauth4webapi',
+    'request-filtering-agent',
+  ],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

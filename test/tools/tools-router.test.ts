@@ -31,6 +31,10 @@ function appWith(options: Partial<ToolsRouterOptions> = {}) {
   return app;
 }
 
+/** A field of each event of a telemetry answer. */
+const eventsOf = (res: request.Response, field: 'event' | 'tenantId') =>
+  (res.body as { events: Array<Record<string, string>> }).events.map((e) => e[field]);
+
 const token = (claims: Record<string, unknown> & { sub: string }) =>
   `Bearer ${auth.tokenService.signAccessToken(claims)}`;
 const ADMIN = token({ sub: 'root', role: 'admin' });
@@ -136,20 +140,16 @@ describe('GET /tools/telemetry', () => {
     const app = appWith();
     const all = await request(app).get('/tools/telemetry').set('Authorization', ADMIN);
     expect(all.status).toBe(200);
-    expect(all.body.events.map((e: { event: string }) => e.event)).toEqual([
-      'identity.auth.login.success',
-      'app.b',
-      'app.a',
-    ]);
+    expect(eventsOf(all, 'event')).toEqual(['identity.auth.login.success', 'app.b', 'app.a']);
     const filtered = await request(app)
       .get('/tools/telemetry?event=app.*&userId=u2')
       .set('Authorization', ADMIN);
-    expect(filtered.body.events.map((e: { event: string }) => e.event)).toEqual(['app.b']);
+    expect(eventsOf(filtered, 'event')).toEqual(['app.b']);
     const paged = await request(app)
       .get('/tools/telemetry?limit=1&offset=1')
       .set('Authorization', ADMIN);
     expect(paged.body).toMatchObject({ limit: 1, offset: 1 });
-    expect(paged.body.events.map((e: { event: string }) => e.event)).toEqual(['app.b']);
+    expect(eventsOf(paged, 'event')).toEqual(['app.b']);
     const future = new Date(Date.now() + 60_000).toISOString();
     expect(
       (
@@ -163,7 +163,7 @@ describe('GET /tools/telemetry', () => {
   it("never shows a tenant's caller another tenant's events", async () => {
     const app = appWith();
     const own = await request(app).get('/tools/telemetry').set('Authorization', ACME_ADMIN);
-    expect(own.body.events.map((e: { tenantId: string }) => e.tenantId)).toEqual(['acme', 'acme']);
+    expect(eventsOf(own, 'tenantId')).toEqual(['acme', 'acme']);
     expect(
       (await request(app).get('/tools/telemetry?tenantId=globex').set('Authorization', ACME_ADMIN))
         .status,
