@@ -46,11 +46,23 @@ export const AuthEventNames = {
   ADMIN_TENANT_USER_ADDED: 'identity.admin.tenant.user.added',
   ADMIN_TENANT_USER_REMOVED: 'identity.admin.tenant.user.removed',
   ADMIN_SETTINGS_UPDATED: 'identity.admin.settings.updated',
+  ADMIN_WEBHOOK_CREATED: 'identity.admin.webhook.created',
+  ADMIN_WEBHOOK_UPDATED: 'identity.admin.webhook.updated',
+  ADMIN_WEBHOOK_DELETED: 'identity.admin.webhook.deleted',
+  /** An administrator put a delivery back in the queue (`data.deliveryId`). */
+  ADMIN_WEBHOOK_REPLAYED: 'identity.admin.webhook.replayed',
   APIKEY_CREATED: 'identity.apikey.created',
   APIKEY_REVOKED: 'identity.apikey.revoked',
   APIKEY_DELETED: 'identity.apikey.deleted',
   /** Failed key attempts from one address, or against one prefix, crossed the limit. */
   APIKEY_ABUSE: 'identity.apikey.abuse',
+  // Outgoing webhook delivery, appended by the delivery worker with
+  // `data: { webhookId, deliveryId, attempts, status? }`.
+  WEBHOOK_DELIVERY_SUCCEEDED: 'identity.webhook.delivery.succeeded',
+  /** An attempt failed; the delivery will be retried. */
+  WEBHOOK_DELIVERY_FAILED: 'identity.webhook.delivery.failed',
+  /** Every attempt failed: the delivery is dead-lettered until an administrator replays it. */
+  WEBHOOK_DELIVERY_DEAD: 'identity.webhook.delivery.dead',
 } as const;
 
 export type AuthEventName = (typeof AuthEventNames)[keyof typeof AuthEventNames];
