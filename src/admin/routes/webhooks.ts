@@ -5,7 +5,14 @@ import { asyncHandler } from '../../core/http/async-handler';
 import { assertDeliverableUrl } from '../../core/net/public-address';
 import type { IWebhookStore, WebhookConfig } from '../../stores/webhook';
 import { requireFeature, type AdminContext } from '../context';
-import { fetchPage, parseInput, parsePaging, parseQuery, pathParam, requireJsonBody } from '../input';
+import {
+  fetchPage,
+  parseInput,
+  parsePaging,
+  parseQuery,
+  pathParam,
+  requireJsonBody,
+} from '../input';
 import {
   createWebhookBody,
   deliveriesQuery,
@@ -62,9 +69,7 @@ export function registerWebhookRoutes(api: Router, ctx: AdminContext): void {
       const store = hooks();
       const listAll = requireFeature(store.listAll?.bind(store), 'webhook listing');
       const paging = parsePaging(req);
-      const { rows, hasMore } = await fetchPage(paging, (page) =>
-        listAll(page.limit, page.offset),
-      );
+      const { rows, hasMore } = await fetchPage(paging, (page) => listAll(page.limit, page.offset));
       const { limit, offset } = paging;
       res.json({ webhooks: rows.map(toAdminWebhook), limit, offset, hasMore });
     }),
