@@ -175,7 +175,7 @@ async function seedLog(
         (webhook
           ? { webhookId: HOOKS[3]!.id, deliveryId: `dl_${Math.floor(next() * 1e6)}`, attempts: 1 }
           : p.event === AuthEventNames.AUTH_LOGIN_SUCCESS
-            ? { method: pick(['password', 'password', 'magic-link', 'oauth:google']) }
+            ? { provider: pick(['local', 'local', 'magic-link', 'google']) }
             : {}),
     });
     counts[p.event] = (counts[p.event] ?? 0) + 1;

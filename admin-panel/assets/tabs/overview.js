@@ -56,7 +56,7 @@ function charts(overview) {
   return [
     chartCard(
       'Sign-ins',
-      'Successful and failed password, passwordless and OAuth sign-ins per day.',
+      'Sign-ins that started a session (any method) and failed password attempts, per day.',
       lineChart({
         id: 'chart-sign-ins',
         width: 900,
