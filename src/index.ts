@@ -179,6 +179,9 @@ export type {
   ListDeliveriesOptions,
 } from './stores/webhook';
 export { eventMatches } from './stores/event-match';
-export { InMemoryEventLog, type InMemoryEventLogOptions } from './stores/in-memory/in-memory-event-log';
+export {
+  InMemoryEventLog,
+  type InMemoryEventLogOptions,
+} from './stores/in-memory/in-memory-event-log';
 export { InMemoryEventBroadcast } from './stores/in-memory/in-memory-event-broadcast';
 export { InMemoryWebhookStore } from './stores/in-memory/in-memory-webhook-store';
