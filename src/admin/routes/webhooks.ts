@@ -56,9 +56,16 @@ function originOf(url: string): string {
 export function registerWebhookRoutes(api: Router, ctx: AdminContext): void {
   const hooks = () => requireFeature(ctx.stores.webhookStore, 'webhooks');
   const urlOptions = { allowPrivateNetworks: ctx.options.allowPrivateNetworks };
-  const audit = (event: string, req: Request, res: Response, hook: WebhookConfig, data = {}) => {
+  const audit = (
+    event: string,
+    req: Request,
+    res: Response,
+    hook: WebhookConfig,
+    data: Record<string, unknown> = {},
+  ) => {
+    // SQL stores hand an absent tenant back as null: only a real one scopes the event.
     ctx.publish(event, req, res, {
-      ...(hook.tenantId !== undefined && { tenantId: hook.tenantId }),
+      ...(typeof hook.tenantId === 'string' && { tenantId: hook.tenantId }),
       data: { webhookId: hook.id, ...data },
     });
   };
