@@ -1,7 +1,7 @@
 /**
  * Takes the screenshots of docs/admin.md: every tab of the admin panel at 1280×800, the Manage
- * drawer, a new API key's banner and a key's usage log, the sign-in screen and the Users tab on a
- * 390 px phone, against seeded in-memory stores. Run with `npx tsx scripts/admin-screenshots.ts` (needs Chromium: Debian's `chromium`
+ * drawer, a new API key's banner, a key's usage log, a webhook's deliveries, the sign-in screen
+ * and the Users tab on a 390 px phone, against seeded in-memory stores. Run with `npx tsx scripts/admin-screenshots.ts` (needs Chromium: Debian's `chromium`
  * package, or KEYWARD_CHROMIUM pointing at one).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -96,6 +96,27 @@ async function main(): Promise<void> {
     await page.evaluate(`document.querySelector('.drawer-content').scrollTo(0, 330)`);
     await shoot(page, 'api-keys-usage');
     await page.keyboard.press('Escape');
+
+    await page.click('#tab-webhooks');
+    await page.locator('#webhooks-table tbody tr[data-webhook-id]').first().waitFor();
+    await shoot(page, 'webhooks');
+    // The billing webhook's deliveries, two of them dead with a Replay button.
+    const billing = seed.eventTools.webhooks.find((w) => w.id === seed.eventTools.billingHookId)!;
+    await page.click(`button[aria-label="Deliveries of ${billing.url}"]`);
+    await page.locator('#webhook-deliveries-table tbody tr[data-delivery-id]').first().waitFor();
+    await page.evaluate(`document.querySelector('.drawer-content').scrollTo(0, 290)`);
+    await shoot(page, 'webhook-deliveries');
+    await page.keyboard.press('Escape');
+
+    await page.click('#tab-events');
+    await page.locator('#events-table tbody tr[data-event-id]').first().waitFor();
+    // An entry opened, to show what the log keeps of an event.
+    await page.click('#events-table tbody tr:nth-child(2) summary');
+    await shoot(page, 'events');
+
+    await page.click('#tab-overview');
+    await page.locator('#chart-webhooks').waitFor();
+    await shoot(page, 'overview');
     await context.close();
 
     const phone = await browser.newContext({

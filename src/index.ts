@@ -14,6 +14,13 @@ export type { AdminUser } from './admin/admin-user';
 export type { AdminSession } from './admin/routes/sessions';
 export type { AdminApiKey, AdminApiKeyUsage } from './admin/routes/api-keys';
 export type { AdminFeatures } from './admin/routes/ping';
+export type { AdminWebhook, AdminWebhookDelivery } from './admin/routes/webhook-input';
+export type { AdminEvent } from './admin/routes/events';
+export type {
+  AdminOverview,
+  AdminOverviewMetric,
+  AdminOverviewMetricKey,
+} from './admin/routes/overview';
 export {
   createAuthMiddleware,
   type AuthMiddlewareOptions,
@@ -172,6 +179,9 @@ export type {
   ListDeliveriesOptions,
 } from './stores/webhook';
 export { eventMatches } from './stores/event-match';
-export { InMemoryEventLog, type InMemoryEventLogOptions } from './stores/in-memory/in-memory-event-log';
+export {
+  InMemoryEventLog,
+  type InMemoryEventLogOptions,
+} from './stores/in-memory/in-memory-event-log';
 export { InMemoryEventBroadcast } from './stores/in-memory/in-memory-event-broadcast';
 export { InMemoryWebhookStore } from './stores/in-memory/in-memory-webhook-store';

@@ -115,6 +115,18 @@ const ADMIN_ROUTES: Route[] = [
   ['DELETE', '/api/api-keys/:id/revoke'],
   ['DELETE', '/api/api-keys/:id'],
   ['GET', '/api/api-keys/:id/usage'],
+  ['GET', '/api/webhooks'],
+  [
+    'POST',
+    '/api/webhooks',
+    ['url', 'events', 'secret', 'tenantId', 'isActive', 'maxRetries', 'retryDelayMs'],
+  ],
+  ['PATCH', '/api/webhooks/:id', ['url', 'events', 'secret', 'isActive']],
+  ['DELETE', '/api/webhooks/:id'],
+  ['GET', '/api/webhooks/:id/deliveries'],
+  ['POST', '/api/webhooks/:id/deliveries/:deliveryId/replay'],
+  ['GET', '/api/events'],
+  ['GET', '/api/overview'],
   ['GET', '/api/nope'],
   ['GET', ''],
   ['GET', '/'],
@@ -295,6 +307,25 @@ beforeAll(async () => {
   const tenant = await stores.tenantStore.createTenant({ name: 'Tenant one' });
   await stores.tenantStore.associateUserWithTenant(values.USER_ID, tenant.id);
   known.push(tenant.id);
+  // A webhook with a dead delivery, for the webhook routes to find and replay.
+  await stores.webhookStore.add({ id: 'wh_fuzz', url: 'https://93.184.215.14/h', events: ['*'] });
+  const at = new Date();
+  await stores.webhookStore.enqueueDeliveries([
+    {
+      id: 'dl_fuzz',
+      webhookId: 'wh_fuzz',
+      eventId: '1',
+      event: 'identity.user.created',
+      payload: '{}',
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: at,
+      createdAt: at,
+      updatedAt: at,
+    },
+  ]);
+  await stores.webhookStore.recordAttempt('dl_fuzz', { status: 'dead', error: 'HTTP 500', at });
+  known.push('wh_fuzz', 'dl_fuzz');
 });
 afterAll(async () => {
   await fuzzServer?.close();

@@ -43,6 +43,27 @@ const TABS = [
     load: () => import('./tabs/api-keys.js'),
   },
   {
+    id: 'webhooks',
+    label: 'Webhooks',
+    feature: 'webhooks',
+    icon: 'webhook',
+    load: () => import('./tabs/webhooks.js'),
+  },
+  {
+    id: 'events',
+    label: 'Events',
+    feature: 'events',
+    icon: 'events',
+    load: () => import('./tabs/events.js'),
+  },
+  {
+    id: 'overview',
+    label: 'Overview',
+    feature: 'events',
+    icon: 'chart',
+    load: () => import('./tabs/overview.js'),
+  },
+  {
     id: 'control',
     label: 'Control',
     feature: 'settings',

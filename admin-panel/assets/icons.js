@@ -33,6 +33,18 @@ const ICONS = {
     ['circle', { cx: 8, cy: 15.5, r: 4.5 }],
     ['path', { d: 'M11.2 12.3L20 3.5M16.5 7l3 3M14 9.5l2.5 2.5' }],
   ],
+  webhook: [
+    ['circle', { cx: 12, cy: 6.5, r: 2.5 }],
+    ['circle', { cx: 6, cy: 17, r: 2.5 }],
+    ['circle', { cx: 18, cy: 17, r: 2.5 }],
+    ['path', { d: 'M10.8 8.7l-3.5 6M8.5 17h7M13.2 8.7l3.5 6' }],
+  ],
+  events: [['path', { d: 'M3 12h4l3-7 4 14 3-7h4' }]],
+  chart: [
+    ['path', { d: 'M4 4v16h16' }],
+    ['path', { d: 'M8 16v-4M12 16V8M16 16v-6' }],
+  ],
+  replay: [['path', { d: 'M4 12a8 8 0 1 0 2.3-5.7M4 4v5h5' }]],
   copy: [
     ['rect', { x: 9, y: 9, width: 11, height: 11, rx: 2 }],
     ['path', { d: 'M5 15V6a2 2 0 0 1 2-2h9' }],

@@ -11,9 +11,10 @@ import { errorBlock, fullRow, pager, searchBox } from './ui.js';
  * - `show(items)` renders a page, an empty one included;
  * - `columns`: how many the table has (for the error row);
  * - `search`: `{ id, placeholder, label }` of the filter box, or nothing for a table without one;
+ * - `query()`: more parameters for each request (a tab's own filters), read at every load;
  * - `onFail()` runs after a failed load has been shown; `onBusy(busy)` around each load.
- * Returns `load()`, `setLimit(n)`, the current `filter`, and the `search` box and `refresh`
- * button for the page to place.
+ * Returns `load()`, `restart()` (the first page again, after `query()` changed), `setLimit(n)`,
+ * the current `filter`, and the `search` box and `refresh` button for the page to place.
  */
 export function serverPaging({
   path,
@@ -25,6 +26,7 @@ export function serverPaging({
   footer,
   columns,
   search: searchOptions,
+  query = () => ({}),
   show,
   onFail = () => {},
   onBusy = () => {},
@@ -37,7 +39,7 @@ export function serverPaging({
     onBusy(true);
     try {
       const page = await api(path, {
-        query: { limit: state.limit, offset: state.offset, filter: state.filter },
+        query: { ...query(), limit: state.limit, offset: state.offset, filter: state.filter },
       });
       if (loadId !== state.loadId) return;
       const items = page[key];
@@ -106,6 +108,10 @@ export function serverPaging({
 
   return {
     load,
+    restart() {
+      state.offset = 0;
+      void load();
+    },
     /** Back to the first page, `n` rows a page. */
     setLimit(n) {
       state.limit = n;

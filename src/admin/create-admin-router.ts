@@ -9,6 +9,7 @@ import { createAdminGuard } from './guard';
 import { resolveAdminOptions, type AdminRouterOptions } from './options';
 import { mountAdminPanel } from './panel/mount';
 import { registerApiKeyRoutes } from './routes/api-keys';
+import { registerEventRoutes } from './routes/events';
 import { registerPingRoute } from './routes/ping';
 import { registerRoleRoutes } from './routes/roles';
 import { registerSessionRoutes } from './routes/sessions';
@@ -16,14 +17,12 @@ import { registerSettingsRoutes } from './routes/settings';
 import { registerTenantRoutes } from './routes/tenants';
 import { registerUserRelationRoutes } from './routes/user-relations';
 import { registerUserRoutes } from './routes/users';
+import { registerWebhookRoutes } from './routes/webhooks';
 
 /** What `createAdminRouter()` returns: mount it with `app.use('/admin', router)`. */
 export type AdminRouter = Express;
 
-/**
- * The API's parts in mount order. Webhooks add theirs here when they arrive (and turn on their
- * flag in routes/ping.ts).
- */
+/** The API's parts in mount order; each new part also gets its flag in routes/ping.ts. */
 const API_PARTS: Array<(api: Router, ctx: AdminContext) => void> = [
   registerPingRoute,
   registerUserRoutes,
@@ -33,6 +32,8 @@ const API_PARTS: Array<(api: Router, ctx: AdminContext) => void> = [
   registerTenantRoutes,
   registerSettingsRoutes,
   registerApiKeyRoutes,
+  registerWebhookRoutes,
+  registerEventRoutes,
 ];
 
 /** The JSON API under /api: no caching, the guard first, a JSON 404 for unknown paths. */

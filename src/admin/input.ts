@@ -99,20 +99,50 @@ export function assertShallow(value: unknown, what: string): void {
   }
 }
 
+/** A schema's refusal as 400 INVALID_INPUT, naming each field (`whole` when none is). */
+function refusal(error: z.ZodError, whole: string): AuthError {
+  const details = error.issues.map((i) => ({
+    field: i.path.map(String).join('.') || whole,
+    message: i.message,
+  }));
+  return invalid(
+    `Invalid request: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`,
+    details,
+  );
+}
+
 /** Parses a JSON body with a schema; anything else is 400 INVALID_INPUT naming the fields. */
 export function parseInput<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
   const body: unknown = req.body;
   if (isPlainObject(body)) assertSafeKeys(body, 'The body');
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  const details = result.error.issues.map((i) => ({
-    field: i.path.map(String).join('.') || 'body',
-    message: i.message,
-  }));
-  throw invalid(
-    `Invalid request: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`,
-    details,
-  );
+  throw refusal(result.error, 'body');
+}
+
+/**
+ * Parses the query parameters a schema names (each given once, as plain text; empty ones count
+ * as absent), with the same 400 INVALID_INPUT as a body. Other parameters are ignored.
+ */
+export function parseQuery<S extends z.ZodObject>(req: Request, schema: S): z.infer<S> {
+  const raw: Record<string, string> = {};
+  for (const name of Object.keys(schema.shape)) {
+    const value = queryParam(req, name);
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  throw refusal(result.error, 'query');
+}
+
+/**
+ * Refuses a request without a JSON object body, for actions that need no input: a cross-site
+ * form can only send form encodings or text, so it can never trigger them.
+ */
+export function requireJsonBody(req: Request): void {
+  if (!isPlainObject(req.body)) {
+    throw invalid('Send a JSON object body ({}) with Content-Type: application/json');
+  }
 }
 
 /** A path parameter (Express types allow arrays for wildcards; our routes have none). */

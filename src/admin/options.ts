@@ -5,6 +5,7 @@ import { AuthConfigError } from '../core/errors';
 import type { AuthEventBus } from '../core/events';
 import { ApiKeyService } from '../features/api-keys/service';
 import type { IApiKeyStore } from '../stores/api-key';
+import type { IEventLog } from '../stores/event-log';
 import { InMemoryRateLimitStore } from '../stores/in-memory/in-memory-linking-stores';
 import type {
   ILinkedAccountsStore,
@@ -18,6 +19,7 @@ import type { IRevocationFeed } from '../stores/revocation';
 import type { ISessionStore } from '../stores/session';
 import type { ISettingsStore } from '../stores/settings';
 import type { ITwoFactorStore } from '../stores/two-factor';
+import type { IWebhookStore } from '../stores/webhook';
 
 /**
  * An application's own admin check. Resolve `false` to refuse (401), `true` to allow, or a
@@ -63,6 +65,20 @@ export interface AdminRouterOptions {
    * `new ApiKeyService({ eventBus })`, unpeppered SHA-256, events on this router's `eventBus`.
    */
   apiKeyService?: ApiKeyService;
+  /**
+   * Enables /api/webhooks (the Webhooks tab needs `listAll`, registration `add`, changes
+   * `update` and `remove`; deliveries and replays need the store's delivery queue). Give the
+   * store your AuthTools delivers from, so what is registered here is delivered there.
+   */
+  webhookStore?: IWebhookStore;
+  /**
+   * Registration refuses webhook URLs whose host is (or resolves to) a loopback, private,
+   * link-local or otherwise non-public address, unless this is true. Default false; set it only
+   * where the receivers are on your own network on purpose (and the same on AuthTools).
+   */
+  allowPrivateNetworks?: boolean;
+  /** Enables /api/events and /api/overview (the Events and Overview tabs): the AuthTools' log. */
+  eventLog?: IEventLog;
   /** Admin actions are published here, each with `data.actor`. */
   eventBus?: AuthEventBus;
   /**
@@ -101,10 +117,14 @@ export interface ResolvedAdminOptions {
       | 'linkedAccountsStore'
       | 'twoFactorStore'
       | 'apiKeyStore'
+      | 'webhookStore'
+      | 'eventLog'
     >
   >;
   /** Makes and ends keys in `stores.apiKeyStore`: the given service or one on `eventBus`. */
   readonly apiKeyService: ApiKeyService;
+  /** Whether webhook URLs may point at non-public addresses. */
+  readonly allowPrivateNetworks: boolean;
   readonly eventBus: AuthEventBus | undefined;
   /** Where ended sessions are recorded (the configurator, or the feed); undefined: nowhere. */
   readonly revocations: RevocationRecorder | undefined;
@@ -122,6 +142,26 @@ const adminLogger = consoleLogger('keyward admin');
 function positive(value: number | undefined, name: string, problems: string[]): void {
   if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
     problems.push(`${name} must be a positive whole number`);
+  }
+}
+
+/** The webhook store, event log and private-network switch: each what it claims to be. */
+function checkEventTools(options: AdminRouterOptions, problems: string[]): void {
+  const { webhookStore, eventLog, allowPrivateNetworks } = options;
+  if (webhookStore !== undefined && typeof webhookStore?.findByEvent !== 'function') {
+    problems.push('webhookStore must be an IWebhookStore (it has no findByEvent)');
+  }
+  if (
+    eventLog !== undefined &&
+    (typeof eventLog?.query !== 'function' || typeof eventLog.countByDay !== 'function')
+  ) {
+    problems.push('eventLog must be an IEventLog (query and countByDay)');
+  }
+  if (allowPrivateNetworks !== undefined && typeof allowPrivateNetworks !== 'boolean') {
+    problems.push('allowPrivateNetworks must be true or false');
+  } else if (allowPrivateNetworks === true && webhookStore === undefined) {
+    // The switch alone changes nothing; this is almost certainly a forgotten store.
+    problems.push('allowPrivateNetworks needs webhookStore (the webhooks it applies to)');
   }
 }
 
@@ -155,6 +195,7 @@ export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminO
       problems.push('apiKeyService needs apiKeyStore (the store the keys live in)');
     }
   }
+  checkEventTools(options, problems);
   const limit = options.rateLimit;
   if (limit) {
     positive(limit.maxFailures, 'rateLimit.maxFailures', problems);
@@ -174,8 +215,11 @@ export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminO
       linkedAccountsStore: options.linkedAccountsStore,
       twoFactorStore: options.twoFactorStore,
       apiKeyStore: options.apiKeyStore,
+      webhookStore: options.webhookStore,
+      eventLog: options.eventLog,
     }),
     apiKeyService: options.apiKeyService ?? new ApiKeyService({ eventBus: options.eventBus }),
+    allowPrivateNetworks: options.allowPrivateNetworks === true,
     eventBus: options.eventBus,
     revocations:
       options.authConfigurator ??

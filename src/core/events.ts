@@ -46,6 +46,11 @@ export const AuthEventNames = {
   ADMIN_TENANT_USER_ADDED: 'identity.admin.tenant.user.added',
   ADMIN_TENANT_USER_REMOVED: 'identity.admin.tenant.user.removed',
   ADMIN_SETTINGS_UPDATED: 'identity.admin.settings.updated',
+  ADMIN_WEBHOOK_CREATED: 'identity.admin.webhook.created',
+  ADMIN_WEBHOOK_UPDATED: 'identity.admin.webhook.updated',
+  ADMIN_WEBHOOK_DELETED: 'identity.admin.webhook.deleted',
+  /** An administrator put a delivery back in the queue (`data.deliveryId`). */
+  ADMIN_WEBHOOK_REPLAYED: 'identity.admin.webhook.replayed',
   APIKEY_CREATED: 'identity.apikey.created',
   APIKEY_REVOKED: 'identity.apikey.revoked',
   APIKEY_DELETED: 'identity.apikey.deleted',
@@ -57,10 +62,6 @@ export const AuthEventNames = {
   WEBHOOK_DELIVERY_FAILED: 'identity.webhook.delivery.failed',
   /** Every attempt failed; the delivery waits for an admin's replay. */
   WEBHOOK_DELIVERY_DEAD: 'identity.webhook.delivery.dead',
-  ADMIN_WEBHOOK_CREATED: 'identity.admin.webhook.created',
-  ADMIN_WEBHOOK_UPDATED: 'identity.admin.webhook.updated',
-  ADMIN_WEBHOOK_DELETED: 'identity.admin.webhook.deleted',
-  ADMIN_WEBHOOK_REPLAYED: 'identity.admin.webhook.replayed',
 } as const;
 
 export type AuthEventName = (typeof AuthEventNames)[keyof typeof AuthEventNames];

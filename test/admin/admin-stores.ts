@@ -2,6 +2,7 @@
 // (api-setup.ts) and the browser panel (panel-seed.ts) start from the same full set.
 import {
   InMemoryApiKeyStore,
+  InMemoryEventLog,
   InMemoryLinkedAccountsStore,
   InMemoryRolesPermissionsStore,
   InMemorySessionStore,
@@ -9,6 +10,7 @@ import {
   InMemoryTenantStore,
   InMemoryUserMetadataStore,
   InMemoryUserStore,
+  InMemoryWebhookStore,
   type AdminRouterOptions,
   type AuthSettings,
 } from 'keyward';
@@ -23,6 +25,8 @@ export interface AdminStores {
   settingsStore: InMemorySettingsStore;
   linkedAccountsStore: InMemoryLinkedAccountsStore;
   apiKeyStore: InMemoryApiKeyStore;
+  webhookStore: InMemoryWebhookStore;
+  eventLog: InMemoryEventLog;
 }
 
 /** Fresh, empty stores; `settings` are what the settings store starts with. */
@@ -36,6 +40,8 @@ export function createAdminStores(settings: AuthSettings = {}): AdminStores {
     settingsStore: new InMemorySettingsStore(settings),
     linkedAccountsStore: new InMemoryLinkedAccountsStore(),
     apiKeyStore: new InMemoryApiKeyStore(),
+    webhookStore: new InMemoryWebhookStore(),
+    eventLog: new InMemoryEventLog(),
   };
 }
 
@@ -48,4 +54,6 @@ export const WITHOUT_OPTIONAL_STORES: Partial<AdminRouterOptions> = {
   settingsStore: undefined,
   linkedAccountsStore: undefined,
   apiKeyStore: undefined,
+  webhookStore: undefined,
+  eventLog: undefined,
 };

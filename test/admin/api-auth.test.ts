@@ -64,7 +64,9 @@ describe('admin API: authentication', () => {
         linkedAccounts: true,
         apiKeys: true,
         apiKeyUsage: true,
-        webhooks: false,
+        webhooks: true,
+        webhookDeliveries: true,
+        events: true,
       },
     });
 

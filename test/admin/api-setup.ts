@@ -23,6 +23,7 @@ export interface AdminFixture extends AdminStores {
     get(path: string): request.Test;
     post(path: string): request.Test;
     put(path: string): request.Test;
+    patch(path: string): request.Test;
     delete(path: string): request.Test;
   };
 }
@@ -59,6 +60,7 @@ export function createAdminFixture(
       get: (path) => authed(request(app).get(`/admin/api${path}`)),
       post: (path) => authed(request(app).post(`/admin/api${path}`)),
       put: (path) => authed(request(app).put(`/admin/api${path}`)),
+      patch: (path) => authed(request(app).patch(`/admin/api${path}`)),
       delete: (path) => authed(request(app).delete(`/admin/api${path}`)),
     },
   };

@@ -11,6 +11,7 @@ import {
   type BaseUser,
 } from '../../src';
 import { createAdminStores, type AdminStores } from './admin-stores';
+import { seedEventTools, type EventToolsSeed } from './panel-seed-events';
 
 /** The admin secret of the seeded app (long enough for the router's minimum). */
 export const PANEL_SECRET = 'panel-test-secret-0123456789abcdef';
@@ -63,6 +64,8 @@ export interface PanelSeed {
   tenantIds: string[];
   /** The seeded API keys, newest first (as the admin lists them). */
   apiKeys: ApiKey[];
+  /** Webhooks with deliveries, and a month of events in the log. */
+  eventTools: EventToolsSeed;
 }
 
 const DAY = 86_400_000;
@@ -210,7 +213,8 @@ async function seedUsage(
 
 /**
  * In-memory stores filled with a small, realistic organisation: 60 users (one named like an
- * HTML payload), roles, tenants, sessions, metadata, linked accounts and settings.
+ * HTML payload), roles, tenants, sessions, metadata, linked accounts, settings, API keys,
+ * webhooks and a month of events.
  */
 export async function seedPanelStores(now = Date.now()): Promise<PanelSeed> {
   const stores = createAdminStores({ emailVerificationMode: 'lazy', require2FA: false });
@@ -286,13 +290,22 @@ export async function seedPanelStores(now = Date.now()): Promise<PanelSeed> {
   }
 
   const apiKeys = await seedApiKeys(stores.apiKeyStore, now);
+  const tenantIds = tenants.map((t) => t.id);
+  // The newest event carries a name that would run script if the log were rendered as HTML.
+  const eventTools = await seedEventTools(stores, users, tenantIds, now, [
+    {
+      event: 'identity.admin.tenant.created',
+      data: { actor: 'admin-secret', name: XSS_NAME },
+    },
+  ]);
 
   return {
     stores,
     users,
     xssUser: users[XSS_INDEX]!,
-    tenantIds: tenants.map((t) => t.id),
+    tenantIds,
     apiKeys,
+    eventTools,
   };
 }
 

@@ -343,6 +343,11 @@ const queryKey = fc.oneof(
     'filter',
     'lang',
     'email',
+    'event',
+    'from',
+    'to',
+    'days',
+    'status',
     'a[b]',
     'a[]',
     '__proto__',
@@ -361,6 +366,10 @@ const queryValue = fc.oneof(
     '',
     '//evil.example',
     'https://app.example.test/x',
+    'dead',
+    '2025-01-01',
+    '2025-01-01T00:00:00Z',
+    'identity.*',
   ),
   tokenish.map(encode),
   fc.constantFrom(marker('MAIL_TOKEN'), marker('EMAIL')),
@@ -414,6 +423,10 @@ const FIELDS = [
   'totpCode',
   'codes',
   'isActive',
+  'url',
+  'events',
+  'maxRetries',
+  'retryDelayMs',
 ];
 
 /** A value for a known field: plausible, a live token, or the wrong type. */
@@ -462,6 +475,8 @@ const GOOD: Record<string, string[]> = {
   newEmail: ['new@example.test', marker('EMAIL')],
   userId: [marker('USER_ID')],
   loginAfterLinking: ['true'],
+  // Public, private and unresolvable webhook targets (no request is ever made to them).
+  url: ['https://93.184.215.14/hook', 'http://127.0.0.1/hook', 'https://hooks.example.test/x'],
 };
 const goodValue = (key: string) => {
   // Own keys only: `GOOD['constructor']` would be Object's.

@@ -1,8 +1,8 @@
 // The API Keys tab's create form, and the banner that shows a new key's raw value the one time
-// the server sends it.
+// the server sends it (built by one-time-secret.js, as the Webhooks tab's secret banner is).
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { icon } from '../icons.js';
+import { oneTimeSecretBanner } from '../one-time-secret.js';
 import { addButton, busy, formError, showFormError, toast } from '../ui.js';
 
 /** "a, b c\nd" → ['a', 'b', 'c', 'd']: commas, spaces or new lines separate entries. */
@@ -127,101 +127,21 @@ export function createKeyForm(onCreated) {
   return form;
 }
 
-/** Selects an element's text, so the key can be copied by hand when the clipboard is refused. */
-function selectText(element) {
-  const range = document.createRange();
-  range.selectNodeContents(element);
-  const selection = window.getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
-}
-
 /**
- * The one-time banner: the raw key, a Copy button and the warning that it will not be shown
- * again. Copy uses the clipboard API; where the browser refuses (no permission, not a secure
- * context) the key is selected and the banner says to press Ctrl+C. `onDismiss` removes it.
+ * The one-time banner of a new key: the raw key, a Copy button and the warning that it will not
+ * be shown again. `onDismiss` removes it.
  */
 export function newKeyBanner({ rawKey, apiKey }, onDismiss) {
-  const secret = h(
-    'code',
-    {
-      class: 'key-secret-value',
-      id: 'api-key-raw',
-      tabindex: '0',
-      onClick: () => selectText(secret),
-    },
-    rawKey,
-  );
-  const status = h('p', { class: 'key-copy-status', id: 'api-key-copy-status', hidden: true });
-
-  async function copy() {
-    try {
-      const clipboard = window.navigator.clipboard;
-      if (!clipboard) throw new Error('No clipboard here');
-      await clipboard.writeText(rawKey);
-      status.textContent = 'Copied to the clipboard.';
-      status.classList.remove('is-manual');
-    } catch {
-      selectText(secret);
-      status.textContent =
-        'The browser did not allow copying: the key is selected, press Ctrl+C (⌘C on a Mac).';
-      status.classList.add('is-manual');
-    }
-    status.hidden = false;
-  }
-
-  const title = h(
-    'h2',
-    { class: 'card-title', id: 'api-key-banner-title', tabindex: '-1' },
-    'Copy the new key now',
-  );
-  const banner = h(
-    'section',
-    { class: 'card card-pad key-banner', id: 'api-key-banner', 'aria-labelledby': title.id },
-    h(
-      'div',
-      { class: 'key-banner-head' },
-      h('span', { class: 'key-banner-icon' }, icon('key')),
-      h(
-        'div',
-        {},
-        title,
-        h(
-          'p',
-          { class: 'key-banner-warning', id: 'api-key-warning' },
-          `This is the only time the key “${apiKey.name}” (${apiKey.keyPrefix}…) is shown. `,
-          'keyward keeps only its hash, so it cannot be shown again: store it in your secret ',
-          'manager now. If it is lost, revoke it and create another.',
-        ),
-      ),
-    ),
-    h(
-      'div',
-      { class: 'key-secret' },
-      secret,
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'btn btn-primary',
-          id: 'api-key-copy',
-          onClick: () => void copy(),
-        },
-        icon('copy'),
-        h('span', {}, 'Copy'),
-      ),
-    ),
-    status,
-    h(
-      'div',
-      { class: 'key-banner-actions' },
-      h(
-        'button',
-        { type: 'button', class: 'btn', id: 'api-key-banner-done', onClick: onDismiss },
-        icon('check'),
-        h('span', {}, 'I have stored it'),
-      ),
-    ),
-  );
-  return { banner, focus: () => title.focus() };
+  return oneTimeSecretBanner({
+    prefix: 'api-key',
+    iconName: 'key',
+    title: 'Copy the new key now',
+    warning: [
+      `This is the only time the key “${apiKey.name}” (${apiKey.keyPrefix}…) is shown. `,
+      'keyward keeps only its hash, so it cannot be shown again: store it in your secret ',
+      'manager now. If it is lost, revoke it and create another.',
+    ],
+    value: rawKey,
+    onDismiss,
+  });
 }

@@ -15,8 +15,12 @@ export interface AdminFeatures {
   apiKeys: boolean;
   /** The API key store keeps a usage log the admin can read (`listUsage`). */
   apiKeyUsage: boolean;
-  /** Webhooks arrive with their own feature; false until then. */
+  /** A webhook store that can list its webhooks (the Webhooks tab). */
   webhooks: boolean;
+  /** The webhook store keeps its deliveries (`listDeliveries`): the deliveries view and replay. */
+  webhookDeliveries: boolean;
+  /** An event log (the Events and Overview tabs). */
+  events: boolean;
 }
 
 /** Reads the feature flags off the configured stores. */
@@ -33,7 +37,9 @@ export function adminFeatures(ctx: AdminContext): AdminFeatures {
     linkedAccounts: s.linkedAccountsStore !== undefined,
     apiKeys: typeof s.apiKeyStore?.listKeys === 'function',
     apiKeyUsage: typeof s.apiKeyStore?.listUsage === 'function',
-    webhooks: false,
+    webhooks: typeof s.webhookStore?.listAll === 'function',
+    webhookDeliveries: typeof s.webhookStore?.listDeliveries === 'function',
+    events: s.eventLog !== undefined,
   };
 }
 
