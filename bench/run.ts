@@ -19,11 +19,10 @@
  * BENCH_CPU_PROF (a directory: the server writes a V8 CPU profile there on exit).
  * Only loopback; every phase has a time limit; the child is stopped on every exit path.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import {
   HOST,
   PASSWORD,
@@ -37,6 +36,7 @@ import {
   sleep,
   type Ports,
 } from './common';
+import { startChild, stopAllChildren, stopChild } from './child';
 import { LOGIN_CONNECTIONS, loginThroughput, type LoginThroughput } from './login-throughput';
 import { apiKeyCost, revocationCost, throughput } from './throughput';
 
@@ -80,56 +80,25 @@ let child: ChildProcess | undefined;
 
 type Hashing = 'default' | 'bcrypt';
 
-function startServer(hashing: Hashing = 'default'): Promise<Ports> {
-  const execArgv = ['--import', 'tsx'];
-  if (CPU_PROF_DIR) execArgv.push('--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF_DIR)}`);
-  const proc = spawn(process.execPath, [...execArgv, join(ROOT, 'bench', 'server.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      BENCH_USERS: String(USERS),
-      BENCH_PASSWORD: PASSWORD,
-      BENCH_HASHING: hashing === 'bcrypt' ? 'bcrypt' : '',
-    },
-    // stdin stays open: the server exits when it closes, even if this process is killed.
-    stdio: ['pipe', 'pipe', 'inherit'],
+async function startServer(hashing: Hashing = 'default'): Promise<Ports> {
+  const started = await startChild<Ports>('server.ts', {
+    BENCH_USERS: String(USERS),
+    BENCH_PASSWORD: PASSWORD,
+    BENCH_HASHING: hashing === 'bcrypt' ? 'bcrypt' : '',
   });
-  child = proc;
-  return new Promise((resolvePorts, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start within 60 s')), 60_000);
-    proc.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited early (code ${code}, signal ${signal})`));
-    });
-    createInterface({ input: proc.stdout }).on('line', (line) => {
-      if (line.startsWith('{"ready":true')) {
-        clearTimeout(timer);
-        resolvePorts(JSON.parse(line) as Ports);
-      } else {
-        console.log(`[server] ${line}`);
-      }
-    });
-  });
+  child = started.proc;
+  return started.ready;
 }
 
 /** Asks the server to exit, then forces it after a grace period. */
-async function stopServer(): Promise<void> {
-  const proc = child;
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  proc.kill('SIGTERM');
-  const forced = setTimeout(() => proc.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(forced);
+function stopServer(): Promise<void> {
+  return stopChild(child);
 }
 
-process.on('exit', () => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.error(`\n${signal}: stopping the server`);
-    void stopServer().finally(() => process.exit(130));
+    void stopAllChildren().finally(() => process.exit(130));
   });
 }
 
@@ -224,14 +193,10 @@ async function bcryptFallback() {
 
 // ---------------------------------------------------------------------------------------------
 
-async function main(): Promise<void> {
-  ensureBuilt();
-  const load = loadavg()[0]!;
+/** Phases 1 to 3: protected routes, event-loop delay and login throughput. */
+async function corePhases(): Promise<{ lines: string[]; notes: string[] }> {
   const ports = await startServer();
-  console.log(
-    `server ready (child process ${child?.pid}), keyward loaded from dist/; ` +
-      `${availableParallelism()} CPUs, 1-min load average ${fmt(load, 2)} at start`,
-  );
+  console.log(`server ready (child process ${child?.pid}), keyward loaded from dist/`);
   try {
     const t = await throughput(ports);
     const cost = await revocationCost(ports);
@@ -266,14 +231,14 @@ async function main(): Promise<void> {
         notes.push(`login throughput (${run.hashing}): ${run.problems.join(', ')}`);
     }
 
-    console.log('\nSummary');
-    console.log(
+    const lines: string[] = [];
+    lines.push(
       `protected/bare ratio: ${fmt(t.ratio, 2)} (target >= ${RATIO_TARGET})   ` +
         `bare ${fmt(t.bare)} req/s, protected ${fmt(t.protected)} req/s` +
         `   [${t.ratio >= RATIO_TARGET ? 'met' : 'NOT met'}]`,
     );
     const k = t.apiKey;
-    console.log(
+    lines.push(
       `API key route (createApiKeyMiddleware, in-memory store, failure limits on): ratio ` +
         `${fmt(k.ratio, 2)} (target >= ${RATIO_TARGET})   ${fmt(k.reqPerSec)} req/s, p99 ` +
         `${fmt(k.p99LatencyMs)} ms (bare ${fmt(t.bareP99LatencyMs)} ms), ` +
@@ -281,52 +246,70 @@ async function main(): Promise<void> {
         `(CPU-bound ratio ${fmt(t.cpuPerReq.bare / k.cpuPerRequestMicros, 2)})` +
         `   [${k.ratio >= RATIO_TARGET ? 'met' : 'NOT met'}]`,
     );
-    console.log(
+    lines.push(
       `API key middleware alone (in the server, no HTTP): ${fmt(keyCost.withLimitsNs / 1000, 1)} µs ` +
         `per request at its defaults, ${fmt(keyCost.withoutLimitsNs / 1000, 1)} µs with the failure ` +
         `limits off; bare Express costs ${fmt(t.cpuPerReq.bare)} µs of server CPU per request`,
     );
     const b = t.apiKeyBcrypt;
-    console.log(
+    lines.push(
       `bcrypt compare per request (NOT keyward: a model of that design, bcryptjs cost 10): ratio ` +
         `${fmt(b.ratio, 4)}   ${fmt(b.reqPerSec, 1)} req/s, p99 ${fmt(b.p99LatencyMs)} ms, ` +
         `${fmt(b.cpuPerRequestMicros / 1000, 1)} ms of server CPU per request, of which one ` +
         `compare ${fmt(b.compareMs ?? 0, 1)} ms (no target)`,
     );
-    console.log(
+    lines.push(
       `revocation check (on by default): ${fmt(cost.withNs - cost.withoutNs)} ns per request ` +
         `(middleware ${fmt(cost.withNs)} ns with it, ${fmt(cost.withoutNs)} ns without; ` +
         `${fmt(cost.revoked)} revocations held)`,
     );
-    console.log(
+    lines.push(
       `checkSessionOnRequest: true over the SQLite session store: ratio ${fmt(t.strictRatio, 2)} ` +
         `(${fmt(t.strict)} req/s; a session read and write per request; no target)`,
     );
-    console.log(
+    lines.push(
       `server CPU per request: bare ${fmt(t.cpuPerReq.bare)} µs, protected ${fmt(t.cpuPerReq.protected)} µs ` +
         `(auth adds ${fmt(t.cpuPerReq.protected - t.cpuPerReq.bare)} µs; CPU-bound ratio ` +
         `${fmt(t.cpuPerReq.bare / t.cpuPerReq.protected, 2)})`,
     );
     for (const run of [l, fallback.loop]) {
-      console.log(
+      lines.push(
         `event-loop p99 during ${LOGINS} concurrent logins (${run.hashing}): ` +
           `${fmt(run.delay.p99Ms, 1)} ms (target < ${P99_TARGET_MS} ms), max ${fmt(run.delay.maxMs, 1)} ms, ` +
           `all ${LOGINS} done in ${fmt(run.logins.ms)} ms   [${run.delay.p99Ms < P99_TARGET_MS ? 'met' : 'NOT met'}]`,
       );
     }
-    console.log(
+    lines.push(
       `login throughput (${lt.hashing}): ${fmt(lt.loginsPerSec, 1)} logins/s ` +
         `(target >= ${LOGINS_PER_SEC_TARGET} with argon2id)   ` +
         `[${!lt.hashing.startsWith('argon2id') ? 'argon2id not loaded' : lt.loginsPerSec >= LOGINS_PER_SEC_TARGET ? 'met' : 'NOT met'}]`,
     );
-    console.log(
+    lines.push(
       `login throughput (${fallback.logins.hashing}): ${fmt(fallback.logins.loginsPerSec, 1)} logins/s (no target)`,
     );
-    for (const note of notes) console.log(`note: ${note}`);
+    return { lines, notes };
   } finally {
     await stopServer();
-    if (CPU_PROF_DIR) console.log(`server CPU profile written to ${resolve(CPU_PROF_DIR)}`);
   }
+}
+
+async function main(): Promise<void> {
+  ensureBuilt();
+  console.log(
+    `${availableParallelism()} CPUs, 1-min load average ${fmt(loadavg()[0]!, 2)} at start`,
+  );
+  const lines: string[] = [];
+  const notes: string[] = [];
+  const phases = [corePhases];
+  for (const phase of phases) {
+    const result = await phase();
+    lines.push(...result.lines);
+    notes.push(...result.notes);
+  }
+  console.log('\nSummary');
+  for (const line of lines) console.log(line);
+  for (const note of notes) console.log(`note: ${note}`);
+  if (CPU_PROF_DIR) console.log(`server CPU profiles written to ${resolve(CPU_PROF_DIR)}`);
 }
 
 main().then(
