@@ -13,11 +13,19 @@
  * 3. Login throughput: logins/s answered 200 under concurrent POST /auth/login.
  * Phases 2 and 3 run with the default hashing (argon2id when @node-rs/argon2 loads), then on a
  * second server forced to the bcrypt fallback (cost 12).
+ * 4. SSE fan-out: one event to BENCH_SSE_STREAMS open streams, keyward's GET /tools/stream
+ *    against a bare Node SSE loop, time until every stream has it (bench/sse-fanout.ts).
+ * 5. Webhook deliveries per second to a local receiver (bench/webhook-throughput.ts).
+ * 6. The event log's cost on a login: login throughput with and without AuthTools on the bus,
+ *    and the per-event cost behind it (bench/event-log-cost.ts).
  *
- * The server runs in a child process (bench/server.ts) and loads the built package from dist/.
- * Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (default 5: on 2 cores single rounds differ by up to 25%),
- * BENCH_CPU_PROF (a directory: the server writes a V8 CPU profile there on exit).
- * Only loopback; every phase has a time limit; the child is stopped on every exit path.
+ * The servers run in child processes (bench/server.ts for 1 to 3, bench/tools-server.ts for 4 to
+ * 6) and load the built package from dist/.
+ * Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (default 5: on 2 cores
+ * single rounds differ by up to 25%), BENCH_CPU_PROF (a directory: the servers write V8 CPU
+ * profiles there on exit), BENCH_SSE_STREAMS (default 5000), BENCH_WEBHOOK_EVENTS (default 2000),
+ * BENCH_TOOLS_ROUNDS (default 5), BENCH_ONLY (`core`: phases 1 to 3, `tools`: 4 to 6).
+ * Only loopback; every phase has a time limit; the children are stopped on every exit path.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -39,6 +47,7 @@ import {
 import { startChild, stopAllChildren, stopChild } from './child';
 import { LOGIN_CONNECTIONS, loginThroughput, type LoginThroughput } from './login-throughput';
 import { apiKeyCost, revocationCost, throughput } from './throughput';
+import { toolsPhases } from './tools-run';
 
 const ROOT = resolve(__dirname, '..');
 const RATIO_TARGET = 0.9;
@@ -46,6 +55,8 @@ const P99_TARGET_MS = 20;
 const LOGINS_PER_SEC_TARGET = 50;
 const LOGINS = 20;
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+/** `core` (phases 1 to 3) or `tools` (4 to 6); unset runs both. */
+const ONLY = process.env.BENCH_ONLY;
 
 // ---------------------------------------------------------------------------------------------
 // Build
@@ -143,7 +154,7 @@ async function hashingOf(ports: Ports): Promise<string> {
 async function loginLoopDelay(ports: Ports) {
   const hashing = await hashingOf(ports);
   console.log(
-    `\n[2/3] Event-loop delay (monitorEventLoopDelay, resolution 1 ms) during ${LOGINS} concurrent ` +
+    `\n[2/6] Event-loop delay (monitorEventLoopDelay, resolution 1 ms) during ${LOGINS} concurrent ` +
       `POST /auth/login, ${hashing}`,
   );
   // Start the password worker threads, as a server that has served a few logins has them.
@@ -168,7 +179,7 @@ async function loginLoopDelay(ports: Ports) {
 async function logins(ports: Ports): Promise<LoginThroughput & { hashing: string }> {
   const hashing = await hashingOf(ports);
   console.log(
-    `\n[3/3] Login throughput: POST /auth/login, ${LOGIN_CONNECTIONS} connections, ${SECONDS} s, ${hashing}`,
+    `\n[3/6] Login throughput: POST /auth/login, ${LOGIN_CONNECTIONS} connections, ${SECONDS} s, ${hashing}`,
   );
   const r = await loginThroughput(
     `http://${HOST}:${ports.control}/auth/login`,
@@ -300,7 +311,8 @@ async function main(): Promise<void> {
   );
   const lines: string[] = [];
   const notes: string[] = [];
-  const phases = [corePhases];
+  const phases =
+    ONLY === 'tools' ? [toolsPhases] : ONLY === 'core' ? [corePhases] : [corePhases, toolsPhases];
   for (const phase of phases) {
     const result = await phase();
     lines.push(...result.lines);

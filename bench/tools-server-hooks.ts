@@ -1,0 +1,256 @@
+/**
+ * The tools server's endpoints for outgoing webhooks and for the event log's cost
+ * (bench/tools-server.ts runs them; bench/webhook-throughput.ts and bench/event-log-cost.ts
+ * call them).
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import express, { type Express } from 'express';
+import type {
+  AuthEventBus,
+  AuthEventInput,
+  AuthTools,
+  IEventLog,
+  IWebhookStore,
+  LoggedEvent,
+} from 'keyward';
+
+export type Keyward = typeof import('keyward');
+type KeywardSql = typeof import('keyward/sql');
+
+const ROOT = join(__dirname, '..');
+/** A Standard Webhooks secret: every delivery is signed, as in production. */
+const SECRET = `whsec_${Buffer.from('bench-webhook-signing-secret-32b').toString('base64')}`;
+/** The in-memory log's default cap. */
+const LOG_CAP = 10_000;
+const FULL_BATCH = 1_000;
+
+/**
+ * This process's CPU time in ms: per-event costs are CPU time, not wall time, so that other
+ * processes taking turns on the cores do not count (garbage collection threads do).
+ */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+const mid = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+type LoginEvent = AuthEventInput & { event: string };
+
+/** A login's event as the auth router publishes it, until a real one has been captured. */
+let loginEvent: LoginEvent = {
+  event: 'identity.auth.login.success',
+  ip: '203.0.113.7',
+  userId: 'bench-user-0000000001',
+  sessionId: 'aVeryRandomSessionHandle0123456789',
+  data: { provider: 'local' },
+};
+
+/** A webhook set-up: its own bus, the tools delivering to one webhook, and how to tear it down. */
+interface HookRun {
+  bus: AuthEventBus;
+  tools: AuthTools;
+  destroy: () => Promise<void>;
+}
+
+/** The stores to deliver from: in memory, or SQLite in memory when keyward/sql provides both. */
+async function hookStores(
+  kw: Keyward,
+  kind: string,
+): Promise<{ webhookStore: IWebhookStore; eventLog?: IEventLog; destroy: () => Promise<void> }> {
+  if (kind !== 'sql') {
+    return { webhookStore: new kw.InMemoryWebhookStore(), destroy: async () => {} };
+  }
+  const sqlModule = (await import(pathToFileURL(join(ROOT, 'dist', 'sql.mjs')).href)) as KeywardSql;
+  const sql = sqlModule.createSqlStores({ dialect: 'sqlite', database: new Database(':memory:') });
+  // Looked up by name: SQL stores for the tools come with another piece of work.
+  const tools = sql as unknown as { eventLog?: IEventLog; webhookStore?: IWebhookStore };
+  if (!tools.eventLog || !tools.webhookStore) {
+    await sql.destroy();
+    throw new Error('unavailable');
+  }
+  await sql.migrate();
+  return {
+    webhookStore: tools.webhookStore,
+    eventLog: tools.eventLog,
+    destroy: () => sql.destroy(),
+  };
+}
+
+/**
+ * µs per awaited `eventLog.append` of the event on the in-memory log: while a fresh log fills up
+ * to its cap (10,000 entries by default), and once it is full, where every append drops the
+ * oldest entry (the state of a server that has run a while).
+ */
+async function appendMicros(kw: Keyward, event: LoginEvent) {
+  const payload = { ...event, timestamp: new Date().toISOString() };
+  const filling: number[] = [];
+  let log = new kw.InMemoryEventLog();
+  for (let b = 0; b < 3; b++) {
+    log = new kw.InMemoryEventLog();
+    const start = cpuMs();
+    for (let i = 0; i < LOG_CAP; i++) await log.append(payload);
+    filling.push(((cpuMs() - start) * 1000) / LOG_CAP);
+  }
+  const full: number[] = [];
+  for (let b = 0; b < 5; b++) {
+    const start = cpuMs();
+    for (let i = 0; i < FULL_BATCH; i++) await log.append(payload);
+    full.push(((cpuMs() - start) * 1000) / FULL_BATCH);
+  }
+  return { fillingUs: mid(filling), fullUs: mid(full) };
+}
+
+/** Appends until the tools' log holds its cap; returns the id of the last entry. */
+async function fillLog(tools: AuthTools, event: LoginEvent): Promise<string> {
+  let last = '';
+  for (let i = 0; i < LOG_CAP; i++) {
+    last = (await tools.eventLog.append({ ...event, timestamp: new Date().toISOString() })).id;
+  }
+  return last;
+}
+
+/**
+ * µs per `bus.publish` of the event, with AuthTools (default options, the log full) on the bus
+ * or on a bare bus. The appends finish in microtasks, so the batch ends at the next macrotask.
+ */
+async function publishMicros(kw: Keyward, event: LoginEvent, on: boolean) {
+  const bus = new kw.AuthEventBus();
+  const tools = on ? new kw.AuthTools(bus) : undefined;
+  if (tools) {
+    await tools.ready();
+    await fillLog(tools, event);
+  }
+  const { event: name, ...input } = event;
+  const start = cpuMs();
+  for (let i = 0; i < FULL_BATCH; i++) bus.publish(name, input);
+  await tick();
+  const us = ((cpuMs() - start) * 1000) / FULL_BATCH;
+  await tools?.close();
+  return us;
+}
+
+export function registerHookRoutes(app: Express, kw: Keyward, bus: AuthEventBus): void {
+  let hooks: HookRun | undefined;
+  let loginTools: AuthTools | undefined;
+  /** The last entry written before the login run, so detach counts the run's events only. */
+  let filledTo = '';
+
+  // Outgoing webhooks: one webhook (all events, signed) at `url`, delivered from `store`.
+  app.post('/__bench/webhooks/start', express.json(), (req, res, next) => {
+    const { url, store } = req.body as { url: string; store: string };
+    const start = async () => {
+      let stores;
+      try {
+        stores = await hookStores(kw, store);
+      } catch (err) {
+        if ((err as Error).message !== 'unavailable') throw err;
+        res.json({ available: false });
+        return;
+      }
+      const { webhookStore, eventLog, destroy } = stores;
+      if (!webhookStore.add) throw new Error('the webhook store cannot add webhooks');
+      await webhookStore.add({ id: 'wh_bench', url, events: ['*'], secret: SECRET });
+      const hookBus = new kw.AuthEventBus();
+      const tools = new kw.AuthTools(hookBus, {
+        webhookStore,
+        allowPrivateNetworks: true,
+        ...(eventLog && { eventLog }),
+      });
+      await tools.ready();
+      hooks = { bus: hookBus, tools, destroy };
+      res.json({ available: true });
+    };
+    start().catch(next);
+  });
+  // `count` events published on the bus at once; each is appended, then delivered.
+  app.post('/__bench/webhooks/publish', express.json(), (req, res) => {
+    const { count, marker } = req.body as { count: number; marker: string };
+    if (!hooks) {
+      res.status(409).json({ error: 'no webhook run' });
+      return;
+    }
+    const started = performance.now();
+    const { event, ...input } = loginEvent;
+    for (let i = 0; i < count; i++) {
+      hooks.bus.publish(event, { ...input, data: { ...input.data, marker, n: i } });
+    }
+    res.json({ publishMs: performance.now() - started });
+  });
+  app.post('/__bench/webhooks/stop', (_req, res, next) => {
+    const run = hooks;
+    hooks = undefined;
+    const stop = async () => {
+      await run?.tools.close();
+      await run?.destroy();
+      res.json({ ok: true });
+    };
+    stop().catch(next);
+  });
+
+  // The event log on the configurator's bus: AuthTools (defaults: in-memory log) attached for a
+  // login run, its log already full as on a server that has run a while, and detached after it.
+  // Detaching reports how many events the run logged.
+  app.post('/__bench/event-log/attach', (_req, res, next) => {
+    if (loginTools) {
+      next(new Error('already attached'));
+      return;
+    }
+    const tools = new kw.AuthTools(bus);
+    loginTools = tools;
+    const attach = async () => {
+      await tools.ready();
+      filledTo = await fillLog(tools, loginEvent);
+      res.json({ ok: true });
+    };
+    attach().catch(next);
+  });
+  app.post('/__bench/event-log/detach', (_req, res, next) => {
+    const tools = loginTools;
+    loginTools = undefined;
+    if (!tools) {
+      next(new Error('not attached'));
+      return;
+    }
+    const detach = async () => {
+      const entries: LoggedEvent[] = await tools.eventLog.readAfter(filledTo, 1_000_000);
+      const login = entries.findLast((e) => e.event === 'identity.auth.login.success');
+      if (login) {
+        const event: AuthEventInput & { event: string; id?: string; timestamp?: string } = {
+          ...login,
+        };
+        delete event.id;
+        delete event.timestamp;
+        loginEvent = event;
+      }
+      await tools.close();
+      res.json({ entries: entries.length });
+    };
+    detach().catch(next);
+  });
+  // The per-event costs behind the login ratio, with the last login event logged as payload.
+  app.post('/__bench/event-log/append-cost', (_req, res, next) => {
+    const measure = async () => {
+      const append = await appendMicros(kw, loginEvent);
+      const withUs: number[] = [];
+      const withoutUs: number[] = [];
+      for (let round = 0; round < 5; round++) {
+        const pair = [
+          async () => withoutUs.push(await publishMicros(kw, loginEvent, false)),
+          async () => withUs.push(await publishMicros(kw, loginEvent, true)),
+        ];
+        if (round % 2) pair.reverse();
+        for (const one of pair) await one();
+      }
+      res.json({
+        ...append,
+        publishWithUs: mid(withUs),
+        publishWithoutUs: mid(withoutUs),
+        payloadBytes: JSON.stringify(loginEvent).length,
+      });
+    };
+    measure().catch(next);
+  });
+}
