@@ -1,5 +1,6 @@
 import {
   InMemoryApiKeyStore,
+  InMemoryEventLog,
   InMemoryLinkedAccountsStore,
   InMemoryPendingLinkStore,
   InMemoryRateLimitStore,
@@ -11,14 +12,17 @@ import {
   InMemoryTwoFactorStore,
   InMemoryUserMetadataStore,
   InMemoryUserStore,
+  InMemoryWebhookStore,
   type ApiKey,
   type BaseUser,
   type IRateLimitStore,
   type IUserMetadataStore,
+  type LoggedEvent,
   type RefreshRotation,
 } from 'keyward';
 import {
   checkApiKeyStore,
+  checkEventLog,
   checkLinkedAccountsStore,
   checkPendingLinkStore,
   checkRateLimitStore,
@@ -30,6 +34,7 @@ import {
   checkTwoFactorStore,
   checkUserMetadataStore,
   checkUserStore,
+  checkWebhookStore,
   formatReport,
   type ConformanceReport,
 } from 'keyward/testing';
@@ -61,6 +66,8 @@ const kits: [string, () => () => Promise<ConformanceReport>][] = [
   ['InMemoryTwoFactorStore', on(() => new InMemoryTwoFactorStore(), checkTwoFactorStore)],
   ['InMemoryRevocationFeed', on(() => new InMemoryRevocationFeed(), checkRevocationFeed)],
   ['InMemoryApiKeyStore', on(() => new InMemoryApiKeyStore(), checkApiKeyStore)],
+  ['InMemoryEventLog', on(() => new InMemoryEventLog(), checkEventLog)],
+  ['InMemoryWebhookStore', on(() => new InMemoryWebhookStore(), checkWebhookStore)],
 ];
 
 describe('the in-memory stores pass the conformance kit', () => {
@@ -150,6 +157,24 @@ class NullingApiKeyStore extends InMemoryApiKeyStore {
   }
 }
 
+/** Finds the due deliveries, then leases them in a second step: concurrent claims overlap. */
+class ReadThenLeaseWebhookStore extends InMemoryWebhookStore {
+  override async claimDueDeliveries(now: Date, limit: number, leaseMs: number) {
+    const due = await super.claimDueDeliveries(now, limit, 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    const leased = await super.claimDueDeliveries(now, limit, leaseMs);
+    return leased.length > 0 ? leased : due;
+  }
+}
+
+/** Reads the log's entries back with null for absent fields, as a careless row mapping does. */
+class NullingEventLog extends InMemoryEventLog {
+  override async readAfter(afterId: string | null, limit: number) {
+    const entries = await super.readAfter(afterId, limit);
+    return entries.map((e) => ({ topic: null, userId: null, ...e }) as unknown as LoggedEvent);
+  }
+}
+
 /** Has no optional methods at all: only the six required ones. */
 function requiredOnly(store: InMemoryUserStore) {
   return {
@@ -217,6 +242,26 @@ describe('the conformance kit reports broken stores', () => {
     expect(report.passed).toContain(
       'save then findById and findByPrefix return every field, dates as Dates',
     );
+  });
+
+  it('fails a webhook store whose concurrent claims can hand out one delivery twice', async () => {
+    const report = await checkWebhookStore(new ReadThenLeaseWebhookStore());
+    const failure = report.failures.find(
+      (f) => f.check === 'of 10 concurrent claims none hands out a delivery another one took',
+    );
+    expect(failure?.message).toMatch(/^claimed more than once: /);
+    expect(report.passed).toContain(
+      'findByEvent takes exact names, "*" and prefixes ending in ".*", nothing else',
+    );
+  });
+
+  it('fails an event log that reads absent fields back as null', async () => {
+    const report = await checkEventLog(new NullingEventLog());
+    const failure = report.failures.find((f) =>
+      f.check.startsWith('append returns the entry with a new id'),
+    );
+    expect(failure?.message).toBe('readAfter the anchor[1]: topic expected undefined, got null');
+    expect(report.passed).toContain('cursors are kept per name; an unknown name has none');
   });
 
   it('records a check that throws, or hangs, as a failure with its message', async () => {

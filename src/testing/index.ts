@@ -18,3 +18,5 @@ export { checkRateLimitStore } from './rate-limit-store-checks';
 export { checkTwoFactorStore } from './two-factor-store-checks';
 export { checkRevocationFeed } from './revocation-feed-checks';
 export { checkApiKeyStore } from './api-key-store-checks';
+export { checkEventLog } from './event-log-checks';
+export { checkWebhookStore } from './webhook-store-checks';

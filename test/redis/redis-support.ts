@@ -82,6 +82,30 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** The error `promise` rejects with; fails the test when it fulfils instead. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+/** Retries `check` until it passes; after `ms` its last failure fails the test. */
+export async function eventually(check: () => void | Promise<void>, ms = 2000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
 export const HOUR = 3600_000;
 
 /** A date with a non-zero millisecond part, so a round trip that drops milliseconds shows. */

@@ -13,6 +13,7 @@ export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 export interface OpenOptions {
   pendingLinkTtlSeconds?: number;
   apiKeyUsageRetentionDays?: number;
+  eventLogGapHoldMs?: number;
   poolSize?: number;
 }
 

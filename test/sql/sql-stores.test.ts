@@ -11,6 +11,8 @@ import { sleep } from '../helpers/app';
 const ALL_TABLES = [
   'api_key_usage',
   'api_keys',
+  'event_cursors',
+  'event_log',
   'linked_accounts',
   'migrations',
   'migrations_lock',
@@ -30,6 +32,8 @@ const ALL_TABLES = [
   'user_metadata',
   'user_roles',
   'users',
+  'webhook_deliveries',
+  'webhooks',
 ];
 
 const hash = () => randomBytes(32).toString('hex');
@@ -127,7 +131,7 @@ forEachDialect('SQL stores', (d) => {
     expect((await stores.userStore.findById(before.id))?.email).toBe(before.email);
   });
 
-  it('migrate() upgrades a database migrated before 0002: the two-factor, SMS, rate-limit, revocation and API key tables appear, data stays', async () => {
+  it('migrate() upgrades a database migrated before 0002: the two-factor, SMS, rate-limit, revocation, API key and event tools tables appear, data stays', async () => {
     const ownPrefix = uniquePrefix('kwm');
     const q = (name: string) => (d.name === 'mysql' ? `\`${name}\`` : `"${name}"`);
     const TWO_FACTOR = [
@@ -139,6 +143,10 @@ forEachDialect('SQL stores', (d) => {
       'revocations',
       'api_key_usage',
       'api_keys',
+      'event_log',
+      'event_cursors',
+      'webhooks',
+      'webhook_deliveries',
     ].map((n) => ownPrefix + n);
     const older = d.open(ownPrefix);
     try {
@@ -147,7 +155,7 @@ forEachDialect('SQL stores', (d) => {
       // Back to the schema a release before 0002 left: its tables and its record gone.
       for (const name of TWO_FACTOR) await raw.exec(`drop table ${q(name)}`);
       await raw.exec(
-        `delete from ${q(`${ownPrefix}migrations`)} where ${q('name')} in ('0002_two_factor', '0003_sms_codes', '0004_rate_limits', '0005_revocations', '0006_api_keys')`,
+        `delete from ${q(`${ownPrefix}migrations`)} where ${q('name')} in ('0002_two_factor', '0003_sms_codes', '0004_rate_limits', '0005_revocations', '0006_api_keys', '0007_event_tools')`,
       );
       const before = await raw.tables(ownPrefix);
       expect(before).toHaveLength(13);
@@ -161,6 +169,7 @@ forEachDialect('SQL stores', (d) => {
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0004_rate_limits')).toHaveLength(1);
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0005_revocations')).toHaveLength(1);
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0006_api_keys')).toHaveLength(1);
+      expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0007_event_tools')).toHaveLength(1);
       expect((await older.userStore.findById(u.id))?.email).toBe(u.email);
       expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(true);
       expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(false);

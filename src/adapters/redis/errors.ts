@@ -65,3 +65,17 @@ export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
     throw toStoreError(err);
   }
 }
+
+/**
+ * An error listener for a subscriber connection that logs the first error of a burst: a
+ * reconnecting client reports the same outage repeatedly.
+ */
+export function logOncePerOutage(label: string): (err: unknown) => void {
+  let last = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - last < 60_000) return;
+    last = now;
+    console.error(`[keyward redis] ${label}:`, err);
+  };
+}

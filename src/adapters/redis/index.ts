@@ -1,21 +1,29 @@
 // keyward/redis: Redis stores over a Redis client the application creates (ioredis).
 import type { IApiKeyStore } from '../../stores/api-key';
+import type { IEventBroadcast } from '../../stores/event-broadcast';
+import type { IEventLog } from '../../stores/event-log';
 import type { IPendingLinkStore } from '../../stores/linking';
 import type { IRateLimitStore } from '../../stores/rate-limit';
 import type { IRevocationFeed } from '../../stores/revocation';
 import type { ISessionStore } from '../../stores/session';
 import type { ITwoFactorStore } from '../../stores/two-factor';
+import type { IWebhookStore } from '../../stores/webhook';
 import { RedisApiKeyStore } from './api-key-store';
 import type { RedisLike } from './client';
+import { RedisEventBroadcast, type RedisEventBroadcastOptions } from './event-broadcast';
+import { RedisEventLog, type RedisEventLogOptions } from './event-log';
 import { RedisPendingLinkStore } from './pending-link-store';
 import { RedisRateLimitStore } from './rate-limit-store';
 import { RedisRevocationFeed, type RedisRevocationFeedOptions } from './revocation-feed';
 import { RedisSessionStore } from './session-store';
 import { RedisTwoFactorStore } from './two-factor-store';
+import { RedisWebhookStore } from './webhook-store';
 
 export type { RedisLike, RedisKeyOptions, RedisSubscriberLike } from './client';
 export type { RedisPendingLinkStoreOptions } from './pending-link-store';
 export type { RedisRevocationFeedOptions } from './revocation-feed';
+export type { RedisEventLogOptions } from './event-log';
+export type { RedisEventBroadcastOptions } from './event-broadcast';
 export {
   RedisSessionStore,
   RedisPendingLinkStore,
@@ -23,6 +31,9 @@ export {
   RedisTwoFactorStore,
   RedisRevocationFeed,
   RedisApiKeyStore,
+  RedisEventLog,
+  RedisWebhookStore,
+  RedisEventBroadcast,
 };
 
 export interface RedisStoresOptions {
@@ -47,6 +58,10 @@ export interface RedisStoresOptions {
   pendingLinkTtlSeconds?: number;
   /** Retention and error hook of `revocationFeed`. */
   revocationFeed?: Omit<RedisRevocationFeedOptions, 'keyPrefix'>;
+  /** The cap (`maxLen`) of `eventLog`. */
+  eventLog?: Omit<RedisEventLogOptions, 'keyPrefix'>;
+  /** The error hook of `eventBroadcast`'s subscriber connection. */
+  eventBroadcast?: Omit<RedisEventBroadcastOptions, 'keyPrefix'>;
 }
 
 export interface RedisStores {
@@ -66,6 +81,19 @@ export interface RedisStores {
    * entries; entries of unknown prefixes share one list of 1,000.
    */
   apiKeyStore: Required<IApiKeyStore>;
+  /**
+   * The event tools' durable log, a Redis Stream shared by every instance: give it to the tools
+   * as `eventLog`. Ids are stream ids (`<ms>-<seq>`).
+   */
+  eventLog: IEventLog;
+  /** Webhooks and their delivery queue (claims are leased atomically), every optional method included. */
+  webhookStore: Required<IWebhookStore>;
+  /**
+   * Carries logged events to every instance's streams (pub/sub): give it to the tools as
+   * `broadcast`. Subscribing opens one more connection (`client.duplicate()`), closed when the
+   * last listener unsubscribes or by `close()`.
+   */
+  eventBroadcast: Required<IEventBroadcast>;
 }
 
 /**
@@ -87,5 +115,8 @@ export function createRedisStores(options: RedisStoresOptions): RedisStores {
     twoFactorStore: new RedisTwoFactorStore(client, { keyPrefix }),
     revocationFeed: new RedisRevocationFeed(client, feedOptions),
     apiKeyStore: new RedisApiKeyStore(client, { keyPrefix }),
+    eventLog: new RedisEventLog(client, { ...options.eventLog, keyPrefix }),
+    webhookStore: new RedisWebhookStore(client, { keyPrefix }),
+    eventBroadcast: new RedisEventBroadcast(client, { ...options.eventBroadcast, keyPrefix }),
   };
 }

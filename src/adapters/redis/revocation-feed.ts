@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IRevocationFeed, Revocation, Unsubscribe } from '../../stores/revocation';
 import { DEFAULT_KEY_PREFIX, type RedisKeyOptions, type RedisLike } from './client';
-import { guarded } from './errors';
+import { guarded, logOncePerOutage } from './errors';
 import { RedisScript } from './scripts';
 
 /** Options of the Redis revocation feed (`createRedisStores({ revocationFeed })`). */
@@ -120,7 +120,7 @@ export class RedisRevocationFeed implements IRevocationFeed {
       throw new TypeError('the Redis revocation feed needs a client with duplicate() (ioredis)');
     }
     const subscriber = this.client.duplicate();
-    const onError = this.options.onError ?? logOncePerOutage();
+    const onError = this.options.onError ?? logOncePerOutage('revocation feed subscriber');
     let lastHeard = Date.now();
     let stopped = false;
     const deliver = (revocation: Revocation) => {
@@ -149,15 +149,4 @@ export class RedisRevocationFeed implements IRevocationFeed {
       await subscriber.quit().catch(() => undefined);
     };
   }
-}
-
-/** Logs the first error of a burst; a reconnecting client reports the same outage repeatedly. */
-function logOncePerOutage(): (err: unknown) => void {
-  let last = 0;
-  return (err) => {
-    const now = Date.now();
-    if (now - last < 60_000) return;
-    last = now;
-    console.error('[keyward redis] revocation feed subscriber:', err);
-  };
 }

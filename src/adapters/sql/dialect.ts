@@ -36,6 +36,12 @@ interface CommonOptions {
    * `logUsage` (at most once a minute per instance) and by `apiKeyStore.deleteOldUsage()`.
    */
   apiKeyUsageRetentionDays?: number;
+  /**
+   * How long `eventLog.readAfter` waits at a gap in the ids, in ms (default 5000): an id whose
+   * insert has not committed yet may still appear there (see the SQL event log). 0 never waits.
+   * Ignored on SQLite, whose writers commit one at a time in id order.
+   */
+  eventLogGapHoldMs?: number;
 }
 
 export interface PostgresStoresOptions extends CommonOptions {
@@ -181,6 +187,44 @@ export function containsText(ctx: SqlContext, column: string, needle: string): R
       const pattern = `(^|[^\\\\])(\\\\\\\\)*${escapeRegex(encodePgText(needle))}`;
       return sql<SqlBool>`${ref} ~ ${new EncodedText(pattern)}`;
     }
+  }
+}
+
+/**
+ * `column` starts with `prefix`, exactly and case-sensitively (no character of the prefix is a
+ * wildcard). MySQL/MariaDB: LIKE with the wildcards escaped (binary collation, and it can use
+ * an index). SQLite: its LIKE ignores ASCII case, so the UTF-8 bytes are compared. PostgreSQL:
+ * the escape of stored text (codec.ts) is prefix-free, so an encoded prefix of an encoded value
+ * is the encoding of a prefix.
+ */
+export function startsWithText(
+  ctx: SqlContext,
+  column: string,
+  prefix: string,
+): RawBuilder<SqlBool> {
+  const ref = sql.ref(column);
+  switch (ctx.dialect) {
+    case 'mysql':
+      return sql<SqlBool>`${ref} like ${`${escapeLike(prefix)}%`} escape '!'`;
+    case 'sqlite':
+      return sql<SqlBool>`substr(cast(${ref} as blob), 1, length(cast(${prefix} as blob))) = cast(${prefix} as blob)`;
+    case 'postgres':
+      return sql<SqlBool>`left(${ref}, char_length(${prefix})) = ${prefix}`;
+  }
+}
+
+/**
+ * The database server's clock in epoch milliseconds, as an SQL expression: instances compare
+ * times written by each other, and their own clocks may disagree.
+ */
+export function databaseNowMs(ctx: SqlContext): RawBuilder<number> {
+  switch (ctx.dialect) {
+    case 'postgres':
+      return sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+    case 'mysql':
+      return sql<number>`cast(unix_timestamp(now(3)) * 1000 as signed)`;
+    case 'sqlite':
+      return sql<number>`cast((julianday('now') - 2440587.5) * 86400000 as integer)`;
   }
 }
 

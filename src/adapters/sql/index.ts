@@ -2,6 +2,7 @@
 // (better-sqlite3), written once over Kysely. The application passes the pool or database;
 // this module never loads a driver itself.
 import type { IApiKeyStore } from '../../stores/api-key';
+import type { IEventLog } from '../../stores/event-log';
 import type { IPendingLinkStore } from '../../stores/linking';
 import type {
   ILinkedAccountsStore,
@@ -15,10 +16,12 @@ import type { ISessionStore } from '../../stores/session';
 import type { ISettingsStore } from '../../stores/settings';
 import type { ITwoFactorStore } from '../../stores/two-factor';
 import type { BaseUser, IUserStore } from '../../stores/user';
+import type { IWebhookStore } from '../../stores/webhook';
 import { SqlApiKeyStore, retentionMsOf } from './api-key-store';
 import { openContext, type SqlStoresOptions } from './dialect';
 export type { SqlRevocationFeedOptions } from './revocation-feed';
 import { guardStore, mapSqlError } from './errors';
+import { SqlEventLog, gapHoldMsOf } from './event-log';
 import { SqlUserMetadataStore, SqlSettingsStore } from './key-value-stores';
 import { SqlLinkedAccountsStore, SqlPendingLinkStore } from './linking-stores';
 import { dropTables, migrate } from './migrations';
@@ -30,6 +33,7 @@ import { SqlSessionStore } from './session-store';
 import { SqlTenantStore } from './tenant-store';
 import { SqlTwoFactorStore } from './two-factor-store';
 import { SqlUserStore } from './user-store';
+import { SqlWebhookStore } from './webhook-store';
 
 export type {
   MysqlStoresOptions,
@@ -73,6 +77,17 @@ export interface SqlStores<U extends BaseUser = BaseUser> {
    * resolves to how many (`logUsage` also does, at most once a minute).
    */
   apiKeyStore: Required<IApiKeyStore> & { deleteOldUsage(): Promise<number> };
+  /**
+   * The durable event log of the event tools (0007): give it to AuthTools as `eventLog`. Ids
+   * come from one auto-increment column; `readAfter` waits up to `eventLogGapHoldMs` (5 s by
+   * default) at a gap an uncommitted insert may still fill.
+   */
+  eventLog: IEventLog;
+  /**
+   * Webhooks and their durable delivery queue (0007), every optional method included; claims
+   * are safe with many instances (`FOR UPDATE SKIP LOCKED`; MariaDB 10.6+ or MySQL 8).
+   */
+  webhookStore: Required<IWebhookStore>;
   /** Drops every table of this prefix, migration bookkeeping included (tests, uninstall). */
   dropTables(): Promise<void>;
   /** Closes the connection pool or database handle that was passed in. */
@@ -98,6 +113,7 @@ export function createSqlStores<U extends BaseUser = BaseUser>(
   assertValidPrefix(prefix);
   const ctx = openContext(options, prefix);
   const usageRetentionMs = retentionMsOf(options.apiKeyUsageRetentionDays);
+  const gapHoldMs = gapHoldMsOf(options.eventLogGapHoldMs);
   let destroyed: Promise<void> | undefined;
 
   return {
@@ -114,6 +130,8 @@ export function createSqlStores<U extends BaseUser = BaseUser>(
     rateLimitStore: guardStore(new SqlRateLimitStore(ctx)),
     revocationFeed: guardStore(new SqlRevocationFeed(ctx, options.revocationFeed)),
     apiKeyStore: guardStore(new SqlApiKeyStore(ctx, usageRetentionMs)),
+    eventLog: guardStore(new SqlEventLog(ctx, gapHoldMs)),
+    webhookStore: guardStore(new SqlWebhookStore(ctx)),
     dropTables: () => dropTables(ctx).catch(mapSqlError),
     destroy: () => (destroyed ??= ctx.db.destroy()),
   };

@@ -227,6 +227,69 @@ export interface ApiKeyUsageTable {
 }
 
 /**
+ * The event log (migration 0007): one row per event. `id` is the log's id and its order; `ts`
+ * is the event's own timestamp (epoch ms), `inserted_at` the database's clock when the row was
+ * written (for the gap rule, event-log.ts). `pruned` is 1 for a row pruned so recently that
+ * deleting it would look like a transaction still in flight; reads skip such rows.
+ */
+export interface EventLogTable {
+  id: Seq;
+  event: string;
+  ts: Millis;
+  user_id: string | null;
+  tenant_id: string | null;
+  session_id: string | null;
+  ip: string | null;
+  topic: string | null;
+  /** JSON */
+  data: string | null;
+  inserted_at: Millis;
+  pruned: Flag;
+}
+
+/** A named reader's position in the event log (the webhook dispatcher's). */
+export interface EventCursorsTable {
+  name: string;
+  event_id: string;
+}
+
+/** Outgoing (and inbound) webhook registrations (migration 0007). */
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** JSON array of patterns. */
+  events: string;
+  secret: string | null;
+  max_retries: ColumnType<string | number | bigint, number, number> | null;
+  retry_delay_ms: Millis | null;
+  /** NULL for a global webhook (every tenant's events). */
+  tenant_id: string | null;
+  is_active: Flag;
+  created_at: Millis;
+  provider: string | null;
+  /** JSON array of strings. */
+  allowed_actions: string | null;
+  js_script: string | null;
+}
+
+/** The delivery queue (migration 0007): one row per (event, webhook). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event: string;
+  payload: string;
+  /** 'pending', 'delivered' or 'dead'. */
+  status: string;
+  attempts: ColumnType<string | number | bigint, number, number>;
+  next_attempt_at: Millis;
+  last_status: ColumnType<string | number | bigint, number, number> | null;
+  last_error: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/**
  * The tables under their logical names; the prefix plugin (prefix.ts) adds `tablePrefix` when a
  * query is compiled, so the typed queries never spell the prefix.
  */
@@ -250,12 +313,20 @@ export interface SqlDatabase {
   revocations: RevocationsTable;
   api_keys: ApiKeysTable;
   api_key_usage: ApiKeyUsageTable;
+  event_log: EventLogTable;
+  event_cursors: EventCursorsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type TableName = keyof SqlDatabase;
 
 /** Every table, children before parents (the order dropTables uses). */
 export const TABLES: readonly TableName[] = [
+  'webhook_deliveries',
+  'webhooks',
+  'event_cursors',
+  'event_log',
   'api_key_usage',
   'api_keys',
   'revocations',
