@@ -60,8 +60,8 @@ export async function eventLogCost(control: number): Promise<EventLogSummary> {
       const r = await loginThroughput(url, clients, RUN_SECONDS);
       let logged = '';
       if (mode === 'with') {
-        const { body } = await post<{ entries: number }>('detach');
-        events.push(body.entries / Math.max(1, r.ok));
+        const { body } = await post<{ entries: number; logins: number }>('detach');
+        events.push(body.entries / Math.max(1, body.logins));
         logged = `   ${fmt(body.entries)} events logged`;
       }
       runs[mode].push(r);

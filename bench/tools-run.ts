@@ -85,7 +85,7 @@ export async function toolsPhases(): Promise<{ lines: string[]; notes: string[] 
     );
     for (const h of hooks) {
       lines.push(
-        `webhook deliveries (${h.store}, one webhook, default concurrency): ${fmt(h.perSec)}/s, ` +
+        `webhook deliveries, ${h.store}, one webhook, delivery defaults: ${fmt(h.perSec)}/s, ` +
           `server CPU ${pct(h.serverCpu)} (no target)`,
       );
     }

@@ -192,7 +192,8 @@ export function registerHookRoutes(app: Express, kw: Keyward, bus: AuthEventBus)
 
   // The event log on the configurator's bus: AuthTools (defaults: in-memory log) attached for a
   // login run, its log already full as on a server that has run a while, and detached after it.
-  // Detaching reports how many events the run logged.
+  // Detaching reports how many events and logins the run logged (logins still in flight when the
+  // load generator stops are answered uncounted, so its count of logins would not do).
   app.post('/__bench/event-log/attach', (_req, res, next) => {
     if (loginTools) {
       next(new Error('already attached'));
@@ -216,7 +217,8 @@ export function registerHookRoutes(app: Express, kw: Keyward, bus: AuthEventBus)
     }
     const detach = async () => {
       const entries: LoggedEvent[] = await tools.eventLog.readAfter(filledTo, 1_000_000);
-      const login = entries.findLast((e) => e.event === 'identity.auth.login.success');
+      const logins = entries.filter((e) => e.event === 'identity.auth.login.success');
+      const login = logins.at(-1);
       if (login) {
         const event: AuthEventInput & { event: string; id?: string; timestamp?: string } = {
           ...login,
@@ -226,7 +228,7 @@ export function registerHookRoutes(app: Express, kw: Keyward, bus: AuthEventBus)
         loginEvent = event;
       }
       await tools.close();
-      res.json({ entries: entries.length });
+      res.json({ entries: entries.length, logins: logins.length });
     };
     detach().catch(next);
   });

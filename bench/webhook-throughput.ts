@@ -118,7 +118,7 @@ export async function webhookThroughput(control: number): Promise<WebhookSummary
   const results: WebhookSummary[] = [];
   try {
     for (const store of ['memory', 'sql']) {
-      const label = store === 'sql' ? 'SQLite (keyward/sql, in memory)' : 'in-memory stores';
+      const label = store === 'sql' ? 'keyward/sql on SQLite (in memory)' : 'in-memory stores';
       const { body } = await call<{ available: boolean }>(
         `http://${HOST}:${control}/__bench/webhooks/start`,
         {
@@ -128,7 +128,7 @@ export async function webhookThroughput(control: number): Promise<WebhookSummary
         },
       );
       if (!body.available) {
-        console.log(`  ${label}: skipped, keyward/sql has no eventLog and webhookStore yet`);
+        console.log(`  ${label}: skipped, keyward/sql has no eventLog and webhookStore`);
         continue;
       }
       try {
