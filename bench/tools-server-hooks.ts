@@ -24,7 +24,9 @@ const ROOT = join(__dirname, '..');
 const SECRET = `whsec_${Buffer.from('bench-webhook-signing-secret-32b').toString('base64')}`;
 /** The in-memory log's default cap. */
 const LOG_CAP = 10_000;
-const FULL_BATCH = 1_000;
+/** Appends past the cap before a full log's cost per append has settled. */
+const SETTLE_APPENDS = 40_000;
+const BATCH = 2_000;
 
 /**
  * This process's CPU time in ms: per-event costs are CPU time, not wall time, so that other
@@ -36,6 +38,8 @@ const cpuMs = () => {
 };
 const mid = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Lets garbage collection of earlier work finish on its threads before a timed batch. */
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 100));
 
 type LoginEvent = AuthEventInput & { event: string };
 
@@ -79,55 +83,56 @@ async function hookStores(
   };
 }
 
+const stamped = (event: LoginEvent) => ({ ...event, timestamp: new Date().toISOString() });
+
+/**
+ * An in-memory log as a server that has run a while has it: full, and then appended to until its
+ * cost per append has settled (past the cap it keeps rising for some ten thousand appends as the
+ * entries age, then holds).
+ */
+async function settledLog(kw: Keyward, event: LoginEvent): Promise<IEventLog> {
+  const log = new kw.InMemoryEventLog();
+  for (let i = 0; i < LOG_CAP + SETTLE_APPENDS; i++) await log.append(stamped(event));
+  return log;
+}
+
 /**
  * µs per awaited `eventLog.append` of the event on the in-memory log: while a fresh log fills up
- * to its cap (10,000 entries by default), and once it is full, where every append drops the
- * oldest entry (the state of a server that has run a while).
+ * to its cap, and on the settled full log, where every append also drops the oldest entry.
  */
-async function appendMicros(kw: Keyward, event: LoginEvent) {
-  const payload = { ...event, timestamp: new Date().toISOString() };
+async function appendMicros(kw: Keyward, event: LoginEvent, full: IEventLog) {
   const filling: number[] = [];
-  let log = new kw.InMemoryEventLog();
   for (let b = 0; b < 3; b++) {
-    log = new kw.InMemoryEventLog();
+    const log = new kw.InMemoryEventLog();
+    await settle();
     const start = cpuMs();
-    for (let i = 0; i < LOG_CAP; i++) await log.append(payload);
+    for (let i = 0; i < LOG_CAP; i++) await log.append(stamped(event));
     filling.push(((cpuMs() - start) * 1000) / LOG_CAP);
   }
-  const full: number[] = [];
+  const settled: number[] = [];
   for (let b = 0; b < 5; b++) {
+    await settle();
     const start = cpuMs();
-    for (let i = 0; i < FULL_BATCH; i++) await log.append(payload);
-    full.push(((cpuMs() - start) * 1000) / FULL_BATCH);
+    for (let i = 0; i < BATCH; i++) await full.append(stamped(event));
+    settled.push(((cpuMs() - start) * 1000) / BATCH);
   }
-  return { fillingUs: mid(filling), fullUs: mid(full) };
-}
-
-/** Appends until the tools' log holds its cap; returns the id of the last entry. */
-async function fillLog(tools: AuthTools, event: LoginEvent): Promise<string> {
-  let last = '';
-  for (let i = 0; i < LOG_CAP; i++) {
-    last = (await tools.eventLog.append({ ...event, timestamp: new Date().toISOString() })).id;
-  }
-  return last;
+  return { fillingUs: mid(filling), fullUs: mid(settled) };
 }
 
 /**
- * µs per `bus.publish` of the event, with AuthTools (default options, the log full) on the bus
+ * µs per `bus.publish` of the event, with AuthTools on the bus (their log the settled full one)
  * or on a bare bus. The appends finish in microtasks, so the batch ends at the next macrotask.
  */
-async function publishMicros(kw: Keyward, event: LoginEvent, on: boolean) {
+async function publishMicros(kw: Keyward, event: LoginEvent, log: IEventLog | undefined) {
   const bus = new kw.AuthEventBus();
-  const tools = on ? new kw.AuthTools(bus) : undefined;
-  if (tools) {
-    await tools.ready();
-    await fillLog(tools, event);
-  }
+  const tools = log ? new kw.AuthTools(bus, { eventLog: log }) : undefined;
+  await tools?.ready();
   const { event: name, ...input } = event;
+  await settle();
   const start = cpuMs();
-  for (let i = 0; i < FULL_BATCH; i++) bus.publish(name, input);
+  for (let i = 0; i < BATCH; i++) bus.publish(name, input);
   await tick();
-  const us = ((cpuMs() - start) * 1000) / FULL_BATCH;
+  const us = ((cpuMs() - start) * 1000) / BATCH;
   await tools?.close();
   return us;
 }
@@ -136,7 +141,10 @@ export function registerHookRoutes(app: Express, kw: Keyward, bus: AuthEventBus)
   let hooks: HookRun | undefined;
   let loginTools: AuthTools | undefined;
   /** The last entry written before the login run, so detach counts the run's events only. */
-  let filledTo = '';
+  let before: string | null = null;
+  /** The log every AuthTools here gets: one settled full in-memory log, made once. */
+  let shared: Promise<IEventLog> | undefined;
+  const settledOnce = () => (shared ??= settledLog(kw, loginEvent));
 
   // Outgoing webhooks: one webhook (all events, signed) at `url`, delivered from `store`.
   app.post('/__bench/webhooks/start', express.json(), (req, res, next) => {
@@ -190,8 +198,8 @@ export function registerHookRoutes(app: Express, kw: Keyward, bus: AuthEventBus)
     stop().catch(next);
   });
 
-  // The event log on the configurator's bus: AuthTools (defaults: in-memory log) attached for a
-  // login run, its log already full as on a server that has run a while, and detached after it.
+  // The event log on the configurator's bus: AuthTools with the in-memory log attached for a
+  // login run, the log settled full as on a server that has run a while, detached after it.
   // Detaching reports how many events and logins the run logged (logins still in flight when the
   // load generator stops are answered uncounted, so its count of logins would not do).
   app.post('/__bench/event-log/attach', (_req, res, next) => {
@@ -199,11 +207,11 @@ export function registerHookRoutes(app: Express, kw: Keyward, bus: AuthEventBus)
       next(new Error('already attached'));
       return;
     }
-    const tools = new kw.AuthTools(bus);
-    loginTools = tools;
     const attach = async () => {
-      await tools.ready();
-      filledTo = await fillLog(tools, loginEvent);
+      const eventLog = await settledOnce();
+      before = (await eventLog.query({ limit: 1 }))[0]?.id ?? null;
+      loginTools = new kw.AuthTools(bus, { eventLog });
+      await loginTools.ready();
       res.json({ ok: true });
     };
     attach().catch(next);
@@ -216,7 +224,7 @@ export function registerHookRoutes(app: Express, kw: Keyward, bus: AuthEventBus)
       return;
     }
     const detach = async () => {
-      const entries: LoggedEvent[] = await tools.eventLog.readAfter(filledTo, 1_000_000);
+      const entries: LoggedEvent[] = await tools.eventLog.readAfter(before, 1_000_000);
       const logins = entries.filter((e) => e.event === 'identity.auth.login.success');
       const login = logins.at(-1);
       if (login) {
@@ -235,13 +243,14 @@ export function registerHookRoutes(app: Express, kw: Keyward, bus: AuthEventBus)
   // The per-event costs behind the login ratio, with the last login event logged as payload.
   app.post('/__bench/event-log/append-cost', (_req, res, next) => {
     const measure = async () => {
-      const append = await appendMicros(kw, loginEvent);
+      const log = await settledOnce();
+      const append = await appendMicros(kw, loginEvent, log);
       const withUs: number[] = [];
       const withoutUs: number[] = [];
       for (let round = 0; round < 5; round++) {
         const pair = [
-          async () => withoutUs.push(await publishMicros(kw, loginEvent, false)),
-          async () => withUs.push(await publishMicros(kw, loginEvent, true)),
+          async () => withoutUs.push(await publishMicros(kw, loginEvent, undefined)),
+          async () => withUs.push(await publishMicros(kw, loginEvent, log)),
         ];
         if (round % 2) pair.reverse();
         for (const one of pair) await one();
