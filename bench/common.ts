@@ -107,6 +107,24 @@ export interface ToolsPorts {
   control: number;
 }
 
+/**
+ * POSTs JSON to one of the tools server's `/__bench/*` endpoints and returns the answer; anything
+ * but a 2xx is an error carrying the server's message.
+ */
+export async function postBench<T>(control: number, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`http://${HOST}:${control}/__bench/${path}`, {
+    method: 'POST',
+    ...(body !== undefined && {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+    signal: AbortSignal.timeout(120_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`/__bench/${path} answered ${res.status}: ${text.slice(0, 300)}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
 /** The server's CPU time and a monotonic clock, read at the same instant. */
 export async function cpuOf(control: number): Promise<{ cpuMicros: number; wallNanos: bigint }> {
   const { body } = await call<{ cpuMicros: number; wallNanos: string }>(

@@ -7,11 +7,11 @@ import {
   HOST,
   SECONDS,
   TOOLS_ROUNDS,
-  call,
   clientAddress,
   credentials,
   fmt,
   median,
+  postBench,
   sleep,
 } from './common';
 import { LOGIN_CONNECTIONS, loginThroughput, type LoginThroughput } from './login-throughput';
@@ -47,8 +47,7 @@ export async function eventLogCost(control: number): Promise<EventLogSummary> {
   );
   const url = `http://${HOST}:${control}/auth/login`;
   const clients = { credentials, clientAddress };
-  const post = <T>(path: string) =>
-    call<T>(`http://${HOST}:${control}/__bench/event-log/${path}`, { method: 'POST' });
+  const post = <T>(path: string) => postBench<T>(control, `event-log/${path}`);
   const warm = await loginThroughput(url, clients, Math.min(2, RUN_SECONDS));
   console.log(`  warm-up: ${fmt(warm.loginsPerSec, 1)} logins/s`);
 
@@ -61,7 +60,7 @@ export async function eventLogCost(control: number): Promise<EventLogSummary> {
       const r = await loginThroughput(url, clients, RUN_SECONDS);
       let logged = '';
       if (mode === 'with') {
-        const { body } = await post<{ entries: number; logins: number }>('detach');
+        const body = await post<{ entries: number; logins: number }>('detach');
         events.push(body.entries / Math.max(1, body.logins));
         logged = `   ${fmt(body.entries)} events logged`;
       }
@@ -78,7 +77,7 @@ export async function eventLogCost(control: number): Promise<EventLogSummary> {
   // Logins still in flight when the last run stopped finish first: their hashing runs on this
   // process's threads and would count in its CPU time.
   await sleep(1000);
-  const { body: cost } = await post<AppendCost>('append-cost');
+  const cost = await post<AppendCost>('append-cost');
   const eventsPerLogin = median(events);
   console.log(
     `  per event (server CPU time, no HTTP, ${cost.payloadBytes} B login event): eventLog.append ` +

@@ -17,6 +17,7 @@ import {
   call,
   fmt,
   median,
+  postBench,
   sleep,
   type ToolsPorts,
 } from './common';
@@ -325,9 +326,7 @@ export async function sseFanout(ports: ToolsPorts, n: number): Promise<FanoutSum
     keyward.close();
     TRIGGER_AGENT.destroy();
     // Not allowed to hide the error that brought us here.
-    await call(`http://${HOST}:${ports.control}/__bench/fanout/close`, { method: 'POST' }).catch(
-      () => undefined,
-    );
+    await postBench(ports.control, 'fanout/close').catch(() => undefined);
   }
   const busy = (rs: FanoutRun[]) => ({
     server: median(rs.map((r) => r.serverCpuMs / r.ms)),

@@ -15,7 +15,7 @@ import http, { type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { registerHookRoutes, type Keyward } from './tools-server-hooks';
 
 const HOST = '127.0.0.1';
@@ -157,6 +157,11 @@ async function main(): Promise<void> {
       .then(() => answer(sseTools.sse?.connectionCount ?? 0), next);
   });
   registerHookRoutes(control, kw, bus);
+  // The runner reads failures as JSON, and they show in its output.
+  control.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
+    console.error(err);
+    res.status(500).json({ error: err.message });
+  });
 
   const controlServer = http.createServer(control);
   const servers = [bare.server, keyward, controlServer];

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HOST, TOOLS_ROUNDS, WEBHOOK_EVENTS, call, cpuOf, fmt, median, sleep } from './common';
+import { HOST, TOOLS_ROUNDS, WEBHOOK_EVENTS, cpuOf, fmt, median, postBench, sleep } from './common';
 
 const WARMUP_EVENTS = 100;
 const TIMEOUT_MS = 120_000;
@@ -79,14 +79,10 @@ async function burst(control: number, receiver: Receiver, count: number): Promis
   const before = await cpuOf(control);
   const done = receiver.until(count);
   const start = performance.now();
-  const { body } = await call<{ publishMs: number }>(
-    `http://${HOST}:${control}/__bench/webhooks/publish`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ count, marker: `burst-${start}` }),
-    },
-  );
+  const body = await postBench<{ publishMs: number }>(control, 'webhooks/publish', {
+    count,
+    marker: `burst-${start}`,
+  });
   const end = await done;
   const after = await cpuOf(control);
   const ms = end - start;
@@ -106,7 +102,7 @@ export interface WebhookSummary {
   serverCpu: number;
 }
 
-/** Bursts of WEBHOOK_EVENTS events to one webhook, from the in-memory stores, then SQLite. */
+/** Bursts of WEBHOOK_EVENTS events to one webhook, from the in-memory stores, then SQLite's. */
 export async function webhookThroughput(control: number): Promise<WebhookSummary[]> {
   console.log(
     `\n[5/6] Webhook deliveries: bursts of ${fmt(WEBHOOK_EVENTS)} events to one webhook (all ` +
@@ -119,18 +115,7 @@ export async function webhookThroughput(control: number): Promise<WebhookSummary
   try {
     for (const store of ['memory', 'sql']) {
       const label = store === 'sql' ? 'keyward/sql on SQLite (in memory)' : 'in-memory stores';
-      const { body } = await call<{ available: boolean }>(
-        `http://${HOST}:${control}/__bench/webhooks/start`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ url, store }),
-        },
-      );
-      if (!body.available) {
-        console.log(`  ${label}: skipped, keyward/sql has no eventLog and webhookStore`);
-        continue;
-      }
+      await postBench(control, 'webhooks/start', { url, store });
       try {
         const warm = await burst(control, receiver, WARMUP_EVENTS);
         console.log(`  ${label}, warm-up: ${fmt(warm.perSec)} deliveries/s`);
@@ -151,7 +136,7 @@ export async function webhookThroughput(control: number): Promise<WebhookSummary
           serverCpu: median(runs.map((r) => r.serverCpu)),
         });
       } finally {
-        await call(`http://${HOST}:${control}/__bench/webhooks/stop`, { method: 'POST' });
+        await postBench(control, 'webhooks/stop');
       }
     }
   } finally {
