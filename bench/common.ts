@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 
 export const HOST = '127.0.0.1';
 
-function envNumber(name: string, fallback: number, min: number, max: number): number {
+export function envNumber(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
   const value = raw === undefined || raw === '' ? fallback : Number(raw);
   if (!Number.isFinite(value)) return fallback;
@@ -66,7 +66,7 @@ export async function call<T>(
  * in production, so the brute-force limiter (on by default) is measured doing its work rather
  * than refusing one client's flood. `mount` picks the router (`/strict/auth`: SQLite).
  */
-export function login(ports: Ports, mount = '/auth', n = 0) {
+export function login(ports: Pick<Ports, 'control'>, mount = '/auth', n = 0) {
   return call<{ accessToken?: string; code?: string }>(
     `http://${HOST}:${ports.control}${mount}/login`,
     {
@@ -81,10 +81,54 @@ export function login(ports: Ports, mount = '/auth', n = 0) {
   );
 }
 
-export async function accessToken(ports: Ports, mount = '/auth'): Promise<string> {
-  const res = await login(ports, mount);
+export async function accessToken(
+  ports: Pick<Ports, 'control'>,
+  mount = '/auth',
+  n = 0,
+): Promise<string> {
+  const res = await login(ports, mount, n);
   if (res.status !== 200 || !res.body.accessToken) {
     throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
   return res.body.accessToken;
+}
+
+/** The event tools' phases (bench/tools-run.ts). */
+export const SSE_STREAMS = Math.round(envNumber('BENCH_SSE_STREAMS', 5000, 10, 50_000));
+export const WEBHOOK_EVENTS = Math.round(envNumber('BENCH_WEBHOOK_EVENTS', 2000, 10, 100_000));
+export const TOOLS_ROUNDS = Math.round(envNumber('BENCH_TOOLS_ROUNDS', 5, 1, 9));
+
+/** The tools server's listeners (bench/tools-server.ts). */
+export interface ToolsPorts {
+  /** The bare Node SSE loop. */
+  bare: number;
+  /** keyward's `GET /tools/stream`. */
+  keyward: number;
+  control: number;
+}
+
+/**
+ * POSTs JSON to one of the tools server's `/__bench/*` endpoints and returns the answer; anything
+ * but a 2xx is an error carrying the server's message.
+ */
+export async function postBench<T>(control: number, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`http://${HOST}:${control}/__bench/${path}`, {
+    method: 'POST',
+    ...(body !== undefined && {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+    signal: AbortSignal.timeout(120_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`/__bench/${path} answered ${res.status}: ${text.slice(0, 300)}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** The server's CPU time and a monotonic clock, read at the same instant. */
+export async function cpuOf(control: number): Promise<{ cpuMicros: number; wallNanos: bigint }> {
+  const { body } = await call<{ cpuMicros: number; wallNanos: string }>(
+    `http://${HOST}:${control}/__bench/cpu`,
+  );
+  return { cpuMicros: body.cpuMicros, wallNanos: BigInt(body.wallNanos) };
 }

@@ -13,17 +13,24 @@
  * 3. Login throughput: logins/s answered 200 under concurrent POST /auth/login.
  * Phases 2 and 3 run with the default hashing (argon2id when @node-rs/argon2 loads), then on a
  * second server forced to the bcrypt fallback (cost 12).
+ * 4. SSE fan-out: one event to BENCH_SSE_STREAMS open streams, keyward's GET /tools/stream
+ *    against a bare Node SSE loop, time until every stream has it (bench/sse-fanout.ts).
+ * 5. Webhook deliveries per second to a local receiver (bench/webhook-throughput.ts).
+ * 6. The event log's cost on a login: login throughput with and without AuthTools on the bus,
+ *    and the per-event cost behind it (bench/event-log-cost.ts).
  *
- * The server runs in a child process (bench/server.ts) and loads the built package from dist/.
- * Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (default 5: on 2 cores single rounds differ by up to 25%),
- * BENCH_CPU_PROF (a directory: the server writes a V8 CPU profile there on exit).
- * Only loopback; every phase has a time limit; the child is stopped on every exit path.
+ * The servers run in child processes (bench/server.ts for 1 to 3, bench/tools-server.ts for 4 to
+ * 6) and load the built package from dist/.
+ * Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (default 5: on 2 cores
+ * single rounds differ by up to 25%), BENCH_CPU_PROF (a directory: the servers write V8 CPU
+ * profiles there on exit), BENCH_SSE_STREAMS (default 5000), BENCH_WEBHOOK_EVENTS (default 2000),
+ * BENCH_TOOLS_ROUNDS (default 5), BENCH_ONLY (`core`: phases 1 to 3, `tools`: 4 to 6).
+ * Only loopback; every phase has a time limit; the children are stopped on every exit path.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import {
   HOST,
   PASSWORD,
@@ -37,8 +44,10 @@ import {
   sleep,
   type Ports,
 } from './common';
+import { startChild, stopAllChildren, stopChild } from './child';
 import { LOGIN_CONNECTIONS, loginThroughput, type LoginThroughput } from './login-throughput';
 import { apiKeyCost, revocationCost, throughput } from './throughput';
+import { toolsPhases } from './tools-run';
 
 const ROOT = resolve(__dirname, '..');
 const RATIO_TARGET = 0.9;
@@ -46,6 +55,8 @@ const P99_TARGET_MS = 20;
 const LOGINS_PER_SEC_TARGET = 50;
 const LOGINS = 20;
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+/** `core` (phases 1 to 3) or `tools` (4 to 6); unset runs both. */
+const ONLY = process.env.BENCH_ONLY;
 
 // ---------------------------------------------------------------------------------------------
 // Build
@@ -80,56 +91,25 @@ let child: ChildProcess | undefined;
 
 type Hashing = 'default' | 'bcrypt';
 
-function startServer(hashing: Hashing = 'default'): Promise<Ports> {
-  const execArgv = ['--import', 'tsx'];
-  if (CPU_PROF_DIR) execArgv.push('--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF_DIR)}`);
-  const proc = spawn(process.execPath, [...execArgv, join(ROOT, 'bench', 'server.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      BENCH_USERS: String(USERS),
-      BENCH_PASSWORD: PASSWORD,
-      BENCH_HASHING: hashing === 'bcrypt' ? 'bcrypt' : '',
-    },
-    // stdin stays open: the server exits when it closes, even if this process is killed.
-    stdio: ['pipe', 'pipe', 'inherit'],
+async function startServer(hashing: Hashing = 'default'): Promise<Ports> {
+  const started = await startChild<Ports>('server.ts', {
+    BENCH_USERS: String(USERS),
+    BENCH_PASSWORD: PASSWORD,
+    BENCH_HASHING: hashing === 'bcrypt' ? 'bcrypt' : '',
   });
-  child = proc;
-  return new Promise((resolvePorts, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start within 60 s')), 60_000);
-    proc.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited early (code ${code}, signal ${signal})`));
-    });
-    createInterface({ input: proc.stdout }).on('line', (line) => {
-      if (line.startsWith('{"ready":true')) {
-        clearTimeout(timer);
-        resolvePorts(JSON.parse(line) as Ports);
-      } else {
-        console.log(`[server] ${line}`);
-      }
-    });
-  });
+  child = started.proc;
+  return started.ready;
 }
 
 /** Asks the server to exit, then forces it after a grace period. */
-async function stopServer(): Promise<void> {
-  const proc = child;
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  proc.kill('SIGTERM');
-  const forced = setTimeout(() => proc.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(forced);
+function stopServer(): Promise<void> {
+  return stopChild(child);
 }
 
-process.on('exit', () => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.error(`\n${signal}: stopping the server`);
-    void stopServer().finally(() => process.exit(130));
+    void stopAllChildren().finally(() => process.exit(130));
   });
 }
 
@@ -174,7 +154,7 @@ async function hashingOf(ports: Ports): Promise<string> {
 async function loginLoopDelay(ports: Ports) {
   const hashing = await hashingOf(ports);
   console.log(
-    `\n[2/3] Event-loop delay (monitorEventLoopDelay, resolution 1 ms) during ${LOGINS} concurrent ` +
+    `\n[2/6] Event-loop delay (monitorEventLoopDelay, resolution 1 ms) during ${LOGINS} concurrent ` +
       `POST /auth/login, ${hashing}`,
   );
   // Start the password worker threads, as a server that has served a few logins has them.
@@ -199,7 +179,7 @@ async function loginLoopDelay(ports: Ports) {
 async function logins(ports: Ports): Promise<LoginThroughput & { hashing: string }> {
   const hashing = await hashingOf(ports);
   console.log(
-    `\n[3/3] Login throughput: POST /auth/login, ${LOGIN_CONNECTIONS} connections, ${SECONDS} s, ${hashing}`,
+    `\n[3/6] Login throughput: POST /auth/login, ${LOGIN_CONNECTIONS} connections, ${SECONDS} s, ${hashing}`,
   );
   const r = await loginThroughput(
     `http://${HOST}:${ports.control}/auth/login`,
@@ -224,14 +204,10 @@ async function bcryptFallback() {
 
 // ---------------------------------------------------------------------------------------------
 
-async function main(): Promise<void> {
-  ensureBuilt();
-  const load = loadavg()[0]!;
+/** Phases 1 to 3: protected routes, event-loop delay and login throughput. */
+async function corePhases(): Promise<{ lines: string[]; notes: string[] }> {
   const ports = await startServer();
-  console.log(
-    `server ready (child process ${child?.pid}), keyward loaded from dist/; ` +
-      `${availableParallelism()} CPUs, 1-min load average ${fmt(load, 2)} at start`,
-  );
+  console.log(`server ready (child process ${child?.pid}), keyward loaded from dist/`);
   try {
     const t = await throughput(ports);
     const cost = await revocationCost(ports);
@@ -266,14 +242,14 @@ async function main(): Promise<void> {
         notes.push(`login throughput (${run.hashing}): ${run.problems.join(', ')}`);
     }
 
-    console.log('\nSummary');
-    console.log(
+    const lines: string[] = [];
+    lines.push(
       `protected/bare ratio: ${fmt(t.ratio, 2)} (target >= ${RATIO_TARGET})   ` +
         `bare ${fmt(t.bare)} req/s, protected ${fmt(t.protected)} req/s` +
         `   [${t.ratio >= RATIO_TARGET ? 'met' : 'NOT met'}]`,
     );
     const k = t.apiKey;
-    console.log(
+    lines.push(
       `API key route (createApiKeyMiddleware, in-memory store, failure limits on): ratio ` +
         `${fmt(k.ratio, 2)} (target >= ${RATIO_TARGET})   ${fmt(k.reqPerSec)} req/s, p99 ` +
         `${fmt(k.p99LatencyMs)} ms (bare ${fmt(t.bareP99LatencyMs)} ms), ` +
@@ -281,52 +257,71 @@ async function main(): Promise<void> {
         `(CPU-bound ratio ${fmt(t.cpuPerReq.bare / k.cpuPerRequestMicros, 2)})` +
         `   [${k.ratio >= RATIO_TARGET ? 'met' : 'NOT met'}]`,
     );
-    console.log(
+    lines.push(
       `API key middleware alone (in the server, no HTTP): ${fmt(keyCost.withLimitsNs / 1000, 1)} µs ` +
         `per request at its defaults, ${fmt(keyCost.withoutLimitsNs / 1000, 1)} µs with the failure ` +
         `limits off; bare Express costs ${fmt(t.cpuPerReq.bare)} µs of server CPU per request`,
     );
     const b = t.apiKeyBcrypt;
-    console.log(
+    lines.push(
       `bcrypt compare per request (NOT keyward: a model of that design, bcryptjs cost 10): ratio ` +
         `${fmt(b.ratio, 4)}   ${fmt(b.reqPerSec, 1)} req/s, p99 ${fmt(b.p99LatencyMs)} ms, ` +
         `${fmt(b.cpuPerRequestMicros / 1000, 1)} ms of server CPU per request, of which one ` +
         `compare ${fmt(b.compareMs ?? 0, 1)} ms (no target)`,
     );
-    console.log(
+    lines.push(
       `revocation check (on by default): ${fmt(cost.withNs - cost.withoutNs)} ns per request ` +
         `(middleware ${fmt(cost.withNs)} ns with it, ${fmt(cost.withoutNs)} ns without; ` +
         `${fmt(cost.revoked)} revocations held)`,
     );
-    console.log(
+    lines.push(
       `checkSessionOnRequest: true over the SQLite session store: ratio ${fmt(t.strictRatio, 2)} ` +
         `(${fmt(t.strict)} req/s; a session read and write per request; no target)`,
     );
-    console.log(
+    lines.push(
       `server CPU per request: bare ${fmt(t.cpuPerReq.bare)} µs, protected ${fmt(t.cpuPerReq.protected)} µs ` +
         `(auth adds ${fmt(t.cpuPerReq.protected - t.cpuPerReq.bare)} µs; CPU-bound ratio ` +
         `${fmt(t.cpuPerReq.bare / t.cpuPerReq.protected, 2)})`,
     );
     for (const run of [l, fallback.loop]) {
-      console.log(
+      lines.push(
         `event-loop p99 during ${LOGINS} concurrent logins (${run.hashing}): ` +
           `${fmt(run.delay.p99Ms, 1)} ms (target < ${P99_TARGET_MS} ms), max ${fmt(run.delay.maxMs, 1)} ms, ` +
           `all ${LOGINS} done in ${fmt(run.logins.ms)} ms   [${run.delay.p99Ms < P99_TARGET_MS ? 'met' : 'NOT met'}]`,
       );
     }
-    console.log(
+    lines.push(
       `login throughput (${lt.hashing}): ${fmt(lt.loginsPerSec, 1)} logins/s ` +
         `(target >= ${LOGINS_PER_SEC_TARGET} with argon2id)   ` +
         `[${!lt.hashing.startsWith('argon2id') ? 'argon2id not loaded' : lt.loginsPerSec >= LOGINS_PER_SEC_TARGET ? 'met' : 'NOT met'}]`,
     );
-    console.log(
+    lines.push(
       `login throughput (${fallback.logins.hashing}): ${fmt(fallback.logins.loginsPerSec, 1)} logins/s (no target)`,
     );
-    for (const note of notes) console.log(`note: ${note}`);
+    return { lines, notes };
   } finally {
     await stopServer();
-    if (CPU_PROF_DIR) console.log(`server CPU profile written to ${resolve(CPU_PROF_DIR)}`);
   }
+}
+
+async function main(): Promise<void> {
+  ensureBuilt();
+  console.log(
+    `${availableParallelism()} CPUs, 1-min load average ${fmt(loadavg()[0]!, 2)} at start`,
+  );
+  const lines: string[] = [];
+  const notes: string[] = [];
+  const phases =
+    ONLY === 'tools' ? [toolsPhases] : ONLY === 'core' ? [corePhases] : [corePhases, toolsPhases];
+  for (const phase of phases) {
+    const result = await phase();
+    lines.push(...result.lines);
+    notes.push(...result.notes);
+  }
+  console.log('\nSummary');
+  for (const line of lines) console.log(line);
+  for (const note of notes) console.log(`note: ${note}`);
+  if (CPU_PROF_DIR) console.log(`server CPU profiles written to ${resolve(CPU_PROF_DIR)}`);
 }
 
 main().then(

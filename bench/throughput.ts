@@ -197,7 +197,7 @@ export interface ScenarioSummary {
 
 export async function throughput(ports: Ports) {
   console.log(
-    `\n[1/3] Throughput: GET /api/private, ${CONNECTIONS} connections, pipelining 1, ` +
+    `\n[1/6] Throughput: GET /api/private, ${CONNECTIONS} connections, pipelining 1, ` +
       `${SECONDS} s per run, ${ROUNDS} round(s), warm-up ${WARMUP_SECONDS} s each`,
   );
   const { body: keyInfo } = await call<{ apiKey: string }>(
