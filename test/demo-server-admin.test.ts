@@ -87,8 +87,18 @@ describe('demo server admin panel (npm start)', () => {
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({
       ok: true,
-      features: { users: true, sessions: true, roles: true, tenants: true, settings: true },
+      features: {
+        users: true,
+        sessions: true,
+        roles: true,
+        tenants: true,
+        settings: true,
+        webhooks: true,
+        events: true,
+      },
     });
+    // The event tools are mounted, and their stream is for signed-in users only.
+    expect((await fetch(`http://127.0.0.1:${demo.port}/tools/stream`)).status).toBe(401);
     expect((await ping(demo, 'not-the-secret')).status).toBe(401);
     const page = await fetch(`http://127.0.0.1:${demo.port}/admin/`);
     expect(page.status).toBe(200);

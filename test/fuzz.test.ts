@@ -1,4 +1,4 @@
-// Property-based fuzzing of every endpoint of the auth router and the admin router: random
+// Property-based fuzzing of every endpoint of the auth, tools and admin routers: random
 // paths, methods, headers, cookies, queries and bodies (deeply nested, oversized, not JSON at
 // all) must never produce a 5xx, a stack trace or an ill-shaped JSON error, and nothing may be
 // logged as an unexpected error. Seeded: a failure prints the seed and fast-check's shrunk
@@ -8,10 +8,12 @@ import fc from 'fast-check';
 import jwt from 'jsonwebtoken';
 import {
   AuthError,
+  AuthTools,
   GenericOAuthStrategy,
   InMemoryApiKeyStore,
   InMemoryPendingLinkStore,
   createAdminRouter,
+  createToolsRouter,
   type BaseUser,
   type OAuthProfile,
 } from 'keyward';
@@ -77,6 +79,13 @@ const AUTH_ROUTES: Route[] = [
   ['GET', '/api-keys'],
   ['POST', '/api-keys', ['name', 'scopes', 'allowedIps', 'expiresAt', 'currentPassword']],
   ['DELETE', '/api-keys/:id'],
+  ['GET', '/nope'],
+];
+/** The tools router's routes (mounted at /tools). */
+const TOOLS_ROUTES: Route[] = [
+  ['POST', '/track/:eventName', ['data', 'userId', 'sessionId', 'tenantId']],
+  ['GET', '/telemetry'],
+  ['POST', '/notify/:target', ['data', 'type', 'tenantId']],
   ['GET', '/nope'],
 ];
 const PRIVATE_ROUTES: Route[] = [
@@ -224,7 +233,18 @@ function createFuzzApp(logged: unknown[]) {
       logger,
     }),
   );
-  return { t, stores, sms };
+  // The tools router, with every caller allowed so requests reach the validation and the log
+  // (streams stay off: a valid token would hold the connection open).
+  const tools = new AuthTools(t.bus, { logger });
+  t.app.use(
+    '/tools',
+    createToolsRouter(tools, {
+      authMiddleware: t.auth.middleware(),
+      permission: () => true,
+      stream: false,
+    }),
+  );
+  return { t, stores, sms, tools };
 }
 
 /**
@@ -290,7 +310,7 @@ const known = ['acme', 'google', 'email', 'editor', 'index.html', 'app.js'];
 
 let fuzzServer: Awaited<ReturnType<typeof startFuzzServer>>;
 const logged: unknown[] = [];
-const { t, stores, sms } = createFuzzApp(logged);
+const { t, stores, sms, tools } = createFuzzApp(logged);
 let values: Record<Marker, string>;
 let cases = 0;
 
@@ -329,6 +349,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fuzzServer?.close();
+  await tools.close();
   await t.close();
 });
 
@@ -370,6 +391,7 @@ describe('fuzzing every endpoint (seeded; see the printed seed)', () => {
       { weight: 20, arbitrary: fuzzRequest('/auth', AUTH_ROUTES, known, 16 * 1024) },
       { weight: 1, arbitrary: fuzzRequest('/api/private', PRIVATE_ROUTES, known, 16 * 1024) },
       { weight: 1, arbitrary: fuzzRequest('/machine', PRIVATE_ROUTES, known, 16 * 1024) },
+      { weight: 2, arbitrary: fuzzRequest('/tools', TOOLS_ROUTES, known, 16 * 1024) },
     );
     await fc.assert(fc.asyncProperty(authArb, check), { seed, numRuns: AUTH_RUNS });
   }, 240_000);

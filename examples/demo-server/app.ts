@@ -90,5 +90,5 @@ export function createDemoApp(
   });
   app.use('/static', express.static(join(__dirname, 'public')));
 
-  return { app, auth };
+  return { app, auth, eventBus };
 }

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  AuthEventBus,
+  AuthTools,
   InMemoryApiKeyStore,
   createAdminRouter,
   createApiKeyMiddleware,
+  createToolsRouter,
 } from 'keyward';
 import { createDemoApp } from './app';
 import { loadSecrets } from './secrets';
@@ -33,11 +34,21 @@ function loadAdminSecret(): { secret: string; file?: string } {
 async function main() {
   const secrets = loadSecrets(dataDir);
   const { stores, description } = await openDemoStores(process.env.DATABASE_URL, dataDir);
-  const { app } = createDemoApp(siteUrl, secrets, stores);
+  const { app, auth, eventBus } = createDemoApp(siteUrl, secrets, stores);
+
+  // The event tools: every event lands in the SQL event log (the admin's Events and Overview
+  // tabs read it), webhooks registered in the Webhooks tab are delivered from it, and a signed-in
+  // page can listen on /tools/stream.
+  const tools = new AuthTools(eventBus, {
+    eventLog: stores.eventLog,
+    webhookStore: stores.webhookStore,
+    sse: true,
+    revocations: auth,
+  });
+  app.use('/tools', createToolsRouter(tools, { authMiddleware: auth.middleware() }));
 
   const admin = loadAdminSecret();
-  const adminEvents = new AuthEventBus();
-  adminEvents.onEvent('*', (e) => {
+  eventBus.onEvent('*', (e) => {
     if (e.event.startsWith('identity.admin.') || e.event.startsWith('identity.apikey.'))
       console.log(`[admin] ${e.event} by ${String(e.data?.actor)}`);
   });
@@ -61,7 +72,9 @@ async function main() {
       linkedAccountsStore: stores.linkedAccountsStore,
       twoFactorStore: stores.twoFactorStore,
       apiKeyStore,
-      eventBus: adminEvents,
+      webhookStore: stores.webhookStore,
+      eventLog: stores.eventLog,
+      eventBus,
     }),
   );
 
@@ -75,6 +88,7 @@ async function main() {
   auth endpoints  ${siteUrl}/auth  (POST /auth/register, /auth/login, GET /auth/me, ...)
   protected route ${siteUrl}/api/profile
   API key route   ${siteUrl}/api/service  (keys from the admin panel's API Keys tab)
+  event stream    ${siteUrl}/tools/stream  (signed in; webhooks and events in the admin panel)
   admin panel     ${siteUrl}/admin/
   admin secret    ${adminLine}
 Stop with Ctrl+C.\n`);

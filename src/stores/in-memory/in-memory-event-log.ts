@@ -10,7 +10,7 @@ import { entryMatches, pageOf, utcDay } from '../event-match';
 
 /** Options of {@link InMemoryEventLog}. */
 export interface InMemoryEventLogOptions {
-  /** Entries kept at most; the oldest go first. Default 10,000. */
+  /** Entries kept (up to a tenth more between trims); the oldest go first. Default 10,000. */
   maxEntries?: number;
 }
 
@@ -33,8 +33,11 @@ export class InMemoryEventLog implements IEventLog {
     this.counter += 1;
     const entry: LoggedEvent = { ...clone(event), id: String(this.counter).padStart(16, '0') };
     this.entries.push(entry);
-    if (this.entries.length > this.maxEntries)
+    // Trimmed in chunks of a tenth: dropping one entry per append would shift the whole array
+    // on every event once the log is full.
+    if (this.entries.length > this.maxEntries + Math.ceil(this.maxEntries / 10)) {
       this.entries.splice(0, this.entries.length - this.maxEntries);
+    }
     return clone(entry);
   }
 

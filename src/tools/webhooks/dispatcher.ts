@@ -67,8 +67,9 @@ export class WebhookDispatcher {
     }
     this.concurrency = deps.options.concurrency ?? 8;
     this.pollIntervalMs = deps.options.pollIntervalMs ?? 1_000;
-    // Long enough for an attempt to finish; a crashed worker's deliveries are due again after it.
-    this.leaseMs = (deps.options.timeoutMs ?? 10_000) + 5_000;
+    // Long enough for a claimed delivery to wait for a free worker (one attempt at most) and be
+    // attempted; a crashed process's deliveries are due again after it.
+    this.leaseMs = 2 * (deps.options.timeoutMs ?? 10_000) + 5_000;
   }
 
   start(): void {
@@ -131,12 +132,34 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * Attempts due deliveries with `concurrency` workers. Workers take from a shared batch and
+   * claim the next batch as soon as it runs dry, so one slow receiver holds one worker, not the
+   * whole batch.
+   */
   private async deliverDue(): Promise<void> {
-    while (!this.stopped) {
+    const batch: WebhookDelivery[] = [];
+    let exhausted = false;
+    let claiming: Promise<void> | undefined;
+    const claim = async () => {
       const due = await this.queue.claimDueDeliveries(new Date(), this.concurrency, this.leaseMs);
-      await Promise.all(due.map((delivery) => this.attempt(delivery)));
-      if (due.length < this.concurrency) return;
-    }
+      if (due.length < this.concurrency) exhausted = true;
+      batch.push(...due);
+    };
+    const next = async (): Promise<WebhookDelivery | undefined> => {
+      while (batch.length === 0 && !exhausted && !this.stopped) {
+        claiming ??= claim().finally(() => {
+          claiming = undefined;
+        });
+        await claiming;
+      }
+      return batch.shift();
+    };
+    const worker = async () => {
+      for (let delivery = await next(); delivery; delivery = await next())
+        await this.attempt(delivery);
+    };
+    await Promise.all(Array.from({ length: this.concurrency }, worker));
   }
 
   private async hook(id: string): Promise<WebhookConfig | null> {
