@@ -1,4 +1,4 @@
-import type { LoggedEvent, TelemetryFilter } from './event-log';
+import type { EventDayCount, LoggedEvent, TelemetryFilter } from './event-log';
 import type { WebhookConfig } from './webhook';
 
 /**
@@ -49,4 +49,36 @@ export function pageOf(filter: { limit?: number; offset?: number }): {
 /** `YYYY-MM-DD` of an ISO timestamp, in UTC. */
 export function utcDay(timestamp: string | Date): string {
   return new Date(timestamp).toISOString().slice(0, 10);
+}
+
+/**
+ * Counts log entries per UTC day and event for `countByDay`, in stores that count in memory:
+ * only entries of the wanted events that pass the filter (`from`, `to`, `tenantId`) count.
+ */
+export class DayCounter {
+  private readonly wanted: Set<string>;
+  private readonly counts = new Map<string, EventDayCount>();
+
+  constructor(
+    events: string[],
+    private readonly filter: TelemetryFilter,
+  ) {
+    this.wanted = new Set(events);
+  }
+
+  add(entry: LoggedEvent | undefined): void {
+    if (!entry || !this.wanted.has(entry.event) || !entryMatches(entry, this.filter)) return;
+    const day = utcDay(entry.timestamp);
+    const key = `${day} ${entry.event}`;
+    const count = this.counts.get(key) ?? { day, event: entry.event, count: 0 };
+    count.count += 1;
+    this.counts.set(key, count);
+  }
+
+  /** By day, then event. */
+  result(): EventDayCount[] {
+    return [...this.counts.values()].sort(
+      (a, b) => a.day.localeCompare(b.day) || a.event.localeCompare(b.event),
+    );
+  }
 }

@@ -6,7 +6,7 @@ import type {
   TelemetryEvent,
   TelemetryFilter,
 } from '../../stores/event-log';
-import { entryMatches, pageOf, utcDay } from '../../stores/event-match';
+import { DayCounter, entryMatches, pageOf } from '../../stores/event-match';
 import { millis } from './api-key-codec';
 import { DEFAULT_KEY_PREFIX, type RedisKeyOptions, type RedisLike } from './client';
 import { guarded } from './errors';
@@ -155,18 +155,12 @@ export class RedisEventLog implements IEventLog {
     return guarded(async () => {
       const bounds = idBounds(from, to);
       if (events.length === 0 || !bounds) return [];
-      const filter: TelemetryFilter = { from, to };
-      if (tenantId !== undefined) filter.tenantId = tenantId;
-      const wanted = new Set(events);
-      const counts = new Map<string, EventDayCount>();
-      const count = (entry: LoggedEvent | undefined) => {
-        if (!entry || !wanted.has(entry.event) || !entryMatches(entry, filter)) return;
-        const day = utcDay(entry.timestamp);
-        const key = `${day} ${entry.event}`;
-        const found = counts.get(key) ?? { day, event: entry.event, count: 0 };
-        found.count += 1;
-        counts.set(key, found);
-      };
+      const counter = new DayCounter(events, {
+        from,
+        to,
+        ...(tenantId !== undefined && { tenantId }),
+      });
+      const count = (entry: LoggedEvent | undefined) => counter.add(entry);
       const late = await this.lateIdsAbove(from, to, bounds.upperMs ?? Infinity);
       for (let i = 0; i < late.length; i += LATE_BATCH) {
         (await this.entriesById(late.slice(i, i + LATE_BATCH))).forEach((r) =>
@@ -180,9 +174,7 @@ export class RedisEventLog implements IEventLog {
         if (batch.length < BATCH) break;
         start = `(${batch[batch.length - 1]!.id}`;
       }
-      return [...counts.values()].sort(
-        (a, b) => a.day.localeCompare(b.day) || a.event.localeCompare(b.event),
-      );
+      return counter.result();
     });
   }
 

@@ -6,7 +6,7 @@ import type {
   TelemetryEvent,
   TelemetryFilter,
 } from '../event-log';
-import { entryMatches, pageOf, utcDay } from '../event-match';
+import { DayCounter, entryMatches, pageOf } from '../event-match';
 
 /** Options of {@link InMemoryEventLog}. */
 export interface InMemoryEventLogOptions {
@@ -70,22 +70,13 @@ export class InMemoryEventLog implements IEventLog {
     to: Date,
     tenantId?: string,
   ): Promise<EventDayCount[]> {
-    const wanted = new Set(events);
-    const counts = new Map<string, EventDayCount>();
-    for (const entry of this.entries) {
-      if (!wanted.has(entry.event)) continue;
-      if (tenantId !== undefined && entry.tenantId !== tenantId) continue;
-      const at = Date.parse(entry.timestamp);
-      if (at < from.getTime() || at > to.getTime()) continue;
-      const day = utcDay(entry.timestamp);
-      const key = `${day} ${entry.event}`;
-      const count = counts.get(key) ?? { day, event: entry.event, count: 0 };
-      count.count += 1;
-      counts.set(key, count);
-    }
-    return [...counts.values()].sort(
-      (a, b) => a.day.localeCompare(b.day) || a.event.localeCompare(b.event),
-    );
+    const counter = new DayCounter(events, {
+      from,
+      to,
+      ...(tenantId !== undefined && { tenantId }),
+    });
+    for (const entry of this.entries) counter.add(entry);
+    return counter.result();
   }
 
   async prune(before: Date): Promise<number> {
