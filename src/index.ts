@@ -185,3 +185,5 @@ export {
 } from './stores/in-memory/in-memory-event-log';
 export { InMemoryEventBroadcast } from './stores/in-memory/in-memory-event-broadcast';
 export { InMemoryWebhookStore } from './stores/in-memory/in-memory-webhook-store';
+export type { IPendingPlanStore, PendingPlan } from './stores/pending-plan';
+export { InMemoryPendingPlanStore } from './stores/in-memory/in-memory-pending-plan-store';

@@ -13,3 +13,10 @@ export {
 } from './webhooks/webhook-sender';
 export { verifyStandardSignature, verifyLegacySignature } from './webhooks/signing';
 export { retryDelay } from './webhooks/backoff';
+export {
+  GithubSponsorsPreset,
+  SponsorshipEvents,
+  type GithubSponsorsOptions,
+  type SponsorPlan,
+  type SponsorshipOutcome,
+} from './inbound/presets/github-sponsors';
