@@ -19,7 +19,11 @@ export const STANDARD_SECRET =
 export const HMAC_SECRET = 'generic-secret-0123456789';
 
 /** Headers that sign `raw` as GitHub does. */
-export function githubHeaders(raw: string, secret = GITHUB_SECRET, delivery = randomUUID()) {
+export function githubHeaders(
+  raw: string,
+  secret = GITHUB_SECRET,
+  delivery: string = randomUUID(),
+) {
   return {
     'content-type': 'application/json',
     'x-github-delivery': delivery,
@@ -41,7 +45,7 @@ export function stripeHeaders(
 export function standardHeaders(
   raw: string,
   secret = STANDARD_SECRET,
-  id = `msg_${randomUUID()}`,
+  id: string = `msg_${randomUUID()}`,
   at = new Date(),
 ) {
   return {
@@ -53,7 +57,7 @@ export function standardHeaders(
 }
 
 /** The generic provider's header: `sha512=<base64>`. */
-export function hmacHeaders(raw: string, secret = HMAC_SECRET, delivery = randomUUID()) {
+export function hmacHeaders(raw: string, secret = HMAC_SECRET, delivery: string = randomUUID()) {
   return {
     'content-type': 'application/json',
     'x-delivery': delivery,

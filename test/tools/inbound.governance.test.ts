@@ -193,3 +193,24 @@ describe('stored scripts', () => {
     expect(await app.tools.eventLog.query({ tenantId: 'globex' })).toEqual([]);
   });
 });
+
+describe('the default registry', () => {
+  it('is what scripts get their actions from unless the router is given one', async () => {
+    const id = `default.${Math.random().toString(36).slice(2)}`;
+    ActionRegistry.register({
+      id,
+      label: 'Default',
+      category: 'Test',
+      description: '',
+      fn: () => 1,
+    });
+    try {
+      sandbox.mockResolvedValue(run(null));
+      const app = await setUp({ allowedActions: [id] }, [id], { actions: undefined });
+      await app.send();
+      expect(Object.keys(onlyRun()[1].actions)).toEqual([id]);
+    } finally {
+      ActionRegistry.unregister(id);
+    }
+  });
+});

@@ -1,12 +1,7 @@
 import request from 'supertest';
 import {
-  AuthConfigError,
   AuthError,
-  AuthEventBus,
-  AuthTools,
   InMemoryTwoFactorStore,
-  InMemoryWebhookStore,
-  createToolsRouter,
   type InboundWebhookHandler,
   type ToolsRouterOptions,
 } from 'keyward';
@@ -369,96 +364,5 @@ describe('the result', () => {
     const refused = await send(refusing);
     expect(refused.status).toBe(422);
     expect(refused.body).toEqual({ error: 'Not for us', code: 'VALIDATION_ERROR' });
-  });
-});
-
-describe('providers from the webhook store', () => {
-  it('a stored provider is verified as Standard Webhooks with its secret', async () => {
-    const webhookStore = new InMemoryWebhookStore();
-    await webhookStore.add({
-      id: 'wh_in',
-      url: 'https://example.com/unused',
-      events: [],
-      provider: 'partner',
-      secret: STANDARD_SECRET,
-    });
-    const b = appWith({ providers: {}, webhookStore });
-    const ok = await request(b.app)
-      .post('/tools/webhook/partner')
-      .set(standardHeaders(BODY))
-      .send(BODY);
-    expect(ok.body).toEqual({ ok: true, event: 'inbound.received' });
-    const forged = await request(b.app)
-      .post('/tools/webhook/partner')
-      .set(githubHeaders(BODY))
-      .send(BODY);
-    expect(forged.status).toBe(401);
-  });
-
-  it("a declared scheme without a secret takes the stored webhook's secret", async () => {
-    const webhookStore = new InMemoryWebhookStore();
-    await webhookStore.add({
-      id: 'wh_gh',
-      url: 'https://example.com/unused',
-      events: [],
-      provider: 'github',
-      secret: 'stored-gh-secret-0123',
-    });
-    const b = appWith({ providers: { github: { verify: 'github' } }, webhookStore });
-    const res = await request(b.app)
-      .post('/tools/webhook/github')
-      .set(githubHeaders(BODY, 'stored-gh-secret-0123'))
-      .send(BODY);
-    expect(res.body).toEqual({ ok: true, event: 'inbound.received' });
-  });
-
-  it('a stored provider without a secret refuses every request', async () => {
-    const webhookStore = new InMemoryWebhookStore();
-    await webhookStore.add({
-      id: 'wh_x',
-      url: 'https://example.com/u',
-      events: [],
-      provider: 'nosecret',
-    });
-    const b = appWith({ providers: {}, webhookStore });
-    const res = await request(b.app)
-      .post('/tools/webhook/nosecret')
-      .set(standardHeaders(BODY))
-      .send(BODY);
-    expect(res.status).toBe(401);
-    expect(b.calls).toEqual([]);
-  });
-});
-
-describe('configuration', () => {
-  const tools = new AuthTools(new AuthEventBus());
-  afterAll(() => tools.close());
-  const build = (options: ToolsRouterOptions) => () =>
-    createToolsRouter(tools, { telemetry: false, notify: false, stream: false, ...options });
-
-  it('refuses webhook: true with no provider, nothing to run, or a provider without a secret', () => {
-    expect(build({ webhook: true, onWebhook: () => null })).toThrow(AuthConfigError);
-    expect(build({ webhook: true, providers: { a: { verify: 'none' } } })).toThrow(
-      /nothing to run/,
-    );
-    expect(
-      build({ webhook: true, onWebhook: () => null, providers: { a: { verify: 'github' } } }),
-    ).toThrow(/providers\.a\.secret/);
-    expect(
-      build({
-        webhook: true,
-        onWebhook: () => null,
-        providers: { a: { verify: { kind: 'hmac', header: 'bad header' }, secret: 's' } },
-      }),
-    ).toThrow(/verify\.header/);
-    expect(build({ webhook: true, onWebhook: () => null, providers: { a: {} as never } })).toThrow(
-      /'none'/,
-    );
-  });
-
-  it('needs no authMiddleware when the webhook is the only endpoint', () => {
-    expect(
-      build({ webhook: true, onWebhook: () => null, providers: { a: { verify: 'none' } } }),
-    ).not.toThrow();
   });
 });
