@@ -86,6 +86,8 @@ const TOOLS_ROUTES: Route[] = [
   ['POST', '/track/:eventName', ['data', 'userId', 'sessionId', 'tenantId']],
   ['GET', '/telemetry'],
   ['POST', '/notify/:target', ['data', 'type', 'tenantId']],
+  // Signed by no one: `github` refuses every case, `open` (verify: 'none') runs the handler.
+  ['POST', '/webhook/:provider', ['id', 'type', 'data']],
   ['GET', '/nope'],
 ];
 const PRIVATE_ROUTES: Route[] = [
@@ -242,6 +244,15 @@ function createFuzzApp(logged: unknown[]) {
       authMiddleware: t.auth.middleware(),
       permission: () => true,
       stream: false,
+      webhook: true,
+      providers: {
+        github: { verify: 'github', secret: 'fuzz-github-secret' },
+        open: { verify: 'none' },
+      },
+      onWebhook: (provider, body) => ({
+        event: `fuzz.${provider}`,
+        data: { kind: typeof body },
+      }),
     }),
   );
   return { t, stores, sms, tools };
@@ -306,7 +317,7 @@ async function liveValues(
 }
 
 /** Path parameters that name something real (the seeded tenant's id is added once it exists). */
-const known = ['acme', 'google', 'email', 'editor', 'index.html', 'app.js'];
+const known = ['acme', 'google', 'email', 'editor', 'index.html', 'app.js', 'github', 'open'];
 
 let fuzzServer: Awaited<ReturnType<typeof startFuzzServer>>;
 const logged: unknown[] = [];

@@ -4,6 +4,11 @@ export interface AuthSettings {
   emailVerificationMode?: 'none' | 'lazy' | 'strict';
   /** Require a second factor for every user. */
   require2FA?: boolean;
+  /**
+   * Inbound webhooks: the action ids enabled for every webhook script. An action a webhook
+   * allows is still withheld from its script until it is enabled here.
+   */
+  enabledWebhookActions?: string[];
   [key: string]: unknown;
 }
 

@@ -19,9 +19,13 @@ export interface WebhookConfig {
   /** Inactive webhooks receive nothing. Default true. */
   isActive?: boolean;
   createdAt?: Date;
-  /** Inbound webhooks (next issue): the `:provider` of `POST /tools/webhook/:provider`. */
+  /**
+   * Inbound webhooks: the `:provider` of `POST /tools/webhook/:provider`. For an inbound
+   * webhook, `secret` is the key its requests are signed with: Standard Webhooks, unless the
+   * router's `providers` option names another scheme for this provider.
+   */
   provider?: string;
-  /** Inbound webhooks: the actions the script may call. */
+  /** Inbound webhooks: the actions the script may call (also enabled globally, in the settings). */
   allowedActions?: string[];
   /** Inbound webhooks: the script run on the request body. */
   jsScript?: string;
@@ -75,7 +79,7 @@ export interface ListDeliveriesOptions {
 export interface IWebhookStore {
   /** Active webhooks subscribed to `event` (exactly, by prefix, or `"*"`) that are global or of `tenantId`. */
   findByEvent(event: string, tenantId?: string): Promise<WebhookConfig[]>;
-  /** Inbound configuration of a provider (next issue). */
+  /** The active inbound webhook of a provider (`POST /tools/webhook/:provider`), or null. */
   findByProvider?(provider: string): Promise<WebhookConfig | null>;
   /** Newest first. */
   listAll?(limit?: number, offset?: number): Promise<WebhookConfig[]>;

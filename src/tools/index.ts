@@ -2,7 +2,35 @@
 export { AuthTools, type TrackContext, type NotifyOptions } from './auth-tools';
 export type { AuthToolsOptions, RevocationSource as ToolsRevocationSource } from './options';
 export { createToolsRouter } from './router/create-tools-router';
-export type { ToolsRouterOptions, ToolsPermission, ToolsAction } from './router/options';
+export type {
+  ToolsRouterOptions,
+  ToolsPermission,
+  ToolsAction,
+  InboundWebhookHandler,
+  InboundWebhookResult,
+} from './router/options';
+export {
+  ActionRegistry,
+  type WebhookActionEntry,
+  type WebhookActionFn,
+  type WebhookActionMeta,
+} from './inbound/action-registry';
+export {
+  webhookAction,
+  registerActions,
+  type WebhookActionDecorator,
+} from './inbound/webhook-action';
+export type { GenericHmacVerify, InboundProviderConfig, InboundVerify } from './inbound/providers';
+export { InMemoryReplayStore, type InboundReplayStore } from './inbound/replay';
+export {
+  runWebhookScript,
+  type SandboxAction,
+  type SandboxCall,
+  type SandboxInput,
+  type SandboxLimits,
+  type SandboxRun,
+  type SandboxRunOptions,
+} from './inbound/sandbox';
 export { SseManager, type SseOptions, type StreamSubscriber } from './sse/sse-manager';
 export { deriveTopics, isTopic, topicsOf, type TopicIdentity } from './sse/topics';
 export type { WebhookDeliveryOptions } from './webhooks/delivery-options';

@@ -9,7 +9,8 @@ import { isTopic, tenantOfTopic } from '../sse/topics';
 import { assertPermitted, callerOf, confineTenant, forbidden } from './access';
 import type { ToolsRouterOptions } from './options';
 
-const EVENT_NAME = /^[A-Za-z0-9_.:-]{1,120}$/;
+/** Event names the tools accept (and inbound webhooks may produce). */
+export const EVENT_NAME = /^[A-Za-z0-9_.:-]{1,120}$/;
 const ID = z.string().min(1).max(200);
 
 const trackBody = z.strictObject({

@@ -1,4 +1,10 @@
 import type { Request, RequestHandler } from 'express';
+import type { ISettingsStore } from '../../stores/settings';
+import type { IWebhookStore } from '../../stores/webhook';
+import type { ActionRegistry } from '../inbound/action-registry';
+import type { InboundProviderConfig } from '../inbound/providers';
+import type { InboundReplayStore } from '../inbound/replay';
+import type { SandboxLimits } from '../inbound/sandbox';
 
 /** What a tools endpoint is asked to do, for the permission hooks. */
 export type ToolsAction = 'track' | 'notify' | 'telemetry';
@@ -14,6 +20,24 @@ export type ToolsPermission = (
   target: string,
 ) => boolean | Promise<boolean>;
 
+/** What an inbound webhook becomes: an event recorded with `tools.track`. */
+export interface InboundWebhookResult {
+  /** The event name: letters, digits and . _ : - (at most 120). */
+  event: string;
+  data?: Record<string, unknown>;
+  tenantId?: string;
+}
+
+/**
+ * Turns a verified inbound webhook into an event, or null to acknowledge it and record nothing.
+ * `body` is the parsed JSON; `req.body` is the raw Buffer that was verified.
+ */
+export type InboundWebhookHandler = (
+  provider: string,
+  body: unknown,
+  req: Request,
+) => InboundWebhookResult | null | undefined | Promise<InboundWebhookResult | null | undefined>;
+
 /** Options of {@link createToolsRouter}. */
 export interface ToolsRouterOptions {
   /** Authenticates the endpoints (`auth.middleware()`); required unless they are all off. */
@@ -24,8 +48,46 @@ export interface ToolsRouterOptions {
   notify?: boolean;
   /** `GET /stream`. Default true when the tools have `sse` on. */
   stream?: boolean;
-  /** `POST /webhook/:provider` (inbound webhooks). Default false. */
+  /**
+   * `POST /webhook/:provider` (inbound webhooks). Default false. It takes no sign-in: the
+   * provider's signature authenticates each request.
+   */
   webhook?: boolean;
+  /**
+   * Inbound webhooks: your handler. Without it, the provider's webhook in the webhook store
+   * runs its `jsScript` in the sandbox.
+   */
+  onWebhook?: InboundWebhookHandler;
+  /**
+   * Inbound webhooks: how each provider signs (`{ stripe: { verify: 'stripe', secret } }`). A
+   * provider missing here but present in the webhook store (`findByProvider`) is verified as
+   * Standard Webhooks with that webhook's `secret`; any other provider is unknown (404).
+   */
+  providers?: Record<string, InboundProviderConfig>;
+  /** Inbound webhooks: where `findByProvider` finds providers and scripts. Default: the tools'. */
+  webhookStore?: IWebhookStore;
+  /** Inbound webhooks: its `enabledWebhookActions` switch actions on. Without it, none is on. */
+  settingsStore?: ISettingsStore;
+  /** Inbound webhooks: the actions scripts may call. Default `ActionRegistry.default`. */
+  actions?: ActionRegistry;
+  /** Inbound webhooks: limits of each script run (see the sandbox). */
+  sandbox?: SandboxLimits;
+  /**
+   * Inbound webhooks: where delivery ids are remembered, so each runs once. Default: in
+   * process memory; give a shared store (the SQL or Redis two-factor store has `markUsed`) with
+   * several instances.
+   */
+  replayStore?: InboundReplayStore;
+  /** Inbound webhooks: how long a delivery id is remembered. Default 72 hours (Stripe's retries). */
+  replayTtlMs?: number;
+  /**
+   * Inbound webhooks: providers whose events may carry keyward's own `identity.*` names. Default
+   * none: a provider is not a global administrator, and an `identity.*` event from it would be
+   * read as a fact about an account.
+   */
+  identityEventProviders?: string[];
+  /** Inbound webhooks: largest accepted body. Default `1mb`. */
+  webhookBodyLimit?: string;
   /**
    * Who may track, notify and read telemetry. Default: administrators only (see `isAdmin`).
    */
