@@ -232,7 +232,7 @@ describe('webhook script sandbox', () => {
   it('frees every handle and runtime, whatever way a run ends (debug build leak check)', async () => {
     const module = new TestQuickJSWASMModule(await newQuickJSWASMModule(DEBUG_SYNC));
     const engine = { module, discarded: false };
-    const slow: SandboxAction = () => new Promise((resolve) => setTimeout(resolve, 2_000));
+    const slow: SandboxAction = () => new Promise((resolve) => setTimeout(resolve, 4_000));
     const input: SandboxInput = {
       body: { a: [1] },
       actions: { ...recordingActions().actions, slow },
@@ -250,7 +250,7 @@ describe('webhook script sandbox', () => {
     for (const script of scripts) {
       // The debug build is slow (a few hundred ms to set a run up): short deadlines only where
       // the deadline is the point, and not so short that the setup overruns them.
-      const timeoutMs = /while|slow\(\)$/.test(script) ? 1_000 : 5_000;
+      const timeoutMs = /while|slow\(\)$/.test(script) ? 2_000 : 5_000;
       const run = await runInModule(engine, script, input, { limits: { timeoutMs } });
       expect(run.error ?? '').not.toMatch(/sandbox failure/);
       // The test build tracks runtimes but only forgets those made through newContext: check
