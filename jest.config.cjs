@@ -12,7 +12,15 @@
  * a security library back a major version to suit the test runner. The build does not need this: tsup bundles the
  * same packages into both outputs (tsup.config.ts, noExternal).
  */
+/**
+ * The sandbox engine's WebAssembly builds are CommonJS but load their Emscripten glue with a
+ * dynamic `import()`, which jest refuses without its ESM mode; compiled by ts-jest as CommonJS,
+ * that `import()` becomes a `require`. Node itself runs the original as it is.
+ */
+const DYNAMIC_IMPORT = ['@jitl/quickjs-wasmfile-release-sync', '@jitl/quickjs-wasmfile-debug-sync'];
+
 const ESM_ONLY = [
+  ...DYNAMIC_IMPORT,
   'otplib',
   '@otplib',
   '@scure/base',

@@ -1,3 +1,6 @@
+import { sandboxEngine, type EngineInstance } from './sandbox/engine';
+import { runInModule } from './sandbox/run-script';
+
 /** Limits of one script run; every one has a safe default. */
 export interface SandboxLimits {
   /** Wall time of a run, enforced by an interrupt handler. Default 5,000 ms. */
@@ -49,13 +52,28 @@ export interface SandboxRunOptions {
 }
 
 /**
- * Runs an admin's webhook script in a WebAssembly JavaScript engine (placeholder: the sandbox
- * work replaces this).
+ * Runs an admin's webhook script in a WebAssembly JavaScript engine, in a fresh runtime with no
+ * host objects: the script sees a frozen copy of `body`, the permitted `actions`, `console.log`
+ * and the `result` global it assigns. Never rejects for a fault of the script (a throw, a
+ * timeout, a limit): the run's `error` says what happened.
  */
 export async function runWebhookScript(
-  _script: string,
-  _input: SandboxInput,
-  _options: SandboxRunOptions = {},
+  script: string,
+  input: SandboxInput,
+  options: SandboxRunOptions = {},
 ): Promise<SandboxRun> {
-  return { result: null, calls: [], logs: [], error: 'sandbox not implemented', durationMs: 0 };
+  let engine: EngineInstance;
+  try {
+    engine = await sandboxEngine();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      result: null,
+      calls: [],
+      logs: [],
+      error: `sandbox failure: ${message}`,
+      durationMs: 0,
+    };
+  }
+  return runInModule(engine, script, input, options);
 }
