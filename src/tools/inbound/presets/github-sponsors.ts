@@ -9,6 +9,8 @@ import type {
   IUserMetadataStore,
 } from '../../../stores/profile-stores';
 import type { BaseUser, IUserStore } from '../../../stores/user';
+import type { InboundWebhookHandler } from '../../router/options';
+import type { InboundProviderConfig } from '../providers/types';
 
 /** The plan a sponsorship grants: a role, or a key of the user's metadata. */
 export type SponsorPlan = { role: string; tenantId?: string } | { metadataKey: string };
@@ -92,6 +94,23 @@ export class GithubSponsorsPreset {
     this.secret = options.secret;
     this.pending = options.pendingStore ?? new InMemoryPendingPlanStore();
     this.github = options.githubProvider ?? 'github';
+  }
+
+  /** Its entry in the tools router's `providers`: GitHub's signature under the secret. */
+  get providerConfig(): InboundProviderConfig {
+    return { verify: 'github', secret: this.secret };
+  }
+
+  /**
+   * An `onWebhook` for the tools router: this preset's deliveries are handled here, any other
+   * provider's go to `next` (your own handler), if given.
+   */
+  handler(next?: InboundWebhookHandler): InboundWebhookHandler {
+    return (provider, body, req) => {
+      if (provider !== this.provider) return next ? next(provider, body, req) : null;
+      const event = req.headers['x-github-event'];
+      return this.handle(body, typeof event === 'string' ? event : undefined);
+    };
   }
 
   /**
