@@ -8,6 +8,7 @@ import {
   InMemoryUserStore,
   createToolsRouter,
   type AuthLogger,
+  type InboundWebhookHandler,
   type ToolsRouterOptions,
 } from 'keyward';
 import { ACCESS_SECRET, REFRESH_SECRET } from '../helpers/app';
@@ -115,4 +116,27 @@ export function inboundApp(options: Partial<ToolsRouterOptions> = {}) {
   );
   const adminToken = `Bearer ${auth.tokenService.signAccessToken({ sub: 'root', role: 'admin' })}`;
   return { app, tools, logged: lines, adminToken };
+}
+
+/**
+ * A test file's app factory: each app's handler records its calls and turns every body into
+ * `inbound.received`; the app made last is closed after each test.
+ */
+export function recordingApps(): (
+  options?: Parameters<typeof inboundApp>[0],
+) => ReturnType<typeof inboundApp> & { calls: Array<{ provider: string; body: unknown }> } {
+  let built: ReturnType<typeof inboundApp> | undefined;
+  afterEach(async () => {
+    await built?.tools.close();
+    built = undefined;
+  });
+  return (options = {}) => {
+    const calls: Array<{ provider: string; body: unknown }> = [];
+    const onWebhook: InboundWebhookHandler = (provider, body) => {
+      calls.push({ provider, body });
+      return { event: 'inbound.received', data: { provider, body } };
+    };
+    built = inboundApp({ onWebhook, ...options });
+    return { ...built, calls };
+  };
 }

@@ -6,27 +6,11 @@ import {
   AuthTools,
   InMemoryWebhookStore,
   createToolsRouter,
-  type InboundWebhookHandler,
   type ToolsRouterOptions,
 } from 'keyward';
-import { STANDARD_SECRET, githubHeaders, inboundApp, standardHeaders } from './inbound-app';
+import { STANDARD_SECRET, githubHeaders, recordingApps, standardHeaders } from './inbound-app';
 
-let built: ReturnType<typeof inboundApp> | undefined;
-afterEach(async () => {
-  await built?.tools.close();
-  built = undefined;
-});
-
-/** An app whose handler records its calls and turns every body into `inbound.received`. */
-function appWith(options: Partial<ToolsRouterOptions> = {}) {
-  const calls: Array<{ provider: string; body: unknown }> = [];
-  const onWebhook: InboundWebhookHandler = (provider, body) => {
-    calls.push({ provider, body });
-    return { event: 'inbound.received', data: { provider, body } };
-  };
-  built = inboundApp({ onWebhook, ...options });
-  return { ...built, calls };
-}
+const appWith = recordingApps();
 
 const BODY = JSON.stringify({ id: 'evt_1', type: 'customer.subscription.deleted', n: 1 });
 

@@ -1,38 +1,23 @@
 // The route's side of stored scripts (which actions a script gets, what happens to its result
-// or failure) with the sandbox replaced by a stand-in: the sandbox has suites of its own, and
-// inbound.scripts.test.ts runs real scripts end to end.
+// or failure), with real scripts in the real sandbox; the sandbox has suites of its own.
 import request from 'supertest';
 import {
   ActionRegistry,
   InMemorySettingsStore,
   InMemoryWebhookStore,
-  type SandboxInput,
-  type SandboxRun,
-  type SandboxRunOptions,
   type WebhookConfig,
 } from 'keyward';
-import { runWebhookScript } from '../../src/tools/inbound/sandbox';
 import { STANDARD_SECRET, inboundApp, standardHeaders } from './inbound-app';
 
-jest.mock('../../src/tools/inbound/sandbox', () => ({ runWebhookScript: jest.fn() }));
-const sandbox = jest.mocked(runWebhookScript);
-
-const run = (result: unknown, extra: Partial<SandboxRun> = {}): SandboxRun => ({
-  result,
-  calls: [],
-  logs: [],
-  durationMs: 1,
-  ...extra,
-});
-
-const SCRIPT = 'result = { event: "partner.synced", data: body }';
+/** Reports the actions the script was given, as the event `partner.seen`. */
+const SHOW_ACTIONS =
+  'result = { event: "partner.seen", data: { actions: Object.keys(actions).sort() } }';
 const BODY = JSON.stringify({ id: 'p1', kind: 'sync' });
 
 let built: ReturnType<typeof inboundApp> | undefined;
 afterEach(async () => {
   await built?.tools.close();
   built = undefined;
-  sandbox.mockReset();
 });
 
 /** A registry with cancel, notify (needs cancel) and refund; the calls they receive. */
@@ -82,7 +67,7 @@ async function setUp(
     events: [],
     provider: 'partner',
     secret: STANDARD_SECRET,
-    jsScript: SCRIPT,
+    jsScript: SHOW_ACTIONS,
     allowedActions: ['sub.cancel', 'sub.notify'],
     ...hook,
   });
@@ -95,102 +80,118 @@ async function setUp(
   return { ...built, send, calls };
 }
 
-/** The arguments of the one sandbox run. */
-function onlyRun(): [string, SandboxInput, SandboxRunOptions | undefined] {
-  expect(sandbox).toHaveBeenCalledTimes(1);
-  return sandbox.mock.calls[0] as [string, SandboxInput, SandboxRunOptions | undefined];
+/** The actions the script reported it was given. */
+async function actionsSeen(app: {
+  tools: { eventLog: { query: (f: object) => Promise<Array<{ data?: Record<string, unknown> }>> } };
+}) {
+  const [entry] = await app.tools.eventLog.query({ event: 'partner.seen' });
+  return entry?.data?.actions;
 }
 
 describe('stored scripts', () => {
   it('runs the script with the body and the governed actions, and records its result', async () => {
-    sandbox.mockImplementation(async (_script, input) => {
-      await input.actions['sub.cancel']?.('sub_9');
-      return run({ event: 'partner.synced', data: input.body as Record<string, unknown> });
+    const app = await setUp({
+      jsScript: `const answer = await actions['sub.cancel'](body.id);
+        result = { event: 'partner.synced', data: { body, answer } }`,
     });
-    const app = await setUp();
     const res = await app.send();
     expect(res.body).toEqual({ ok: true, event: 'partner.synced' });
-    const [script, input] = onlyRun();
-    expect(script).toBe(SCRIPT);
-    expect(input.body).toEqual(JSON.parse(BODY));
-    expect(Object.keys(input.actions).sort()).toEqual(['sub.cancel', 'sub.notify']);
-    expect(app.calls).toEqual([['sub.cancel', ['sub_9']]]);
+    expect(app.calls).toEqual([['sub.cancel', ['p1']]]);
     const [entry] = await app.tools.eventLog.query({ event: 'partner.synced' });
-    expect(entry?.data).toEqual(JSON.parse(BODY));
+    expect(entry?.data).toEqual({ body: JSON.parse(BODY), answer: 'sub.cancel done' });
+  });
+
+  it('gives only actions enabled globally and allowed for the webhook', async () => {
+    const app = await setUp();
+    await app.send();
+    expect(await actionsSeen(app)).toEqual(['sub.cancel', 'sub.notify']);
   });
 
   it('withholds actions not enabled globally, and those whose dependency is not', async () => {
-    sandbox.mockResolvedValue(run(null));
     const app = await setUp({}, ['sub.notify', 'sub.refund']);
     await app.send();
-    expect(Object.keys(onlyRun()[1].actions)).toEqual([]);
+    expect(await actionsSeen(app)).toEqual([]);
   });
 
   it('gives no action at all without a settings store', async () => {
-    sandbox.mockResolvedValue(run(null));
     const app = await setUp({}, undefined, { settingsStore: undefined });
-    expect((await app.send()).body).toEqual({ ok: true });
-    expect(Object.keys(onlyRun()[1].actions)).toEqual([]);
+    expect((await app.send()).body).toEqual({ ok: true, event: 'partner.seen' });
+    expect(await actionsSeen(app)).toEqual([]);
   });
 
-  it('passes the sandbox limits', async () => {
-    sandbox.mockResolvedValue(run(null));
-    const app = await setUp({}, undefined, { sandbox: { timeoutMs: 250, maxActionCalls: 3 } });
-    await app.send();
-    expect(onlyRun()[2]).toEqual({ limits: { timeoutMs: 250, maxActionCalls: 3 } });
+  it('applies the sandbox limits: a loop past the deadline and calls past the cap fail the run', async () => {
+    const looping = await setUp({ jsScript: 'while (true) {}' }, undefined, {
+      sandbox: { timeoutMs: 250 },
+    });
+    const started = Date.now();
+    expect((await looping.send()).body).toEqual({ ok: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(looping.logged[0]?.message).toBe('inbound webhook partner: the script failed');
+    await looping.tools.close();
+    const calling = await setUp(
+      {
+        jsScript: `for (let i = 0; i < 4; i++) await actions['sub.cancel'](i);
+          result = { event: 'partner.synced' }`,
+      },
+      undefined,
+      { sandbox: { maxActionCalls: 3 } },
+    );
+    expect((await calling.send()).body).toEqual({ ok: true });
+    expect(calling.calls).toHaveLength(3);
+    expect(await calling.tools.eventLog.query({ event: 'partner.synced' })).toEqual([]);
   });
 
-  it('logs a failed run and acknowledges it with 200, recording nothing', async () => {
-    sandbox.mockResolvedValue(run(null, { error: 'timed out after 5000 ms' }));
-    const app = await setUp();
+  it('logs a throwing script and acknowledges it with 200, recording nothing', async () => {
+    const app = await setUp({ jsScript: 'throw new Error("boom")' });
     const res = await app.send();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ok: true });
     expect(app.logged).toEqual([
-      {
+      expect.objectContaining({
         level: 'error',
         message: 'inbound webhook partner: the script failed',
-        detail: 'timed out after 5000 ms',
-      },
+        detail: expect.stringContaining('boom'),
+      }),
     ]);
     expect(await app.tools.eventLog.query({})).toEqual([]);
   });
 
-  it('survives a sandbox that throws', async () => {
-    sandbox.mockRejectedValue(new Error('engine crashed'));
-    const app = await setUp();
-    const res = await app.send();
-    expect(res.status).toBe(200);
-    expect(app.logged[0]?.message).toBe('inbound webhook partner: the script could not run');
-  });
-
   it('acknowledges a null result silently, and refuses identity.* from a script', async () => {
-    sandbox.mockResolvedValueOnce(run(null));
-    const app = await setUp();
+    const app = await setUp({ jsScript: 'result = null' });
     expect((await app.send()).body).toEqual({ ok: true });
-    sandbox.mockResolvedValueOnce(run({ event: 'identity.user.deleted', data: {} }));
-    expect((await app.send()).body).toEqual({ ok: true });
-    expect(app.logged.map((l) => l.level)).toEqual(['warn']);
-    expect(await app.tools.eventLog.query({})).toEqual([]);
+    await app.tools.close();
+    const forging = await setUp({
+      jsScript: 'result = { event: "identity.user.deleted", data: {} }',
+    });
+    expect((await forging.send()).body).toEqual({ ok: true });
+    expect(forging.logged.map((l) => l.level)).toEqual(['warn']);
+    expect(await forging.tools.eventLog.query({})).toEqual([]);
   });
 
   it('does not run a script when onWebhook is given, or when the webhook has none', async () => {
-    const withHandler = await setUp({}, undefined, { onWebhook: () => ({ event: 'by.handler' }) });
+    const script = `await actions['sub.cancel']('ran'); result = { event: 'partner.synced' }`;
+    const withHandler = await setUp({ jsScript: script }, undefined, {
+      onWebhook: () => ({ event: 'by.handler' }),
+    });
     expect((await withHandler.send()).body).toEqual({ ok: true, event: 'by.handler' });
+    expect(withHandler.calls).toEqual([]);
     await withHandler.tools.close();
     const without = await setUp({ jsScript: '   ' });
     expect((await without.send()).body).toEqual({ ok: true });
-    expect(sandbox).not.toHaveBeenCalled();
+    expect(without.calls).toEqual([]);
   });
 
   it('pins the events of a tenant webhook to its tenant', async () => {
-    sandbox.mockResolvedValueOnce(run({ event: 'partner.synced' }));
-    const app = await setUp({ tenantId: 'acme' });
+    const app = await setUp({ tenantId: 'acme', jsScript: 'result = { event: "partner.synced" }' });
     await app.send();
     expect((await app.tools.eventLog.query({ event: 'partner.synced' }))[0]?.tenantId).toBe('acme');
-    sandbox.mockResolvedValueOnce(run({ event: 'partner.synced', tenantId: 'globex' }));
-    expect((await app.send()).body).toEqual({ ok: true });
-    expect(await app.tools.eventLog.query({ tenantId: 'globex' })).toEqual([]);
+    await app.tools.close();
+    const other = await setUp({
+      tenantId: 'acme',
+      jsScript: 'result = { event: "partner.synced", tenantId: "globex" }',
+    });
+    expect((await other.send()).body).toEqual({ ok: true });
+    expect(await other.tools.eventLog.query({ tenantId: 'globex' })).toEqual([]);
   });
 });
 
@@ -205,10 +206,9 @@ describe('the default registry', () => {
       fn: () => 1,
     });
     try {
-      sandbox.mockResolvedValue(run(null));
       const app = await setUp({ allowedActions: [id] }, [id], { actions: undefined });
       await app.send();
-      expect(Object.keys(onlyRun()[1].actions)).toEqual([id]);
+      expect(await actionsSeen(app)).toEqual([id]);
     } finally {
       ActionRegistry.unregister(id);
     }

@@ -1,37 +1,18 @@
 import request from 'supertest';
-import {
-  AuthError,
-  InMemoryTwoFactorStore,
-  type InboundWebhookHandler,
-  type ToolsRouterOptions,
-} from 'keyward';
+import { AuthError, InMemoryTwoFactorStore } from 'keyward';
 import {
   HMAC_SECRET,
   STANDARD_SECRET,
   githubHeaders,
   hmacHeaders,
   inboundApp,
+  recordingApps,
   standardHeaders,
   stripeHeaders,
 } from './inbound-app';
 
 type Built = ReturnType<typeof inboundApp>;
-let built: Built | undefined;
-afterEach(async () => {
-  await built?.tools.close();
-  built = undefined;
-});
-
-/** An app whose handler records its calls and turns every body into `inbound.received`. */
-function appWith(options: Partial<ToolsRouterOptions> = {}) {
-  const calls: Array<{ provider: string; body: unknown }> = [];
-  const onWebhook: InboundWebhookHandler = (provider, body) => {
-    calls.push({ provider, body });
-    return { event: 'inbound.received', data: { provider, body } };
-  };
-  built = inboundApp({ onWebhook, ...options });
-  return { ...built, calls };
-}
+const appWith = recordingApps();
 
 const BODY = JSON.stringify({ id: 'evt_1', type: 'customer.subscription.deleted', n: 1 });
 const tracked = (b: Built, event = 'inbound.received') => b.tools.eventLog.query({ event });
