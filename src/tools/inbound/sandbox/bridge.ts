@@ -4,7 +4,7 @@ import type {
   QuickJSHandle,
   VmCallResult,
 } from 'quickjs-emscripten';
-import type { SandboxAction, SandboxCall, SandboxInput } from '../sandbox';
+import type { SandboxAction, SandboxCall, SandboxInput } from './types';
 import type { EngineInstance } from './engine';
 import { MAX_ERROR_CHARS, MAX_LOG_LINE_CHARS, MAX_LOG_LINES, type ResolvedLimits } from './limits';
 

@@ -1,4 +1,4 @@
-import type { SandboxLimits } from '../sandbox';
+import type { SandboxLimits } from './types';
 
 /** Every limit of a run, defaults filled in. */
 export type ResolvedLimits = Required<SandboxLimits>;

@@ -1,5 +1,5 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
-import type { SandboxInput, SandboxRun, SandboxRunOptions } from '../sandbox';
+import type { SandboxInput, SandboxRun, SandboxRunOptions } from './types';
 import { cap, hostCall, hostLog, messageOf, permittedActions, type RunState } from './bridge';
 import type { EngineInstance } from './engine';
 import { ERROR_HEADROOM_BYTES, MAX_ERROR_CHARS, MAX_LOG_LINE_CHARS, resolveLimits } from './limits';
