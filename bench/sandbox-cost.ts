@@ -5,7 +5,7 @@
  * measures the source, not `dist/`.
  */
 import { loadavg } from 'node:os';
-import { runWebhookScript, type SandboxInput } from '../src/tools/inbound/sandbox';
+import { runWebhookScript, type SandboxInput } from '../src/core/scripting/sandbox';
 import { envNumber, fmt, median } from './common';
 
 const RUNS = Math.round(envNumber('BENCH_SANDBOX_RUNS', 200, 10, 10_000));

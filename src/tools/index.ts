@@ -14,12 +14,12 @@ export {
   type WebhookActionEntry,
   type WebhookActionFn,
   type WebhookActionMeta,
-} from './inbound/action-registry';
+} from '../core/scripting/action-registry';
 export {
   webhookAction,
   registerActions,
   type WebhookActionDecorator,
-} from './inbound/webhook-action';
+} from '../core/scripting/webhook-action';
 export type { GenericHmacVerify, InboundProviderConfig, InboundVerify } from './inbound/providers';
 export { InMemoryReplayStore, type InboundReplayStore } from './inbound/replay';
 export {
@@ -30,7 +30,7 @@ export {
   type SandboxLimits,
   type SandboxRun,
   type SandboxRunOptions,
-} from './inbound/sandbox';
+} from '../core/scripting/sandbox';
 export { SseManager, type SseOptions, type StreamSubscriber } from './sse/sse-manager';
 export { deriveTopics, isTopic, topicsOf, type TopicIdentity } from './sse/topics';
 export type { WebhookDeliveryOptions } from './webhooks/delivery-options';

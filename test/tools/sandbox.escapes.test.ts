@@ -4,7 +4,7 @@ import {
   runWebhookScript,
   type SandboxAction,
   type SandboxInput,
-} from '../../src/tools/inbound/sandbox';
+} from '../../src/core/scripting/sandbox';
 
 const noActions: SandboxInput = { body: { id: 'x', nested: { n: 1 } }, actions: {} };
 

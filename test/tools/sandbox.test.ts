@@ -3,8 +3,8 @@ import {
   runWebhookScript,
   type SandboxAction,
   type SandboxInput,
-} from '../../src/tools/inbound/sandbox';
-import { runInModule } from '../../src/tools/inbound/sandbox/run-script';
+} from '../../src/core/scripting/sandbox';
+import { runInModule } from '../../src/core/scripting/sandbox/run-script';
 
 const stripeBody = {
   type: 'customer.subscription.deleted',

@@ -1,10 +1,10 @@
 import type { Request, RequestHandler } from 'express';
 import type { ISettingsStore } from '../../stores/settings';
 import type { IWebhookStore } from '../../stores/webhook';
-import type { ActionRegistry } from '../inbound/action-registry';
+import type { ActionRegistry } from '../../core/scripting/action-registry';
 import type { InboundProviderConfig } from '../inbound/providers';
 import type { InboundReplayStore } from '../inbound/replay';
-import type { SandboxLimits } from '../inbound/sandbox';
+import type { SandboxLimits } from '../../core/scripting/sandbox';
 
 /** What a tools endpoint is asked to do, for the permission hooks. */
 export type ToolsAction = 'track' | 'notify' | 'telemetry';

@@ -4,7 +4,7 @@ import { AuthError } from '../../core/errors';
 import { asyncHandler } from '../../core/http/async-handler';
 import type { WebhookConfig } from '../../stores/webhook';
 import type { AuthTools } from '../auth-tools';
-import { ActionRegistry } from '../inbound/action-registry';
+import { ActionRegistry } from '../../core/scripting/action-registry';
 import { judgeResult } from '../inbound/inbound-result';
 import {
   PROVIDER_NAME,
@@ -13,7 +13,7 @@ import {
   type InboundProviderConfig,
 } from '../inbound/providers';
 import { InMemoryReplayStore } from '../inbound/replay';
-import { runWebhookScript } from '../inbound/sandbox';
+import { runWebhookScript } from '../../core/scripting/sandbox';
 import type { ToolsRouterOptions } from './options';
 
 const HOUR_MS = 3_600_000;

@@ -1,4 +1,4 @@
-import { AuthConfigError } from '../../core/errors';
+import { AuthConfigError } from '../errors';
 import { ActionRegistry, type WebhookActionFn, type WebhookActionMeta } from './action-registry';
 
 /** A method marked under `experimentalDecorators`, waiting for {@link registerActions}. */

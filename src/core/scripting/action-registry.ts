@@ -1,4 +1,4 @@
-import { AuthConfigError } from '../../core/errors';
+import { AuthConfigError } from '../errors';
 import type { SandboxAction } from './sandbox';
 
 /**
