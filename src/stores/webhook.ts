@@ -1,3 +1,5 @@
+import type { InboundVerify } from './inbound-verify';
+
 /**
  * An outgoing webhook registration, in the reference's shape. keyward signs every delivery that
  * has a `secret` (Standard Webhooks headers and `X-Webhook-Signature`).
@@ -21,10 +23,14 @@ export interface WebhookConfig {
   createdAt?: Date;
   /**
    * Inbound webhooks: the `:provider` of `POST /tools/webhook/:provider`. For an inbound
-   * webhook, `secret` is the key its requests are signed with: Standard Webhooks, unless the
-   * router's `providers` option names another scheme for this provider.
+   * webhook, `secret` is the key its requests are signed with, by the scheme `verify` names.
    */
   provider?: string;
+  /**
+   * Inbound webhooks: how requests are verified. Default `standard` (Standard Webhooks). The
+   * router's `providers` option, when it names this provider, takes precedence.
+   */
+  verify?: InboundVerify;
   /** Inbound webhooks: the actions the script may call (also enabled globally, in the settings). */
   allowedActions?: string[];
   /** Inbound webhooks: the script run on the request body. */

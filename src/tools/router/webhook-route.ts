@@ -117,7 +117,7 @@ export function registerWebhookRoute(
       const hook = store?.findByProvider ? await store.findByProvider(name) : null;
       if (!declared && !hook) throw UNKNOWN_PROVIDER();
 
-      const verify = declared?.verify ?? 'standard';
+      const verify = declared?.verify ?? hook?.verify ?? 'standard';
       const secrets = secretsOf(declared?.secret ?? hook?.secret);
       if (verify !== 'none' && secrets.length === 0) {
         logger.warn(`inbound webhook ${name}: no secret, so every request is refused`);
