@@ -17,6 +17,7 @@ import { registerSettingsRoutes } from './routes/settings';
 import { registerTenantRoutes } from './routes/tenants';
 import { registerUserRelationRoutes } from './routes/user-relations';
 import { registerUserRoutes } from './routes/users';
+import { registerWebhookScriptRoutes } from './routes/webhook-scripts';
 import { registerWebhookRoutes } from './routes/webhooks';
 
 /** What `createAdminRouter()` returns: mount it with `app.use('/admin', router)`. */
@@ -32,6 +33,7 @@ const API_PARTS: Array<(api: Router, ctx: AdminContext) => void> = [
   registerTenantRoutes,
   registerSettingsRoutes,
   registerApiKeyRoutes,
+  registerWebhookScriptRoutes,
   registerWebhookRoutes,
   registerEventRoutes,
 ];

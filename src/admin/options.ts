@@ -3,6 +3,8 @@ import type { AuthLogger } from '../core/config/types';
 import { consoleLogger } from '../core/config/resolve';
 import { AuthConfigError } from '../core/errors';
 import type { AuthEventBus } from '../core/events';
+import { ActionRegistry } from '../core/scripting/action-registry';
+import type { SandboxLimits } from '../core/scripting/sandbox';
 import { ApiKeyService } from '../features/api-keys/service';
 import type { IApiKeyStore } from '../stores/api-key';
 import type { IEventLog } from '../stores/event-log';
@@ -79,6 +81,14 @@ export interface AdminRouterOptions {
   allowPrivateNetworks?: boolean;
   /** Enables /api/events and /api/overview (the Events and Overview tabs): the AuthTools' log. */
   eventLog?: IEventLog;
+  /**
+   * The actions inbound webhook scripts may call: listed in the Control tab (enabled there,
+   * globally) and in the inbound webhook form. Give the registry your tools router uses.
+   * Default: the module-level `ActionRegistry.default` (where `@webhookAction` registers).
+   */
+  actions?: ActionRegistry;
+  /** Limits of the dry runs of inbound webhook scripts. Default: the sandbox's (5 s, 32 MiB, …). */
+  sandbox?: SandboxLimits;
   /** Admin actions are published here, each with `data.actor`. */
   eventBus?: AuthEventBus;
   /**
@@ -125,6 +135,8 @@ export interface ResolvedAdminOptions {
   readonly apiKeyService: ApiKeyService;
   /** Whether webhook URLs may point at non-public addresses. */
   readonly allowPrivateNetworks: boolean;
+  readonly actions: ActionRegistry;
+  readonly sandbox: SandboxLimits | undefined;
   readonly eventBus: AuthEventBus | undefined;
   /** Where ended sessions are recorded (the configurator, or the feed); undefined: nowhere. */
   readonly revocations: RevocationRecorder | undefined;
@@ -196,6 +208,9 @@ export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminO
     }
   }
   checkEventTools(options, problems);
+  if (options.actions !== undefined && !(options.actions instanceof ActionRegistry)) {
+    problems.push('actions must be an ActionRegistry');
+  }
   const limit = options.rateLimit;
   if (limit) {
     positive(limit.maxFailures, 'rateLimit.maxFailures', problems);
@@ -220,6 +235,8 @@ export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminO
     }),
     apiKeyService: options.apiKeyService ?? new ApiKeyService({ eventBus: options.eventBus }),
     allowPrivateNetworks: options.allowPrivateNetworks === true,
+    actions: options.actions ?? ActionRegistry.default,
+    sandbox: options.sandbox,
     eventBus: options.eventBus,
     revocations:
       options.authConfigurator ??

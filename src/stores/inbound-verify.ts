@@ -27,3 +27,6 @@ export interface GenericHmacVerify {
  *   body of their choosing; use it only behind something that authenticates the sender.
  */
 export type InboundVerify = 'github' | 'stripe' | 'standard' | 'none' | GenericHmacVerify;
+
+/** Provider names: what a URL path segment can carry safely, and what a store can look up. */
+export const PROVIDER_NAME = /^[A-Za-z0-9_.-]{1,64}$/;

@@ -67,6 +67,7 @@ describe('admin API: authentication', () => {
         webhooks: true,
         webhookDeliveries: true,
         events: true,
+        webhookActions: true,
       },
     });
 

@@ -9,16 +9,21 @@ const MINUTE = 60_000;
 
 /** Fields of a webhook in every answer; the secret is one of them, always masked. */
 export const WEBHOOK_FIELDS = [
+  'allowedActions',
   'createdAt',
+  'direction',
   'events',
   'hasSecret',
   'id',
   'isActive',
+  'jsScript',
   'maxRetries',
+  'provider',
   'retryDelayMs',
   'secret',
   'tenantId',
   'url',
+  'verify',
 ];
 
 /** The ids of a listing in an answer. */

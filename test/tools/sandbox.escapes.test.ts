@@ -199,14 +199,18 @@ describe('webhook script sandbox: escape attempts', () => {
   });
 
   it('a memory bomb ends with an out-of-memory error and the host carries on', async () => {
+    // A generous deadline, so that on a loaded machine the memory limit still comes first.
+    const slow = { limits: { timeoutMs: 30_000 } };
     const typed = await runWebhookScript(
       'let a = []; for (;;) a.push(new Uint8Array(1e6))',
       noActions,
+      slow,
     );
     expect(typed.error).toBe('script ran out of memory (limit 33554432 bytes)');
     const arrays = await runWebhookScript(
       "const s = 'x'.repeat(1e5); let a = []; for (;;) a.push(s.split(''))",
       noActions,
+      slow,
     );
     expect(arrays.error).toBe('script ran out of memory (limit 33554432 bytes)');
     // This engine builds 'x'.repeat(1e6) as a rope of shared pieces, about 10 ms of work and a few

@@ -21,6 +21,8 @@ export interface AdminFeatures {
   webhookDeliveries: boolean;
   /** An event log (the Events and Overview tabs). */
   events: boolean;
+  /** A settings store to switch webhook script actions on and off in (the Control tab). */
+  webhookActions: boolean;
 }
 
 /** Reads the feature flags off the configured stores. */
@@ -40,6 +42,7 @@ export function adminFeatures(ctx: AdminContext): AdminFeatures {
     webhooks: typeof s.webhookStore?.listAll === 'function',
     webhookDeliveries: typeof s.webhookStore?.listDeliveries === 'function',
     events: s.eventLog !== undefined,
+    webhookActions: s.settingsStore !== undefined,
   };
 }
 

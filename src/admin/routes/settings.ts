@@ -4,6 +4,7 @@ import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
 import { requireFeature, type AdminContext } from '../context';
 import { parseInput } from '../input';
+import { enabledActionsSetting } from './inbound-webhook-input';
 
 /**
  * The known settings are checked by type; an application may keep its own flags beside them,
@@ -13,6 +14,8 @@ const settingsBody = z
   .object({
     emailVerificationMode: z.enum(['none', 'lazy', 'strict']).optional(),
     require2FA: z.boolean().optional(),
+    /** The actions inbound webhook scripts may call at all (the Control tab's switches). */
+    enabledWebhookActions: enabledActionsSetting.optional(),
   })
   .catchall(z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
   .refine((s) => Object.keys(s).length <= 100, 'at most 100 settings')

@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { InboundVerify } from '../../stores/inbound-verify';
 import type { WebhookConfig, WebhookDelivery, WebhookDeliveryStatus } from '../../stores/webhook';
 
 /** A webhook as the admin API shows it: its signing secret masked, absent values as `null`. */
 export interface AdminWebhook {
   id: string;
+  /**
+   * `outgoing`: keyward POSTs events to `url`. `inbound`: a provider POSTs to
+   * `/tools/webhook/:provider` and `jsScript` turns its requests into events.
+   */
+  direction: 'inbound' | 'outgoing';
+  /** Outgoing webhooks: where events are sent; `""` for inbound ones. */
   url: string;
   /** Event names, prefixes ending in `.*`, or `"*"` for every event. */
   events: string[];
@@ -18,6 +25,14 @@ export interface AdminWebhook {
   maxRetries: number | null;
   retryDelayMs: number | null;
   createdAt: Date | null;
+  /** Inbound: the `:provider` of `/tools/webhook/:provider`; `null` for outgoing webhooks. */
+  provider: string | null;
+  /** Inbound: how requests are verified (`standard` unless set); `null` for outgoing webhooks. */
+  verify: InboundVerify | null;
+  /** Inbound: the actions the script may call, when also enabled globally. */
+  allowedActions: string[];
+  /** Inbound: the script; an admin wrote it, so it is shown (it holds no secret by design). */
+  jsScript: string | null;
 }
 
 /** One delivery of an event to a webhook, without the body it sends. */
@@ -38,11 +53,14 @@ export interface AdminWebhookDelivery {
   updatedAt: Date;
 }
 
-/** Field by field, so a store's extra columns (inbound scripts, …) never leak into answers. */
+/** Field by field, so a store's extra columns never leak into answers. */
 export function toAdminWebhook(hook: WebhookConfig): AdminWebhook {
   const signed = typeof hook.secret === 'string' && hook.secret !== '';
+  // SQL stores hand absent values back as null.
+  const inbound = typeof hook.provider === 'string' && hook.provider !== '';
   return {
     id: hook.id,
+    direction: inbound ? 'inbound' : 'outgoing',
     url: hook.url,
     events: [...hook.events],
     tenantId: hook.tenantId ?? null,
@@ -52,6 +70,10 @@ export function toAdminWebhook(hook: WebhookConfig): AdminWebhook {
     maxRetries: hook.maxRetries ?? null,
     retryDelayMs: hook.retryDelayMs ?? null,
     createdAt: hook.createdAt ?? null,
+    provider: inbound ? hook.provider! : null,
+    verify: inbound ? (hook.verify ?? 'standard') : null,
+    allowedActions: Array.isArray(hook.allowedActions) ? [...hook.allowedActions] : [],
+    jsScript: typeof hook.jsScript === 'string' ? hook.jsScript : null,
   };
 }
 
@@ -115,7 +137,10 @@ const fields = {
   retryDelayMs: z.number().int().min(100).max(3_600_000),
 };
 
-/** `POST /webhooks`. The id and `createdAt` are the server's: in the body they are ignored. */
+/**
+ * `POST /webhooks` without a `provider`: an outgoing webhook. The id and `createdAt` are the
+ * server's: in the body they are ignored.
+ */
 export const createWebhookBody = z.object({
   url: fields.url,
   events: fields.events.optional(),

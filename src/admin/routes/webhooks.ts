@@ -4,6 +4,7 @@ import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
 import { assertDeliverableUrl } from '../../core/net/public-address';
 import type { IWebhookStore, WebhookConfig } from '../../stores/webhook';
+import { INBOUND_ONLY_FIELDS } from './inbound-webhook-input';
 import { requireFeature, type AdminContext } from '../context';
 import {
   fetchPage,
@@ -13,6 +14,7 @@ import {
   pathParam,
   requireJsonBody,
 } from '../input';
+import { registerInbound, patchInbound } from './inbound-webhooks';
 import {
   createWebhookBody,
   deliveriesQuery,
@@ -24,6 +26,26 @@ import {
 } from './webhook-input';
 
 type FindWebhook = (id: string) => Promise<WebhookConfig | null>;
+
+/** A registration naming a provider is an inbound webhook. */
+function isInboundRequest(req: Request): boolean {
+  const body: unknown = req.body;
+  return typeof body === 'object' && body !== null && Object.hasOwn(body, 'provider');
+}
+
+/** An outgoing webhook has no script: asking to set one is a mistake worth a clear answer. */
+function refuseInboundFields(req: Request): void {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null) return;
+  const found = [...INBOUND_ONLY_FIELDS, 'provider'].filter((f) => Object.hasOwn(body, f));
+  if (found.length > 0) {
+    throw new AuthError(
+      `${found.join(', ')}: only inbound webhooks have these; register one with a provider`,
+      'INVALID_INPUT',
+      400,
+    );
+  }
+}
 
 /** The store's `findById`, or 404 FEATURE_NOT_ENABLED when it has none. */
 function lookup(store: IWebhookStore): FindWebhook {
@@ -83,11 +105,24 @@ export function registerWebhookRoutes(api: Router, ctx: AdminContext): void {
   );
 
   // The only answer that carries a secret, and only one keyward made: it is not shown again.
+  // A body with a `provider` registers an inbound webhook instead (the reference's shape).
   api.post(
     '/webhooks',
     asyncHandler(async (req, res) => {
       const store = hooks();
       const add = requireFeature(store.add?.bind(store), 'webhook registration');
+      if (isInboundRequest(req)) {
+        const { hook, generated } = await registerInbound(req, store, add);
+        audit(AuthEventNames.ADMIN_WEBHOOK_CREATED, req, res, hook, {
+          provider: hook.provider,
+          allowedActions: hook.allowedActions,
+        });
+        res.status(201).json({
+          webhook: toAdminWebhook(hook),
+          ...(generated !== undefined && { secret: generated }),
+        });
+        return;
+      }
       const body = parseInput(req, createWebhookBody);
       const url = await assertDeliverableUrl(body.url, urlOptions);
       const generated = body.secret === undefined ? generateWebhookSecret() : undefined;
@@ -119,11 +154,18 @@ export function registerWebhookRoutes(api: Router, ctx: AdminContext): void {
     asyncHandler(async (req, res) => {
       const store = hooks();
       const update = requireFeature(store.update?.bind(store), 'webhook changes');
-      const patch = parseInput(req, patchWebhookBody);
       const find = lookup(store);
       const hook = await findWebhookOr404(find, pathParam(req, 'id'));
-      if (patch.url !== undefined) {
-        patch.url = (await assertDeliverableUrl(patch.url, urlOptions)).href;
+      let patch: Partial<WebhookConfig>;
+      if (typeof hook.provider === 'string' && hook.provider !== '') {
+        patch = await patchInbound(req, store, hook);
+      } else {
+        refuseInboundFields(req);
+        const outgoing = parseInput(req, patchWebhookBody);
+        if (outgoing.url !== undefined) {
+          outgoing.url = (await assertDeliverableUrl(outgoing.url, urlOptions)).href;
+        }
+        patch = outgoing;
       }
       await update(hook.id, patch);
       const updated = (await find(hook.id)) ?? { ...hook, ...patch };

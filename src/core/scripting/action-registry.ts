@@ -27,7 +27,8 @@ export interface WebhookActionEntry extends WebhookActionMeta {
   fn: WebhookActionFn;
 }
 
-const ACTION_ID = /^[A-Za-z0-9_.:-]{1,120}$/;
+/** Action ids: what a script can name in `actions[...]` and a settings list can hold. */
+export const ACTION_ID = /^[A-Za-z0-9_.:-]{1,120}$/;
 
 /**
  * The actions webhook scripts may call. A script never receives the registry: it receives the

@@ -2,6 +2,7 @@ import { genericHmacProblems, genericHmacVerifier } from './generic-hmac';
 import { githubVerifier } from './github';
 import { standardVerifier } from './standard';
 import { stripeVerifier } from './stripe';
+import { PROVIDER_NAME } from '../../../stores/inbound-verify';
 import type { InboundProviderConfig, InboundVerifier, InboundVerify } from './types';
 
 export type {
@@ -33,8 +34,7 @@ export function secretsOf(secret: string | string[] | undefined): string[] {
   return list.filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 
-/** Provider names: what a URL path segment can carry safely, and what a store can look up. */
-export const PROVIDER_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+export { PROVIDER_NAME } from '../../../stores/inbound-verify';
 
 /**
  * Problems of the router's `providers` option. A provider without a secret is fine only when
