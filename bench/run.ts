@@ -18,13 +18,16 @@
  * 5. Webhook deliveries per second to a local receiver (bench/webhook-throughput.ts).
  * 6. The event log's cost on a login: login throughput with and without AuthTools on the bus,
  *    and the per-event cost behind it (bench/event-log-cost.ts).
+ * 7. Inbound webhooks: one sandboxed script run, cold and warm, and GitHub-signed deliveries per
+ *    second through the stored script and through an onWebhook handler (bench/inbound-run.ts).
  *
  * The servers run in child processes (bench/server.ts for 1 to 3, bench/tools-server.ts for 4 to
- * 6) and load the built package from dist/.
+ * 6, bench/inbound-server.ts for 7) and load the built package from dist/.
  * Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (default 5: on 2 cores
  * single rounds differ by up to 25%), BENCH_CPU_PROF (a directory: the servers write V8 CPU
  * profiles there on exit), BENCH_SSE_STREAMS (default 5000), BENCH_WEBHOOK_EVENTS (default 2000),
- * BENCH_TOOLS_ROUNDS (default 5), BENCH_ONLY (`core`: phases 1 to 3, `tools`: 4 to 6).
+ * BENCH_TOOLS_ROUNDS (default 5), BENCH_INBOUND_CONNECTIONS (default 16), BENCH_SANDBOX_RUNS
+ * (default 200), BENCH_ONLY (`core`: phases 1 to 3, `tools`: 4 to 6, `inbound`: 7).
  * Only loopback; every phase has a time limit; the children are stopped on every exit path.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
@@ -47,6 +50,7 @@ import {
 import { startChild, stopAllChildren, stopChild } from './child';
 import { LOGIN_CONNECTIONS, loginThroughput, type LoginThroughput } from './login-throughput';
 import { apiKeyCost, revocationCost, throughput } from './throughput';
+import { inboundPhases } from './inbound-run';
 import { toolsPhases } from './tools-run';
 
 const ROOT = resolve(__dirname, '..');
@@ -55,7 +59,7 @@ const P99_TARGET_MS = 20;
 const LOGINS_PER_SEC_TARGET = 50;
 const LOGINS = 20;
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
-/** `core` (phases 1 to 3) or `tools` (4 to 6); unset runs both. */
+/** `core` (phases 1 to 3), `tools` (4 to 6) or `inbound` (7); unset runs them all. */
 const ONLY = process.env.BENCH_ONLY;
 
 // ---------------------------------------------------------------------------------------------
@@ -311,8 +315,11 @@ async function main(): Promise<void> {
   );
   const lines: string[] = [];
   const notes: string[] = [];
+  const all = { core: corePhases, tools: toolsPhases, inbound: inboundPhases };
   const phases =
-    ONLY === 'tools' ? [toolsPhases] : ONLY === 'core' ? [corePhases] : [corePhases, toolsPhases];
+    ONLY !== undefined && ONLY in all
+      ? [all[ONLY as keyof typeof all]]
+      : [corePhases, toolsPhases, inboundPhases];
   for (const phase of phases) {
     const result = await phase();
     lines.push(...result.lines);

@@ -1,7 +1,8 @@
 /**
  * What one inbound webhook script run costs: the cold run (the first after the process starts,
  * which compiles the WebAssembly engine) and warm runs (a fresh runtime each, the module cached).
- * Runs alone: `tsx bench/sandbox-cost.ts`. Not part of `bench/run.ts`: it needs no server and
+ * `npm run bench` runs it in a fresh process (phase 7, bench/inbound-run.ts), so the cold run is
+ * really the first; it also runs alone: `tsx bench/sandbox-cost.ts`. It needs no server and
  * measures the source, not `dist/`.
  */
 import { loadavg } from 'node:os';
