@@ -64,6 +64,54 @@ describe('demo server (npm start)', () => {
     ).toBe(true);
     expect((await request(app).get('/auth/reset-password?token=x')).status).toBe(200);
   });
+
+  it('prints SMS codes and magic links, and keeps them in its demo-only outbox', async () => {
+    const account = { email: 'outbox@example.test', password: 'demo password 1' };
+    const reg = await request(app)
+      .post('/auth/register')
+      .send({ ...account, phoneNumber: '+1 555 000 0003' });
+    expect(reg.status).toBe(201);
+    expect((await request(app).post('/auth/sms/send').send({ email: account.email })).status).toBe(
+      200,
+    );
+    await request(app).post('/auth/magic-link/send').send({ email: account.email });
+    // Both answers go out before the message is sent: wait for the two console lines.
+    const smsLine = () => lines.find((l) => l.startsWith('[sms] to +1 555 000 0003: '));
+    const linkLine = () =>
+      lines.find((l) => l.startsWith(`[mail] sign-in link for ${account.email}`));
+    for (let i = 0; !(smsLine() && linkLine()) && i < 200; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(smsLine()).toMatch(/^\[sms\] to \+1 555 000 0003: Your sign-in code is \d{6}\. /);
+    const code = /(\d{6})/.exec(smsLine()!)?.[1];
+    expect(code).toBeDefined();
+
+    const outbox = await request(app).get('/demo/outbox');
+    expect(outbox.status).toBe(200);
+    expect(outbox.headers['cache-control']).toBe('no-store');
+    expect(outbox.body.demoOnly).toBe(true);
+    const messages = outbox.body.messages as { channel: string; text: string; link?: string }[];
+    expect(messages.find((m) => m.channel === 'sms')?.text).toContain(code);
+    const link = messages.find((m) => m.text === `sign-in link for ${account.email}`)?.link;
+    expect(link).toMatch(/^http:\/\/localhost:3999\/auth\/magic-link\/verify\?token=/);
+    // The link opens the page, which posts the token; a GET spends nothing.
+    const landing = await request(app).get(new URL(link!).pathname + new URL(link!).search);
+    expect(landing.status).toBe(200);
+    expect(landing.headers['content-security-policy']).toContain("script-src 'self'");
+    const token = new URL(link!).searchParams.get('token');
+    expect((await request(app).post('/auth/magic-link/verify').send({ token })).status).toBe(200);
+
+    const signIn = await request(app).post('/auth/sms/verify').send({ email: account.email, code });
+    expect(signIn.status).toBe(200);
+  });
+
+  it('refuses a phone number that is not one at registration', async () => {
+    const reg = await request(app)
+      .post('/auth/register')
+      .send({ email: 'phone@example.test', password: 'demo password 1', phoneNumber: 'call me' });
+    expect(reg.status).toBe(400);
+    expect(reg.body.code).toBe('VALIDATION_ERROR');
+  });
 });
 
 describe('demo server on its SQLite file (npm start)', () => {
