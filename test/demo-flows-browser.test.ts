@@ -136,6 +136,50 @@ describeInBrowser('demo page in Chromium (npm start)', () => {
     expect(errors).toEqual([]);
   });
 
+  /** An account an administrator has marked as having to use a second factor. */
+  async function accountRequiring2FA(email: string, phoneNumber: string | null = null) {
+    const password = await demo.auth.passwordService.hash(PASSWORD);
+    await demo.auth.userStore.create({ email, password, phoneNumber, require2FA: true });
+  }
+
+  it('enrols TOTP during sign-in when the account must have a second factor', async () => {
+    const { page, errors } = await open();
+    const email = 'required@example.test';
+    await accountRequiring2FA(email);
+    await submitPassword(page, email);
+    await status(page, 'must set up two-factor sign-in first');
+    await page.locator('#enrol').waitFor();
+    expect(await page.isVisible('#signed-in')).toBe(false);
+    const secret = (await page.textContent('#totp-secret'))!.replace(/\s/g, '');
+    await awayFromStepEdge();
+    await page.fill('#enrol-code', codeForStep(secret, stepAt()));
+    await page.click('#enrol-confirm button:not([type=button])');
+    // Confirming the first code is the second factor: it signs in, with the recovery codes.
+    await page.locator('#recovery').waitFor();
+    expect(await page.locator('#recovery-codes li').count()).toBe(10);
+    await page.locator('#signed-in').waitFor();
+    expect(await page.textContent('#profile')).toContain('"isTotpEnabled": true');
+    expect(errors).toEqual([]);
+  });
+
+  it('answers the second-factor challenge with a code texted to the phone', async () => {
+    const { page, errors } = await open();
+    const email = 'sms-2fa@example.test';
+    const phone = '+15550000004';
+    await accountRequiring2FA(email, phone);
+    await submitPassword(page, email);
+    await page.locator('#challenge').waitFor();
+    expect(await page.textContent('#challenge-hint')).toContain('Text me a code');
+    await page.click('#challenge-sms');
+    const entry = await outboxEntry(page, 'sms', phone);
+    const code = /\b(\d{6})\b/.exec((await entry.textContent())!)![1]!;
+    await page.fill('#challenge-code', code);
+    await page.click('#challenge button:not([type=button])');
+    await page.locator('#signed-in').waitFor();
+    expect(await page.textContent('#profile')).toContain(`"email": "${email}"`);
+    expect(errors).toEqual([]);
+  });
+
   it('signs in with the magic link from the outbox', async () => {
     const { page, errors } = await open();
     const email = 'magic@example.test';

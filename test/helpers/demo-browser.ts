@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { AuthConfigurator } from 'keyward';
 import { createDemoApp } from '../../examples/demo-server/app';
 
 export const EXECUTABLE = process.env.KEYWARD_CHROMIUM ?? '/usr/bin/chromium';
@@ -50,6 +51,8 @@ export interface RunningDemo {
   url: string;
   /** What the demo printed (mail, SMS, events). */
   lines: string[];
+  /** The demo's configurator, for accounts an administrator would have set up. */
+  auth: AuthConfigurator;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,7 @@ export async function startDemo(): Promise<RunningDemo> {
   return {
     url,
     lines,
+    auth,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
