@@ -188,16 +188,38 @@ describeInBrowser('demo page in Chromium (npm start)', () => {
     await page.click('#send-link');
     await status(page, 'sign-in link is in the outbox');
     const entry = await outboxEntry(page, 'mail', `sign-in link for ${email}`);
-    const link = entry.locator('a');
-    expect(await link.getAttribute('href')).toMatch(
-      new RegExp(`^${demo.url}/auth/magic-link/verify\\?token=`),
-    );
-    await link.click();
+    const link = (await entry.locator('a').getAttribute('href'))!;
+    expect(link).toMatch(new RegExp(`^${demo.url}/auth/magic-link/verify\\?token=`));
+    await entry.locator('a').click();
     await page.locator('#signed-in').waitFor();
     expect(await page.textContent('#profile')).toContain(`"email": "${email}"`);
     // The token is taken out of the address bar, and a link works once.
     expect(new URL(page.url()).search).toBe('');
+    await signOut(page);
+    await page.goto(link);
+    await status(page, 'INVALID_OR_EXPIRED_TOKEN');
+    expect(await page.isVisible('#signed-out')).toBe(true);
     expect(demo.lines.some((l) => l.startsWith(`[mail] sign-in link for ${email}: `))).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('resets the password with the link from the outbox', async () => {
+    const { page, errors } = await open();
+    const email = 'reset@example.test';
+    await register(page, email);
+    await page.fill('#login [name=email]', email);
+    await page.click('#forgot');
+    const entry = await outboxEntry(page, 'mail', `reset link for ${email}`);
+    await entry.locator('a').click();
+    await page.locator('#reset').waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    await page.fill('#reset [name=newPassword]', 'a brand new password');
+    await page.click('#reset button');
+    await status(page, 'Password changed');
+    await page.fill('#login [name=email]', email);
+    await page.fill('#login [name=password]', 'a brand new password');
+    await page.click('#login button:not([type=button])');
+    await page.locator('#signed-in').waitFor();
     expect(errors).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 // The demo page: which parts show depends on whether the browser is signed in. Each part lives
 // in its own module; this one wires them and handles the pages that links in mails open.
-import { $, call, run, status } from './api.js';
+import { $, call, formData, run, status } from './api.js';
 import { watchOutbox } from './outbox.js';
 import { showSessions, initSessions } from './sessions.js';
 import { initSignIn, signInWithMagicLink } from './sign-in.js';
@@ -77,10 +77,7 @@ if (landing.endsWith('/reset-password')) {
   $('#reset').addEventListener(
     'submit',
     run(async (e) => {
-      await call('POST', '/auth/reset-password', {
-        token,
-        ...Object.fromEntries(new FormData(e.target)),
-      });
+      await call('POST', '/auth/reset-password', { token, ...formData(e.target) });
       $('#reset').hidden = true;
       status('Password changed. Sign in with the new one.');
     }),
@@ -92,5 +89,15 @@ if (landing.endsWith('/reset-password')) {
   })();
 }
 // A magic link shows the account once it has signed in; elsewhere, show who is signed in now.
-if (landing.endsWith('/magic-link/verify')) void run(() => signInWithMagicLink(token))();
-else void showAccount();
+if (landing.endsWith('/magic-link/verify')) {
+  void run(async () => {
+    try {
+      await signInWithMagicLink(token);
+    } catch (err) {
+      await showAccount();
+      throw err;
+    }
+  })();
+} else {
+  void showAccount();
+}

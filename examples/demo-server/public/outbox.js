@@ -35,6 +35,8 @@ export function watchOutbox() {
   const tick = async () => {
     try {
       if (!document.hidden) await refresh();
+    } catch {
+      // The server is restarting or gone: try again at the next tick, quietly.
     } finally {
       setTimeout(() => void tick(), POLL_MS);
     }
