@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDemoApp } from '../examples/demo-server/app';
 import { openDemoStores } from '../examples/demo-server/stores';
+import { awayFromStepEdge, codeForStep, stepAt } from './helpers/totp';
 
 describe('demo server (npm start)', () => {
   const lines: string[] = [];
@@ -137,6 +138,39 @@ describe('demo server on its SQLite file (npm start)', () => {
       .send({ email: 'persist@example.test', password: account.password });
     expect(login.status).toBe(200);
     expect(second.description).toContain('SQLite');
+    await demo2.auth.close();
+    await second.stores.destroy();
+  });
+
+  it('keeps TOTP and its recovery codes across a restart', async () => {
+    const account = { email: 'totp-persist@example.test', password: 'demo password 1' };
+    const first = await openDemoStores(undefined, dir);
+    const demo1 = createDemoApp('http://localhost:3999', secrets, first.stores, () => undefined);
+    await request(demo1.app).post('/auth/register').send(account);
+    const login = await request(demo1.app)
+      .post('/auth/login')
+      .set('X-Auth-Strategy', 'bearer')
+      .send(account);
+    const bearer = { Authorization: `Bearer ${login.body.accessToken as string}` };
+    const setup = await request(demo1.app).post('/auth/2fa/setup').set(bearer);
+    await awayFromStepEdge();
+    const confirm = await request(demo1.app)
+      .post('/auth/2fa/verify-setup')
+      .set(bearer)
+      .send({ token: codeForStep(setup.body.secret, stepAt()), secret: setup.body.secret });
+    expect(confirm.status).toBe(200);
+    const recoveryCode = (confirm.body.recoveryCodes as string[])[0];
+    await demo1.auth.close();
+    await first.stores.destroy();
+
+    const second = await openDemoStores(undefined, dir);
+    const demo2 = createDemoApp('http://localhost:3999', secrets, second.stores, () => undefined);
+    const challenge = await request(demo2.app).post('/auth/login').send(account);
+    expect(challenge.body.requiresTwoFactor).toBe(true);
+    const verified = await request(demo2.app)
+      .post('/auth/2fa/verify')
+      .send({ tempToken: challenge.body.tempToken, recoveryCode });
+    expect(verified.status).toBe(200);
     await demo2.auth.close();
     await second.stores.destroy();
   });
