@@ -1,6 +1,7 @@
 /**
- * The demo app: mails printed to the console, stores given by the caller (in-memory when
- * none). index.ts serves it on a database; test/demo-server.test.ts drives it over HTTP.
+ * The demo app: mails and SMS printed to the console (and kept in a demo-only outbox the page
+ * shows), stores given by the caller (in-memory when none). index.ts serves it on a database;
+ * test/demo-server.test.ts drives it over HTTP, test/demo-flows-browser.test.ts in Chromium.
  */
 import { join } from 'node:path';
 import express from 'express';
@@ -12,14 +13,18 @@ import {
   InMemoryUserStore,
   type AuthConfig,
   type ISessionStore,
+  type ITwoFactorStore,
   type IUserStore,
 } from 'keyward';
+import { DemoOutbox, demoOutboxRouter } from './outbox';
 import { demoPage } from './page';
 
 /** Where the demo keeps its data; in-memory by default, SQL when index.ts opens a database. */
 export interface DemoStores {
   userStore: IUserStore;
   sessionStore: ISessionStore;
+  /** Recovery codes, used TOTP steps and SMS codes; in process memory when not given. */
+  twoFactorStore?: ITwoFactorStore;
 }
 
 /** The two signing secrets. */
@@ -37,34 +42,47 @@ export function createDemoApp(
   },
   log: (line: string) => void = console.log,
 ) {
+  // The demo has no mail server and no SMS gateway: messages are printed where you can click
+  // them, and kept for the page's demo-only outbox panel.
+  const outbox = new DemoOutbox(log);
   const config: AuthConfig = {
     ...secrets,
     csrf: { enabled: true },
     email: {
       siteUrl,
-      // The demo has no mail server: links are printed where you can click them.
-      sendPasswordReset: async (to, _token, link) => log(`[mail] reset link for ${to}: ${link}`),
+      sendPasswordReset: async (to, _token, link) =>
+        outbox.add('mail', to, `reset link for ${to}`, link),
       sendVerificationEmail: async (to, _token, link) =>
-        log(`[mail] verification link for ${to}: ${link}`),
-      sendWelcome: async (to) => log(`[mail] welcome mail to ${to}`),
-      sendEmailChanged: async (to, newEmail) => log(`[mail] ${to}: your email is now ${newEmail}`),
+        outbox.add('mail', to, `verification link for ${to}`, link),
+      sendMagicLink: async (to, _token, link) =>
+        outbox.add('mail', to, `sign-in link for ${to}`, link),
+      sendWelcome: async (to) => outbox.add('mail', to, `welcome mail to ${to}`),
+      sendEmailChanged: async (to, newEmail) =>
+        outbox.add('mail', to, `${to}: your email is now ${newEmail}`),
     },
+    sms: { sendSms: async (to, message) => outbox.add('sms', to, `to ${to}: ${message}`) },
+    twoFactor: { appName: 'keyward demo' },
   };
 
-  const { userStore: users, sessionStore } = stores;
+  const { userStore: users, sessionStore, twoFactorStore } = stores;
   const eventBus = new AuthEventBus();
   eventBus.onEvent('*', (e) => log(`[event] ${e.event}${e.userId ? ` user=${e.userId}` : ''}`));
 
-  const auth = new AuthConfigurator(config, users, { sessionStore, eventBus });
+  const auth = new AuthConfigurator(config, users, { sessionStore, eventBus, twoFactorStore });
   const app = express();
 
   app.use(
     '/auth',
     auth.router({
       async onRegister(data) {
-        const { email, password, firstName } = data;
+        const { email, password, firstName, phoneNumber } = data;
         if (typeof email !== 'string' || typeof password !== 'string') {
           throw new AuthError('email and password are required', 'VALIDATION_ERROR', 400);
+        }
+        const phone = typeof phoneNumber === 'string' ? phoneNumber.trim() : '';
+        // A phone number makes SMS codes (sign-in and second factor) available to the account.
+        if (phone && !/^\+?[0-9][0-9 ()-]{5,24}$/.test(phone)) {
+          throw new AuthError('That phone number does not look right', 'VALIDATION_ERROR', 400);
         }
         if (await users.findByEmail(email)) {
           throw new AuthError('That email is already registered', 'EMAIL_IN_USE', 409);
@@ -73,6 +91,7 @@ export function createDemoApp(
           email,
           password: await auth.passwordService.hash(password),
           firstName: typeof firstName === 'string' ? firstName : null,
+          phoneNumber: phone || null,
           loginProvider: 'local',
         });
       },
@@ -83,12 +102,23 @@ export function createDemoApp(
     res.json({ message: `Hello ${req.user!.email}`, claims: req.user });
   });
 
+  // DEMO ONLY: the messages above, for the page's outbox panel. Never serve mail over HTTP in
+  // a real app (see outbox.ts).
+  app.use('/demo/outbox', demoOutboxRouter(outbox));
+
   // The page also answers the paths that links in mails point at, and handles them itself.
-  app.get(['/', '/auth/reset-password', '/auth/change-email/confirm'], (_req, res) => {
-    res.set('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'");
-    res.type('html').send(demoPage);
-  });
+  app.get(
+    ['/', '/auth/reset-password', '/auth/change-email/confirm', '/auth/magic-link/verify'],
+    (_req, res) => {
+      // Images may be data: URLs, for the TOTP QR code /2fa/setup returns.
+      res.set(
+        'Content-Security-Policy',
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:",
+      );
+      res.type('html').send(demoPage);
+    },
+  );
   app.use('/static', express.static(join(__dirname, 'public')));
 
-  return { app, auth, eventBus };
+  return { app, auth, eventBus, outbox };
 }

@@ -90,6 +90,7 @@ async function main() {
   API key route   ${siteUrl}/api/service  (keys from the admin panel's API Keys tab)
   event stream    ${siteUrl}/tools/stream  (signed in; webhooks and events in the admin panel)
   admin panel     ${siteUrl}/admin/
+  demo outbox     ${siteUrl}/demo/outbox  (demo only: the mails and SMS printed below)
   admin secret    ${adminLine}
 Stop with Ctrl+C.\n`);
   });

@@ -1,78 +1,43 @@
-// Talks to the keyward router with cookies. With CSRF on, every unsafe request echoes the
-// csrf-token cookie in the X-CSRF-Token header.
-const $ = (sel) => document.querySelector(sel);
-const status = (text, isError = false) => {
-  $('#status').textContent = text;
-  $('#status').className = isError ? 'error' : '';
-};
-const csrf = () =>
-  document.cookie
-    .split('; ')
-    .find((c) => c.startsWith('csrf-token='))
-    ?.slice(11);
+// The demo page: which parts show depends on whether the browser is signed in. Each part lives
+// in its own module; this one wires them and handles the pages that links in mails open.
+import { $, call, formData, run, status } from './api.js';
+import { watchOutbox } from './outbox.js';
+import { showSessions, initSessions } from './sessions.js';
+import { initSignIn, signInWithMagicLink } from './sign-in.js';
+import { initTwoFactor, showTwoFactor, startEnrolment } from './two-factor.js';
 
-async function call(method, path, body) {
-  const headers = { 'Content-Type': 'application/json' };
-  const token = csrf();
-  if (token) headers['X-CSRF-Token'] = decodeURIComponent(token);
-  const res = await fetch(path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${data.code ?? res.status}: ${data.error ?? 'request failed'}`);
-  return data;
+/** GET /auth/me, refreshing the tokens once when the access token has expired. */
+async function me() {
+  try {
+    return await call('GET', '/auth/me');
+  } catch (err) {
+    if (err.status !== 401) throw err;
+    await call('POST', '/auth/refresh');
+    return call('GET', '/auth/me');
+  }
 }
 
-const formData = (form) => Object.fromEntries(new FormData(form).entries());
-
-async function showProfile() {
+async function showAccount() {
+  let profile;
   try {
-    const me = await call('GET', '/auth/me');
-    $('#profile').textContent = JSON.stringify(me, null, 2);
-    $('#signed-in').hidden = false;
-    $('#signed-out').hidden = true;
+    profile = await me();
   } catch {
     $('#signed-in').hidden = true;
     $('#signed-out').hidden = false;
+    return;
   }
+  $('#profile').textContent = JSON.stringify(profile, null, 2);
+  $('#signed-in').hidden = false;
+  $('#signed-out').hidden = true;
+  showTwoFactor(profile);
+  await showSessions();
 }
 
-const run = (fn) => async (event) => {
-  event?.preventDefault();
-  try {
-    await fn(event);
-  } catch (err) {
-    status(err.message, true);
-  }
-};
+initSignIn({ signedIn: showAccount, enrolDuringSignIn: startEnrolment });
+initTwoFactor({ changed: showAccount, signedIn: showAccount });
+initSessions();
+watchOutbox();
 
-$('#register').addEventListener(
-  'submit',
-  run(async (e) => {
-    await call('POST', '/auth/register', formData(e.target));
-    status('Account created. You can sign in now.');
-  }),
-);
-$('#login').addEventListener(
-  'submit',
-  run(async (e) => {
-    await call('POST', '/auth/login', formData(e.target));
-    status('Signed in.');
-    await showProfile();
-  }),
-);
-$('#forgot').addEventListener(
-  'click',
-  run(async () => {
-    const email = $('#login [name=email]').value;
-    if (!email) throw new Error('Enter your email first');
-    await call('POST', '/auth/forgot-password', { email });
-    status('If that account exists, a reset link is in the server console.');
-  }),
-);
 $('#call-api').addEventListener(
   'click',
   run(async () => {
@@ -91,7 +56,7 @@ $('#verify').addEventListener(
   'click',
   run(async () => {
     await call('POST', '/auth/send-verification-email');
-    status('Verification link printed in the server console.');
+    status('Verification link sent: see the outbox below.');
   }),
 );
 $('#logout').addEventListener(
@@ -99,27 +64,40 @@ $('#logout').addEventListener(
   run(async () => {
     await call('POST', '/auth/logout');
     status('Signed out.');
-    await showProfile();
+    await showAccount();
   }),
 );
 
-const params = new URLSearchParams(location.search);
-const token = params.get('token');
-if (token && location.pathname.endsWith('/reset-password')) {
+// Pages that links in mails open: read the token, take it out of the address bar, post it.
+const token = new URLSearchParams(location.search).get('token');
+const landing = token ? location.pathname : '';
+if (token) history.replaceState(null, '', '/');
+if (landing.endsWith('/reset-password')) {
   $('#reset').hidden = false;
   $('#reset').addEventListener(
     'submit',
     run(async (e) => {
       await call('POST', '/auth/reset-password', { token, ...formData(e.target) });
-      history.replaceState(null, '', '/');
       $('#reset').hidden = true;
       status('Password changed. Sign in with the new one.');
     }),
   );
-} else if (token && location.pathname.endsWith('/change-email/confirm')) {
-  run(async () => {
+} else if (landing.endsWith('/change-email/confirm')) {
+  void run(async () => {
     await call('POST', '/auth/change-email/confirm', { token });
     status('Email address changed.');
   })();
 }
-void showProfile();
+// A magic link shows the account once it has signed in; elsewhere, show who is signed in now.
+if (landing.endsWith('/magic-link/verify')) {
+  void run(async () => {
+    try {
+      await signInWithMagicLink(token);
+    } catch (err) {
+      await showAccount();
+      throw err;
+    }
+  })();
+} else {
+  void showAccount();
+}
