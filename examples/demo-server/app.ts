@@ -14,6 +14,7 @@ import {
   type AuthConfig,
   type ISessionStore,
   type ITwoFactorStore,
+  type ISettingsStore,
   type IUserStore,
 } from 'keyward';
 import { DemoOutbox, demoOutboxRouter } from './outbox';
@@ -25,6 +26,8 @@ export interface DemoStores {
   sessionStore: ISessionStore;
   /** Recovery codes, used TOTP steps and SMS codes; in process memory when not given. */
   twoFactorStore?: ITwoFactorStore;
+  /** The admin panel's Control tab settings (require 2FA, verification mode), read at sign-in. */
+  settingsStore?: ISettingsStore;
 }
 
 /** The two signing secrets. */
@@ -64,7 +67,7 @@ export function createDemoApp(
     twoFactor: { appName: 'keyward demo' },
   };
 
-  const { userStore: users, sessionStore, twoFactorStore } = stores;
+  const { userStore: users, sessionStore, twoFactorStore, settingsStore } = stores;
   const eventBus = new AuthEventBus();
   eventBus.onEvent('*', (e) => log(`[event] ${e.event}${e.userId ? ` user=${e.userId}` : ''}`));
 
@@ -74,6 +77,7 @@ export function createDemoApp(
   app.use(
     '/auth',
     auth.router({
+      ...(settingsStore && { settingsStore }),
       async onRegister(data) {
         const { email, password, firstName, phoneNumber } = data;
         if (typeof email !== 'string' || typeof password !== 'string') {
