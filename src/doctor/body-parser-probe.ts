@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { PassThrough } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Application, RequestHandler } from 'express';
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -50,12 +50,19 @@ function parentJsonParsers(app: Application): RequestHandler[] {
 function refusesLength(parser: RequestHandler, bytes: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = Object.assign(new EventEmitter(), { readable: true });
-    const req = Object.assign(new PassThrough(), {
+    // A Readable, like a real IncomingMessage: a writable stream would pass for a response,
+    // which parsers take as already finished.
+    const req = Object.assign(new Readable({ read: () => undefined }), {
       method: 'POST',
       url: '/',
       headers: { 'content-type': 'application/json', 'content-length': String(bytes) },
       complete: false,
       socket,
+    });
+    // As Node does for a real request: once the body has ended, the message is complete, and a
+    // parser that failed on it answers at once instead of waiting for the rest.
+    req.once('end', () => {
+      req.complete = true;
     });
     let settled = false;
     const settle = (err?: unknown) => {
@@ -72,7 +79,7 @@ function refusesLength(parser: RequestHandler, bytes: number): Promise<boolean> 
     } catch {
       settle();
     }
-    req.end();
+    req.push(null);
   });
 }
 

@@ -83,12 +83,15 @@ export const find = (findings: DoctorFinding[], code: DoctorFinding['code']) =>
 
 /** Runs `body` with NODE_ENV set to `value`, restoring it afterwards. */
 export async function withNodeEnv<T>(value: string, body: () => T | Promise<T>): Promise<T> {
-  const before = process.env.NODE_ENV;
-  process.env.NODE_ENV = value;
+  // Typed read-only by some environment typings; it is an ordinary property at run time.
+  const env = process.env as Record<string, string | undefined>;
+  const before = env.NODE_ENV;
+  env.NODE_ENV = value;
   try {
     return await body();
   } finally {
-    process.env.NODE_ENV = before;
+    if (before === undefined) delete env.NODE_ENV;
+    else env.NODE_ENV = before;
   }
 }
 
