@@ -5,6 +5,8 @@ export const DEFAULT_CLOCK_TIMEOUT_MS = 3000;
 /** ID tokens are checked with a small leeway; beyond this, sign-ins start failing at random. */
 export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 30;
 
+class NoDateHeader extends Error {}
+
 /** The provider's clock minus ours, in seconds, from one HEAD to its token endpoint. */
 async function skewAgainst(url: URL, timeoutMs: number): Promise<number> {
   const sent = Date.now();
@@ -17,16 +19,18 @@ async function skewAgainst(url: URL, timeoutMs: number): Promise<number> {
   await res.body?.cancel();
   const date = res.headers.get('date');
   const theirs = date === null ? NaN : Date.parse(date);
-  if (Number.isNaN(theirs)) throw new Error('no Date header');
+  if (Number.isNaN(theirs)) throw new NoDateHeader();
   // The Date header has one-second resolution and was written somewhere during the round trip.
   return (theirs - (sent + received) / 2) / 1000;
 }
 
 function failed(strategy: BaseOAuthStrategy, err: unknown): DoctorFinding {
+  // Read by name: fetch's abort errors are DOMExceptions, not always of this realm's Error.
+  const name = (err as { name?: unknown } | null)?.name;
   const why =
-    err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
+    name === 'TimeoutError' || name === 'AbortError'
       ? 'did not answer in time'
-      : err instanceof Error && err.message === 'no Date header'
+      : err instanceof NoDateHeader
         ? 'sent no Date header'
         : 'could not be reached';
   return {
@@ -63,7 +67,7 @@ export async function clockSkewChecks(
       return {
         level: 'warn',
         code: 'CLOCK_SKEW',
-        message: `This machine's clock is ${Math.round(Math.abs(skew))} s ${direction} OAuth provider '${strategy.name}'s; its ID tokens may be refused as not yet valid or expired`,
+        message: `This machine's clock is ${Math.round(Math.abs(skew))} s ${direction} the clock of OAuth provider '${strategy.name}'; its ID tokens may be refused as not yet valid or expired`,
         fix: 'Synchronise the system clock (NTP, e.g. chrony or systemd-timesyncd)',
       };
     }),
