@@ -132,7 +132,8 @@ export function buildAuthRouter(
   router.disable('x-powered-by');
   router.use(jsonApiHeaders);
   if (options.cors) router.use(createCors(options.cors));
-  // Before the body parser: its first-request checks see whether the app parsed bodies already.
+  // The doctor's first-request checks go before the body parser too: they look at whether the
+  // app parsed the body already. The router's own stores (session, rate limit) are the ones checked.
   attachDoctor(router, routerCore, options, doctor);
   // Before the body parser: a forged request is refused without reading its body.
   registerOriginGuard(router, ctx.config, originSet(options.cors?.origins ?? []));

@@ -64,6 +64,17 @@ describe('auth.doctor(): the configuration', () => {
       ]);
     });
 
+    it('without a site URL, warns when the cookie domain covers none of the configured origins', async () => {
+      const email = { siteUrl: undefined };
+      const cors = { origins: ['https://app.example.org'] };
+      const off = setup({ cookieOptions: { domain: 'example.com' }, email }, { cors });
+      expect(find(await off.auth.doctor(), 'COOKIE_DOMAIN_MISMATCH')).toEqual([
+        expect.objectContaining({ message: expect.stringContaining('https://app.example.org') }),
+      ]);
+      const on = setup({ cookieOptions: { domain: 'example.org' }, email }, { cors });
+      expect(find(await on.auth.doctor(), 'COOKIE_DOMAIN_MISMATCH')).toEqual([]);
+    });
+
     it('accepts the site host and its parent domains as cookie domain', async () => {
       for (const domain of ['app.example.test', 'example.test', '.example.test']) {
         const { auth } = setup({ cookieOptions: { domain } });

@@ -25,19 +25,41 @@ function cookieDomain(input: DoctorInput): DoctorFinding[] {
       },
     ];
   }
-  const site = siteOf(input);
-  if (!site) return [];
   const bare = domain.replace(/^\./, '').toLowerCase();
-  const host = site.hostname.toLowerCase();
-  if (host === bare || host.endsWith(`.${bare}`)) return [];
+  const covers = (host: string) => host === bare || host.endsWith(`.${bare}`);
+  const site = siteOf(input);
+  if (site) {
+    const host = site.hostname.toLowerCase();
+    if (covers(host)) return [];
+    return [
+      mismatch(
+        `cookieOptions.domain '${domain}' does not cover the site ${site.origin} (email.siteUrl)`,
+        `Set cookieOptions.domain to '${host}' or a parent domain of it, or remove it to scope cookies to the API's host`,
+      ),
+    ];
+  }
+  // Without a site URL, the configured origins say where the pages are: one must be covered.
+  const origins = configuredOrigins(input);
+  if (origins.length === 0 || origins.some((o) => covers(o.hostname.toLowerCase()))) return [];
   return [
-    {
-      level: 'warn',
-      code: 'COOKIE_DOMAIN_MISMATCH',
-      message: `cookieOptions.domain '${domain}' does not cover the site ${site.origin} (email.siteUrl)`,
-      fix: `Set cookieOptions.domain to '${host}' or a parent domain of it, or remove it to scope cookies to the API's host`,
-    },
+    mismatch(
+      `cookieOptions.domain '${domain}' covers none of the configured origins (${origins.map((o) => o.origin).join(', ')})`,
+      "Set cookieOptions.domain to your pages' domain or a parent of it, or remove it",
+    ),
   ];
+}
+
+function mismatch(message: string, fix: string): DoctorFinding {
+  return { level: 'warn', code: 'COOKIE_DOMAIN_MISMATCH', message, fix };
+}
+
+/** The routers' `cors.origins` and `csrf.trustedOrigins` that parse as URLs. */
+function configuredOrigins(input: DoctorInput): URL[] {
+  const listed = [
+    ...input.routers.flatMap((r) => r.cors?.origins ?? []),
+    ...(input.config.source.csrf?.trustedOrigins ?? []),
+  ];
+  return listed.filter((o) => URL.canParse(o)).map((o) => new URL(o));
 }
 
 /**
