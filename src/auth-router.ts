@@ -32,10 +32,12 @@ import type { SharedRouterOptions } from './router/options';
 import type { OAuthRouterOptions } from './features/oauth/options';
 import type { ApiKeyRouterOptions } from './features/api-keys/router-options';
 import { registerApiKeyRoutes } from './features/api-keys/self-service-routes';
+import { DoctorRegistry, attachDoctor, attachHealth } from './doctor';
+import type { DoctorRouterOptions } from './doctor/types';
 
 /** Options of `auth.router()` / `createAuthRouter()`. Every store is optional. */
 export interface RouterOptions
-  extends SharedRouterOptions, OAuthRouterOptions, ApiKeyRouterOptions {
+  extends SharedRouterOptions, OAuthRouterOptions, ApiKeyRouterOptions, DoctorRouterOptions {
   /**
    * Shares revocations between instances, for `createAuthRouter()` (an AuthConfigurator takes
    * it in its own options and ignores this one). Default: in process memory.
@@ -104,8 +106,21 @@ export function createAuthCore(
   };
 }
 
-/** Builds the router from an existing core (what AuthConfigurator.router() uses). */
-export function buildAuthRouter(core: AuthCore, options: RouterOptions = {}): AuthRouter {
+/**
+ * Builds the router from an existing core (what AuthConfigurator.router() uses). `doctor`
+ * collects what the start-up doctor learns, shared by the routers of one configurator.
+ */
+export function buildAuthRouter(
+  core: AuthCore,
+  options: RouterOptions = {},
+  doctor: DoctorRegistry = new DoctorRegistry(),
+): AuthRouter {
+  const routerCore = {
+    ...core,
+    ...(options.sessionStore && { sessionStore: options.sessionStore }),
+    ...(options.rateLimit &&
+      options.rateLimit.store && { rateLimitStore: options.rateLimit.store }),
+  };
   const ctx = createRouterContext(
     options.sessionStore ? { ...core, sessionStore: options.sessionStore } : core,
     options,
@@ -117,12 +132,16 @@ export function buildAuthRouter(core: AuthCore, options: RouterOptions = {}): Au
   router.disable('x-powered-by');
   router.use(jsonApiHeaders);
   if (options.cors) router.use(createCors(options.cors));
+  // The doctor's first-request checks go before the body parser too: they look at whether the
+  // app parsed the body already. The router's own stores (session, rate limit) are the ones checked.
+  attachDoctor(router, routerCore, options, doctor);
   // Before the body parser: a forged request is refused without reading its body.
   registerOriginGuard(router, ctx.config, originSet(options.cors?.origins ?? []));
   // Our own parsers: the router works mounted before, after or without the app's. Each skips a
   // body or cookies that were already parsed.
   router.use(express.json({ limit: options.bodyLimit ?? '16kb' }));
   router.use(cookieParser());
+  attachHealth(router, routerCore, options);
   for (const register of FEATURES) register(router, ctx, options);
   router.use(createErrorMiddleware(ctx.config.logger));
   return router;

@@ -25,6 +25,9 @@ import type { ITwoFactorStore } from './stores/two-factor';
 import type { BaseUser, IUserStore } from './stores/user';
 import type { BaseAuthStrategy } from './strategies/base-auth-strategy';
 import { LocalStrategy } from './strategies/local-strategy';
+import { DoctorRegistry, doctorInput, runDoctor } from './doctor';
+import { byLevel } from './doctor/run-doctor';
+import type { DoctorFinding, DoctorOptions } from './doctor/types';
 
 /** Wiring an AuthConfigurator shares between its routers and middleware. */
 export interface AuthConfiguratorOptions {
@@ -78,6 +81,8 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
    * same cookies authenticate a page of those origins on the router and on your routes.
    */
   private readonly routerOrigins = new Set<string>();
+  /** The routers' options and first-request findings, for `doctor()`. */
+  private readonly doctorRegistry = new DoctorRegistry();
 
   constructor(
     config: AuthConfig,
@@ -113,11 +118,23 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
       ...this.apiKeyOptions.apiKeys,
       ...options.apiKeys,
     };
-    return buildAuthRouter(this.core, {
-      eventBus: this.core.bus,
-      ...options,
-      ...(apiKeys && { apiKeys }),
-    });
+    return buildAuthRouter(
+      this.core,
+      { eventBus: this.core.bus, ...options, ...(apiKeys && { apiKeys }) },
+      this.doctorRegistry,
+    );
+  }
+
+  /**
+   * Checks the configuration, the stores and the routers built so far for mistakes that
+   * otherwise surface as mysterious failures (cookie domain, SameSite, weak secrets, missing
+   * transports, in-memory stores in production, providers' clocks), plus what the routers'
+   * first requests showed (proxy headers, the app's body parser). See docs/doctor.md.
+   */
+  async doctor(options: DoctorOptions = {}): Promise<DoctorFinding[]> {
+    const findings = await runDoctor(doctorInput(this.core, this.doctorRegistry.routers), options);
+    await this.doctorRegistry.settled();
+    return byLevel([...findings, ...this.doctorRegistry.observed]);
   }
 
   /**

@@ -187,3 +187,11 @@ export { InMemoryEventBroadcast } from './stores/in-memory/in-memory-event-broad
 export { InMemoryWebhookStore } from './stores/in-memory/in-memory-webhook-store';
 export type { IPendingPlanStore, PendingPlan } from './stores/pending-plan';
 export { InMemoryPendingPlanStore } from './stores/in-memory/in-memory-pending-plan-store';
+export {
+  DoctorCodes,
+  type DoctorCode,
+  type DoctorFinding,
+  type DoctorLevel,
+  type DoctorOptions,
+  type DoctorRouterOptions,
+} from './doctor';

@@ -15,9 +15,9 @@ import {
 } from 'keyward';
 import { openBackendStores, type FullUserStore } from './store-backend';
 
-/** Secrets long enough for validation; tests never reuse them elsewhere. */
-export const ACCESS_SECRET = 'test-access-secret-0123456789abcdef0123456789';
-export const REFRESH_SECRET = 'test-refresh-secret-0123456789abcdef012345678';
+/** Random secrets (the start-up doctor warns about typed ones); tests never reuse them elsewhere. */
+export const ACCESS_SECRET = 'S3FlEGJBi42hBqYB6dX5ud5fTNYUv2GP-z8qmwhS2yML';
+export const REFRESH_SECRET = 'Jt9docVc5hm6pn9kDEBEP8jxXuvwpO5_o_5RA-8vM1Pb';
 export const PASSWORD = 'correct horse battery';
 /** The email.siteUrl of every test app: links in captured mail start with it. */
 export const SITE_URL = 'https://app.example.test';
