@@ -94,7 +94,14 @@ describe('GenericOAuthStrategy configured from an issuer (OpenID Connect discove
     const gone = await startServer();
     downIssuer = gone.url;
     await gone.close();
-    for (const name of ['impostor', 'cached', 'plain', 'flaky', 'refresh-attack']) {
+    for (const name of [
+      'impostor',
+      'cached',
+      'plain',
+      'flaky',
+      'refresh-attack',
+      'other-instance',
+    ]) {
       docs[name] = await startDocumentServer();
     }
 
@@ -268,6 +275,53 @@ describe('GenericOAuthStrategy configured from an issuer (OpenID Connect discove
       statusCode: 502,
     });
     expect(logs.join('\n')).toContain(downIssuer);
+  });
+
+  it('redirects a callback to the error page when its instance cannot discover the provider', async () => {
+    // Another instance of the app (same secrets, its own strategy) started the flow while the
+    // provider's document was available; this one meets the callback after it went away.
+    const other = docs['other-instance']!;
+    other.serve(documentFor(other.url));
+    const second = await startServer();
+    const users = new InMemoryUserStore();
+    const make = () =>
+      new AppOidcStrategy(users, {
+        name: 'elsewhere',
+        clientId: 'keyward-disc',
+        clientSecret: CLIENT_SECRET,
+        callbackUrl: `${second.url}/auth/oauth/elsewhere/callback`,
+        issuer: other.url,
+        scope: 'openid email',
+        logger: recordingLogger(logs),
+      });
+    const first = createTestApp({ userStore: users, router: { oauthStrategies: [make()] } });
+    const instanceB = createTestApp({
+      userStore: users,
+      config: { logger: recordingLogger(logs) },
+      router: { oauthStrategies: [make()] },
+    });
+    try {
+      const jar = new CookieJar();
+      second.handle(first.app);
+      const started = await send(jar, `${second.url}/auth/oauth/elsewhere`);
+      expect(started.status).toBe(302);
+      const state = new URL(started.headers.get('location')!).searchParams.get('state')!;
+
+      other.serve(503);
+      second.handle(instanceB.app);
+      const callback = new URL(`${second.url}/auth/oauth/elsewhere/callback`);
+      callback.searchParams.set('code', 'a-code');
+      callback.searchParams.set('state', state);
+      callback.searchParams.set('iss', other.url);
+      const res = await send(jar, callback);
+      expect(res.status).toBe(303);
+      expect(errorCode(new URL(res.headers.get('location')!))).toBe('OAUTH_DISCOVERY_FAILED');
+      expect(logs.join('\n')).toContain(`${other.url}/ failed: OAUTH_DISCOVERY_FAILED`);
+    } finally {
+      await first.close();
+      await instanceB.close();
+      await second.close();
+    }
   });
 
   it('tries a failed first discovery again on the next use', async () => {
