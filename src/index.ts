@@ -88,6 +88,7 @@ export {
 } from './features/oauth/generic-strategy';
 export type { OAuthProfile } from './features/oauth/profile';
 export type { FlowSecrets } from './features/oauth/protocol';
+export type { OAuthProviderEndpoints } from './features/oauth/endpoints';
 export type { OAuthStrategyOptions, OAuthClientAuthMethod } from './features/oauth/settings';
 export {
   createSignIn,

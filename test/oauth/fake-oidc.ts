@@ -18,6 +18,8 @@ export interface IdTokenKnobs {
   audience?: string;
   /** Seconds from now to `exp`; negative gives an expired token. Default 300. */
   expiresIn?: number;
+  /** The signature algorithm (same RSA key). Default `'RS256'`. */
+  algorithm?: 'RS256' | 'PS256';
 }
 
 /** An ID token the fake issued, kept so a test can check what it refused. */
@@ -44,12 +46,15 @@ export interface FakeOidc {
 }
 
 const KID = 'fake-oidc-key-1';
+/** The same key published for PS256, so a PS256 token finds a key and only the algorithm differs. */
+const KID_PS256 = 'fake-oidc-key-1-ps256';
 
 /**
  * A small OpenID Provider stand-in on 127.0.0.1 (plain node:http): `/authorize` (PKCE S256
  * required; answers with `code`, `state` and RFC 9207 `iss`), `/token` (client_secret_post;
- * answers an RS256 ID token carrying the nonce of the authorization request), `/jwks` and
- * `/userinfo`. Unlike oidc-provider it can be told to mint a wrong `aud` or a past `exp`.
+ * answers an RS256 ID token carrying the nonce of the authorization request), `/jwks`,
+ * `/userinfo` and its discovery document (announcing RS256 and PS256 ID tokens). Unlike
+ * oidc-provider it can be told to mint a wrong `aud`, a past `exp` or another algorithm.
  */
 export async function startFakeOidc(client: {
   clientId: string;
@@ -57,14 +62,11 @@ export async function startFakeOidc(client: {
   account: FakeOidcAccount;
 }): Promise<FakeOidc> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const publicJwk = createPublicKey(privateKey).export({ format: 'jwk' });
   const jwks = {
     keys: [
-      {
-        ...createPublicKey(privateKey).export({ format: 'jwk' }),
-        kid: KID,
-        alg: 'RS256',
-        use: 'sig',
-      },
+      { ...publicJwk, kid: KID, alg: 'RS256', use: 'sig' },
+      { ...publicJwk, kid: KID_PS256, alg: 'PS256', use: 'sig' },
     ],
   };
   const codes = new Map<
@@ -143,7 +145,13 @@ export async function startFakeOidc(client: {
     json(res, 200, {
       access_token: accessToken,
       token_type: 'Bearer',
-      id_token: jwt.sign(claims, privateKey, { algorithm: 'RS256', keyid: KID }),
+      id_token: jwt.sign(
+        claims,
+        privateKey,
+        knobs.algorithm === 'PS256'
+          ? { algorithm: 'PS256', keyid: KID_PS256 }
+          : { algorithm: 'RS256', keyid: KID },
+      ),
       expires_in: 3600,
     });
   }
@@ -154,6 +162,18 @@ export async function startFakeOidc(client: {
     json(res, 200, { sub: client.account.sub, email: client.account.email, email_verified: true });
   }
 
+  const configuration = {
+    issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    userinfo_endpoint: `${issuer}/userinfo`,
+    jwks_uri: `${issuer}/jwks`,
+    response_types_supported: ['code'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256', 'PS256'],
+    authorization_response_iss_parameter_supported: true,
+  };
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', issuer);
     const route = `${req.method} ${url.pathname}`;
@@ -161,6 +181,7 @@ export async function startFakeOidc(client: {
     if (route === 'POST /token') return token(new URLSearchParams(await readBody(req)), res);
     if (route === 'GET /jwks') return json(res, 200, jwks);
     if (route === 'GET /userinfo') return userInfo(req, res);
+    if (route === 'GET /.well-known/openid-configuration') return json(res, 200, configuration);
     json(res, 404, { error: 'not_found' });
   }
 

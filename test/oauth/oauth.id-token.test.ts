@@ -8,6 +8,8 @@ import { AppOidcStrategy } from './strategies';
 const CLIENT_ID = 'keyward-fake-idp';
 const CLIENT_SECRET = 'fake-idp-client-secret-0123456789';
 const NAME = 'fake-idp';
+/** The same provider configured from its issuer alone (endpoints and JWKS discovered). */
+const DISCOVERED = 'fake-idp-disc';
 
 /**
  * ID tokens oidc-provider will not issue (another client's audience, already expired), from a
@@ -40,10 +42,19 @@ describe('OAuth ID token claims (fake OpenID Provider)', () => {
       jwksUrl: idp.jwksUrl,
       scope: 'openid email',
     });
+    const discovered = new AppOidcStrategy(users, {
+      name: DISCOVERED,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      callbackUrl: `${app.url}/auth/oauth/${DISCOVERED}/callback`,
+      issuer: idp.issuer,
+      scope: 'openid email',
+      logger: recordingLogger(logs),
+    });
     t = createTestApp({
       userStore: users,
       config: { logger: recordingLogger(logs) },
-      router: { oauthStrategies: [strategy] },
+      router: { oauthStrategies: [strategy, discovered] },
     });
     app.handle(t.app);
   });
@@ -59,9 +70,9 @@ describe('OAuth ID token claims (fake OpenID Provider)', () => {
   });
 
   /** Signs in with the fake provider in a fresh browser; returns where the app sent it. */
-  async function signIn(): Promise<{ jar: CookieJar; location: URL }> {
+  async function signIn(name = NAME): Promise<{ jar: CookieJar; location: URL }> {
     const jar = new CookieJar();
-    const { location } = await browse(jar, `${app.url}/auth/oauth/${NAME}`);
+    const { location } = await browse(jar, `${app.url}/auth/oauth/${name}`);
     return { jar, location };
   }
 
@@ -113,4 +124,26 @@ describe('OAuth ID token claims (fake OpenID Provider)', () => {
     expect(jar.has('accessToken')).toBe(false);
     expect(await status(jar)).toBe(401);
   });
+
+  it('accepts the RS256 ID token when configured from the issuer alone (the control case for discovery)', async () => {
+    const { location } = await signIn(DISCOVERED);
+    // The account-conflict page comes only after the ID token verified and the profile was read:
+    // the fake's one account already signed in through the other strategy, with the same email.
+    expect(location.pathname).toBe('/auth/account-conflict');
+    expect(location.searchParams.get('provider')).toBe(DISCOVERED);
+    expect(logs.join('\n')).not.toMatch(/OAUTH_ID_TOKEN_INVALID/);
+  });
+
+  it.each([NAME, DISCOVERED])(
+    'refuses a PS256 ID token (%s): RS256 stays pinned, whatever the discovery document announces',
+    async (name) => {
+      idp.mint({ algorithm: 'PS256' });
+      const { jar, location } = await signIn(name);
+      expect(errorCode(location)).toBe('OAUTH_ID_TOKEN_INVALID');
+      expect(lastIssued().aud).toBe(CLIENT_ID);
+      expect(logs.join('\n')).toMatch(/OAUTH_ID_TOKEN_INVALID .*unexpected JWT "alg"/);
+      expect(jar.has('accessToken')).toBe(false);
+      expect(await status(jar)).toBe(401);
+    },
+  );
 });

@@ -8,8 +8,10 @@ import { BaseOAuthStrategy } from './strategy';
 export interface GenericOAuthProviderConfig extends OAuthStrategyOptions {
   /** The provider's name in URLs: `/oauth/<name>` (lower case, digits, `-`, `_`). */
   name: string;
-  authorizationUrl: string;
-  tokenUrl: string;
+  /** Required unless `issuer` is given to discover it. */
+  authorizationUrl?: string;
+  /** Required unless `issuer` is given to discover it. */
+  tokenUrl?: string;
   /** Needed unless the scope includes `openid` and the ID token carries `email`. */
   userInfoUrl?: string;
   /** Maps the user-info JSON (merged over the ID token's claims) to a profile. */
@@ -17,10 +19,11 @@ export interface GenericOAuthProviderConfig extends OAuthStrategyOptions {
 }
 
 /**
- * A configurable provider: give its endpoints and scope, and optionally `mapProfile` for
- * field names other than the OpenID Connect ones (`sub`/`id`, `email`, `email_verified`, `name`,
- * `picture`). With `openid` in the scope the flow is OpenID Connect: `issuer` and `jwksUrl` are
- * then required and the ID token is verified.
+ * A configurable provider: give its endpoints and scope, or for an OpenID Provider just its
+ * `issuer` (the endpoints and `jwks_uri` are then discovered, and any endpoint given still wins),
+ * and optionally `mapProfile` for field names other than the OpenID Connect ones (`sub`/`id`,
+ * `email`, `email_verified`, `name`, `picture`). With `openid` in the scope the flow is OpenID
+ * Connect: `issuer` and a JWKS (given or discovered) are then required and the ID token is verified.
  */
 export abstract class GenericOAuthStrategy<
   U extends BaseUser = BaseUser,
@@ -34,7 +37,7 @@ export abstract class GenericOAuthStrategy<
 
   protected async loadProfile({ tokens, idToken }: TokenResult): Promise<Partial<OAuthProfile>> {
     let raw: Record<string, unknown> = { ...idToken };
-    const url = this.settings.userInfoUrl;
+    const url = (await this.protocol.endpoints()).userInfoUrl;
     if (url) {
       const info = idToken
         ? await this.protocol.userInfo(tokens.access_token, idToken.sub)

@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { AuthError } from '../../core/errors';
+import type { EndpointSource, OAuthEndpoints } from './endpoints';
 import type { ResolvedOAuthSettings } from './settings';
 
 /** The secrets of one authorization request, kept in the browser's flow cookie until the callback. */
@@ -29,22 +30,24 @@ const fail = (message: string, code: string, cause?: unknown) =>
  * (PKCE S256, state, nonce), validating the authorization response (state, RFC 9207 `iss`,
  * provider errors), redeeming the code and verifying the ID token (signature against the JWKS,
  * `iss`, `aud`, `nonce`, expiry). Every failure is an AuthError with a stable OAUTH_* code.
+ * The endpoints are read from the source for each request, so a discovered provider's refreshed
+ * document takes effect without rebuilding the strategy.
  */
 export class OAuthProtocol {
-  private readonly as: oauth.AuthorizationServer;
+  /**
+   * One oauth4webapi view per set of endpoints: it caches the provider's JWKS per object, so the
+   * keys are fetched again only when the endpoints change (a refreshed discovery document).
+   */
+  private readonly servers = new WeakMap<OAuthEndpoints, oauth.AuthorizationServer>();
   private readonly client: oauth.Client;
   private readonly clientAuth: oauth.ClientAuth;
   /** Options for every outgoing request: a timeout, and plain HTTP only for loopback endpoints. */
   private readonly http: HttpOptions;
 
-  constructor(private readonly settings: ResolvedOAuthSettings) {
-    this.as = {
-      issuer: settings.issuer,
-      authorization_endpoint: settings.authorizationUrl.href,
-      token_endpoint: settings.tokenUrl.href,
-      ...(settings.userInfoUrl ? { userinfo_endpoint: settings.userInfoUrl.href } : {}),
-      ...(settings.jwksUrl ? { jwks_uri: settings.jwksUrl.href } : {}),
-    };
+  constructor(
+    private readonly settings: ResolvedOAuthSettings,
+    private readonly source: EndpointSource,
+  ) {
     this.client = { client_id: settings.clientId };
     this.clientAuth =
       settings.clientAuthMethod === 'client_secret_basic'
@@ -56,6 +59,33 @@ export class OAuthProtocol {
       signal: () => AbortSignal.timeout(timeoutMs),
       ...(settings.allowInsecure ? { [oauth.allowInsecureRequests]: true } : {}),
     });
+  }
+
+  /** The endpoints in use now (discovered ones are fetched or refreshed first when due). */
+  endpoints(): Promise<OAuthEndpoints> {
+    return this.source.current();
+  }
+
+  /**
+   * The provider as oauth4webapi sees it. Only the endpoints are taken from a discovery document,
+   * never its `id_token_signing_alg_values_supported`: ID tokens stay pinned to oauth4webapi's
+   * default (RS256) whatever the document announces.
+   */
+  private async server(): Promise<oauth.AuthorizationServer> {
+    const e = await this.source.current();
+    let as = this.servers.get(e);
+    if (!as) {
+      as = Object.freeze({
+        issuer: e.issuer,
+        authorization_endpoint: e.authorizationUrl.href,
+        token_endpoint: e.tokenUrl.href,
+        ...(e.userInfoUrl ? { userinfo_endpoint: e.userInfoUrl.href } : {}),
+        ...(e.jwksUrl ? { jwks_uri: e.jwksUrl.href } : {}),
+        ...(e.issParameterRequired ? { authorization_response_iss_parameter_supported: true } : {}),
+      });
+      this.servers.set(e, as);
+    }
+    return as;
   }
 
   /** Fresh secrets for one authorization request: 256-bit state, verifier and nonce. */
@@ -70,7 +100,7 @@ export class OAuthProtocol {
   /** The provider URL the browser is sent to. */
   async authorizationUrl(secrets: FlowSecrets): Promise<URL> {
     const s = this.settings;
-    const url = new URL(s.authorizationUrl.href);
+    const url = new URL((await this.source.current()).authorizationUrl.href);
     const params: Record<string, string> = {
       ...s.authorizationParams,
       client_id: s.clientId,
@@ -91,15 +121,21 @@ export class OAuthProtocol {
    * Checks the authorization response against the expected state and the provider's issuer
    * (RFC 9207 `iss`, when the provider sends one) and returns the parameters to redeem.
    */
-  validateCallback(params: URLSearchParams, expectedState: string): URLSearchParams {
+  async validateCallback(params: URLSearchParams, expectedState: string): Promise<URLSearchParams> {
+    const as = await this.server();
     try {
-      return oauth.validateAuthResponse(this.as, this.client, params, expectedState);
+      return oauth.validateAuthResponse(as, this.client, params, expectedState);
     } catch (err) {
       if (err instanceof oauth.AuthorizationResponseError) {
         throw fail(`The provider refused the sign-in (${err.error})`, 'OAUTH_PROVIDER_ERROR', err);
       }
-      if (params.has('iss') && params.get('iss') !== this.as.issuer) {
+      if (params.has('iss') && params.get('iss') !== as.issuer) {
         throw fail('The response comes from another issuer', 'OAUTH_ISSUER_MISMATCH', err);
+      }
+      // A provider whose discovery document promises RFC 9207 `iss` always sends it: a response
+      // without it may have been made by another provider (mix-up).
+      if (!params.has('iss') && as.authorization_response_iss_parameter_supported === true) {
+        throw fail('The response does not name its issuer', 'OAUTH_ISSUER_MISMATCH', err);
       }
       if (params.get('state') !== expectedState) {
         throw fail('The sign-in state does not match', 'OAUTH_STATE_MISMATCH', err);
@@ -111,10 +147,11 @@ export class OAuthProtocol {
   /** Redeems the code (with the PKCE verifier) and verifies the ID token when there is one. */
   async redeem(callback: URLSearchParams, secrets: FlowSecrets): Promise<TokenResult> {
     const s = this.settings;
+    const as = await this.server();
     let response: Response;
     try {
       response = await oauth.authorizationCodeGrantRequest(
-        this.as,
+        as,
         this.client,
         this.clientAuth,
         callback,
@@ -127,7 +164,7 @@ export class OAuthProtocol {
     }
     let tokens: oauth.TokenEndpointResponse;
     try {
-      tokens = await oauth.processAuthorizationCodeResponse(this.as, this.client, response, {
+      tokens = await oauth.processAuthorizationCodeResponse(as, this.client, response, {
         expectedNonce: secrets.nonce ?? oauth.expectNoNonce,
         requireIdToken: s.oidc,
       });
@@ -142,7 +179,7 @@ export class OAuthProtocol {
       // oauth4webapi checks iss, aud, nonce and expiry; the signature is checked here against the
       // provider's published keys, so a token that did not come from the issuer never passes.
       try {
-        await oauth.validateApplicationLevelSignature(this.as, response, this.http);
+        await oauth.validateApplicationLevelSignature(as, response, this.http);
       } catch (err) {
         throw fail('The ID token signature did not verify', 'OAUTH_ID_TOKEN_INVALID', err);
       }
@@ -182,11 +219,12 @@ export class OAuthProtocol {
 
   /** OpenID Connect user info; its `sub` must be the ID token's. */
   async userInfo(accessToken: string, expectedSubject: string): Promise<Record<string, unknown>> {
-    if (!this.as.userinfo_endpoint) return {};
+    const as = await this.server();
+    if (!as.userinfo_endpoint) return {};
     try {
-      const response = await oauth.userInfoRequest(this.as, this.client, accessToken, this.http);
+      const response = await oauth.userInfoRequest(as, this.client, accessToken, this.http);
       return {
-        ...(await oauth.processUserInfoResponse(this.as, this.client, expectedSubject, response)),
+        ...(await oauth.processUserInfoResponse(as, this.client, expectedSubject, response)),
       };
     } catch (err) {
       throw fail('The user-info request failed', 'OAUTH_PROFILE_FAILED', err);

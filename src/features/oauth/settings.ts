@@ -1,3 +1,5 @@
+import { consoleLogger } from '../../core/config/resolve';
+import type { AuthLogger } from '../../core/config/types';
 import { AuthConfigError } from '../../core/errors';
 
 /** How the client authenticates at the token endpoint. */
@@ -19,8 +21,16 @@ export interface OAuthStrategyOptions {
   userInfoUrl?: string;
   /** OpenID Connect: the provider's JWKS, which ID token signatures are checked against. */
   jwksUrl?: string;
-  /** The provider's issuer identifier: checked against the ID token and RFC 9207 `iss`. */
+  /**
+   * The provider's issuer identifier: checked against the ID token and RFC 9207 `iss`. When an
+   * endpoint the flow needs is not given (nor a provider default), the endpoints and `jwks_uri`
+   * are discovered from `{issuer}/.well-known/openid-configuration`.
+   */
   issuer?: string;
+  /** How long a discovered configuration is used before it is fetched again. Default 1 hour. */
+  discoveryRefreshMs?: number;
+  /** Where the strategy reports what the browser is not told (discovery failures). Default: the console. */
+  logger?: AuthLogger;
   /** Default `'client_secret_post'` (credentials in the token-request body). */
   clientAuthMethod?: OAuthClientAuthMethod;
   /**
@@ -44,6 +54,13 @@ export interface OAuthProviderDefaults {
   issuer?: string;
 }
 
+/** Set when the endpoints come from the issuer's discovery document. */
+export interface OAuthDiscoverySettings {
+  /** The issuer identifier as configured; the document's `issuer` must be this very string. */
+  issuer: URL;
+  refreshMs: number;
+}
+
 /** Options after validation: endpoints parsed, defaults applied. */
 export interface ResolvedOAuthSettings {
   name: string;
@@ -54,10 +71,16 @@ export interface ResolvedOAuthSettings {
   /** True when the scope asks for OpenID Connect. */
   oidc: boolean;
   issuer: string;
-  authorizationUrl: URL;
-  tokenUrl: URL;
+  /** Given or the provider's default; undefined when it is discovered. */
+  authorizationUrl: URL | undefined;
+  /** Given or the provider's default; undefined when it is discovered. */
+  tokenUrl: URL | undefined;
+  /** Given or the provider's default; when discovering, the document may supply it. */
   userInfoUrl: URL | undefined;
+  /** Given or the provider's default; when discovering, the document may supply it. */
   jwksUrl: URL | undefined;
+  discovery: OAuthDiscoverySettings | undefined;
+  logger: AuthLogger;
   clientAuthMethod: OAuthClientAuthMethod;
   responseMode: 'query' | 'form_post';
   authorizationParams: Record<string, string>;
@@ -68,6 +91,13 @@ export interface ResolvedOAuthSettings {
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const DEFAULT_DISCOVERY_REFRESH_MS = 60 * 60 * 1000;
+const defaultLogger = consoleLogger('keyward oauth');
+
+/** Plain HTTP to this machine: allowed for local development and tests, nowhere else. */
+export function isLoopbackHttp(url: URL): boolean {
+  return url.protocol === 'http:' && LOOPBACK.has(url.hostname);
+}
 /** Parameters the strategy owns; letting options replace them would undo the protections. */
 const RESERVED_PARAMS = new Set([
   'client_id',
@@ -98,9 +128,14 @@ export function resolveOAuthSettings(
     if (typeof o[key] !== 'string' || o[key] === '') problems.push(`${where}: ${key} is required`);
   }
   let insecure = false;
-  const url = (key: string, value: string | undefined, required: boolean): URL | undefined => {
+  const url = (
+    key: string,
+    value: string | undefined,
+    required: boolean,
+    hint = '',
+  ): URL | undefined => {
     if (value === undefined || value === '') {
-      if (required) problems.push(`${where}: ${key} is required`);
+      if (required) problems.push(`${where}: ${key} is required${hint}`);
       return undefined;
     }
     let parsed: URL;
@@ -110,7 +145,7 @@ export function resolveOAuthSettings(
       problems.push(`${where}: ${key} must be an absolute URL`);
       return undefined;
     }
-    if (parsed.protocol === 'http:' && LOOPBACK.has(parsed.hostname)) insecure = true;
+    if (isLoopbackHttp(parsed)) insecure = true;
     else if (parsed.protocol !== 'https:') {
       problems.push(`${where}: ${key} must use https (plain http only on 127.0.0.1/localhost)`);
     }
@@ -119,16 +154,38 @@ export function resolveOAuthSettings(
   const scope = o.scope ?? defaults.scope ?? '';
   const oidc = scope.split(/\s+/).includes('openid');
   const callbackUrl = url('callbackUrl', o.callbackUrl, true);
-  const authorizationUrl = url(
-    'authorizationUrl',
-    o.authorizationUrl ?? defaults.authorizationUrl,
-    true,
-  );
-  const tokenUrl = url('tokenUrl', o.tokenUrl ?? defaults.tokenUrl, true);
-  const userInfoUrl = url('userInfoUrl', o.userInfoUrl ?? defaults.userInfoUrl, false);
-  const jwksUrl = url('jwksUrl', o.jwksUrl ?? defaults.jwksUrl, oidc);
+  const given = {
+    authorizationUrl: o.authorizationUrl ?? defaults.authorizationUrl,
+    tokenUrl: o.tokenUrl ?? defaults.tokenUrl,
+    jwksUrl: o.jwksUrl ?? defaults.jwksUrl,
+  };
   const issuer = o.issuer ?? defaults.issuer;
+  // Discovery fills in what the options leave out, so it runs only when something the flow needs
+  // is missing: a provider configured endpoint by endpoint never depends on its discovery document.
+  const discovering =
+    typeof issuer === 'string' &&
+    issuer !== '' &&
+    (!given.authorizationUrl || !given.tokenUrl || (oidc && !given.jwksUrl));
+  const hint = ' (or give issuer, to discover it)';
+  const authorizationUrl = url('authorizationUrl', given.authorizationUrl, !discovering, hint);
+  const tokenUrl = url('tokenUrl', given.tokenUrl, !discovering, hint);
+  const userInfoUrl = url('userInfoUrl', o.userInfoUrl ?? defaults.userInfoUrl, false);
+  const jwksUrl = url('jwksUrl', given.jwksUrl, oidc && !discovering, hint);
   if (oidc && !issuer) problems.push(`${where}: issuer is required when scope includes openid`);
+  const refreshMs = o.discoveryRefreshMs ?? DEFAULT_DISCOVERY_REFRESH_MS;
+  if (typeof refreshMs !== 'number' || !Number.isFinite(refreshMs) || refreshMs < 1000) {
+    problems.push(`${where}: discoveryRefreshMs must be a number of milliseconds, at least 1000`);
+  }
+  let discovery: OAuthDiscoverySettings | undefined;
+  if (discovering) {
+    const issuerUrl = url('issuer', issuer, true);
+    // The document is fetched from the issuer's own path: a query or fragment has no place there
+    // (OpenID Connect Discovery 1.0, section 2).
+    if (issuerUrl && (issuerUrl.search !== '' || issuerUrl.hash !== '')) {
+      problems.push(`${where}: issuer must not have a query or fragment`);
+    }
+    if (issuerUrl) discovery = { issuer: issuerUrl, refreshMs };
+  }
   const method = o.clientAuthMethod ?? 'client_secret_post';
   if (method !== 'client_secret_post' && method !== 'client_secret_basic') {
     problems.push(
@@ -154,10 +211,12 @@ export function resolveOAuthSettings(
     // A plain OAuth 2.0 provider has no issuer identifier of its own; its authorization
     // endpoint's origin stands in, so an RFC 9207 `iss` from anywhere else is still refused.
     issuer: issuer ?? authorizationUrl!.origin,
-    authorizationUrl: authorizationUrl!,
-    tokenUrl: tokenUrl!,
+    authorizationUrl,
+    tokenUrl,
     userInfoUrl,
     jwksUrl,
+    discovery: discovery && Object.freeze(discovery),
+    logger: o.logger ?? defaultLogger,
     clientAuthMethod: method,
     responseMode,
     authorizationParams: { ...o.authorizationParams },

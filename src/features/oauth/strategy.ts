@@ -1,4 +1,6 @@
 import type { BaseUser } from '../../stores/user';
+import { DiscoveredEndpoints } from './discovery';
+import { describeEndpoints, fixedEndpoints, type OAuthProviderEndpoints } from './endpoints';
 import { checkProfile, type OAuthProfile } from './profile';
 import { OAuthProtocol, type FlowSecrets, type TokenResult } from './protocol';
 import {
@@ -33,7 +35,21 @@ export abstract class BaseOAuthStrategy<U extends BaseUser = BaseUser> {
   ) {
     this.name = name;
     this.settings = resolveOAuthSettings(name, options, defaults);
-    this.protocol = new OAuthProtocol(this.settings);
+    const { discovery } = this.settings;
+    this.protocol = new OAuthProtocol(
+      this.settings,
+      discovery ? new DiscoveredEndpoints(this.settings, discovery) : fixedEndpoints(this.settings),
+    );
+  }
+
+  /**
+   * The endpoints this strategy uses. For a provider configured by its issuer, fetches the
+   * discovery document when it is not cached yet or is due for refresh (sign-ins do the same by
+   * themselves); call it at start-up to fail early. Rejects with an AuthError
+   * (`OAUTH_DISCOVERY_FAILED`, `OAUTH_DISCOVERY_ISSUER_MISMATCH`) when no good document is known.
+   */
+  async discover(): Promise<OAuthProviderEndpoints> {
+    return describeEndpoints(await this.protocol.endpoints());
   }
 
   /**
@@ -59,7 +75,7 @@ export abstract class BaseOAuthStrategy<U extends BaseUser = BaseUser> {
    * Throws an AuthError with an OAUTH_* code when any step fails.
    */
   async handleCallback(params: URLSearchParams, secrets: FlowSecrets): Promise<OAuthProfile> {
-    const callback = this.protocol.validateCallback(params, secrets.state);
+    const callback = await this.protocol.validateCallback(params, secrets.state);
     const result = await this.protocol.redeem(callback, secrets);
     return checkProfile(await this.loadProfile(result));
   }
