@@ -36,7 +36,7 @@ function failed(strategy: BaseOAuthStrategy, err: unknown): DoctorFinding {
   return {
     level: 'info',
     code: 'CLOCK_CHECK_FAILED',
-    message: `Clock check skipped for OAuth provider '${strategy.name}': ${strategy.settings.tokenUrl.origin} ${why}`,
+    message: `Clock check skipped for OAuth provider '${strategy.name}': ${(strategy.settings.tokenUrl ?? strategy.settings.discovery?.issuer)?.origin ?? 'its server'} ${why}`,
     fix: 'Nothing to do if the provider is reachable from production; check outbound network access otherwise',
   };
 }
@@ -58,7 +58,11 @@ export async function clockSkewChecks(
     [...byName.values()].map(async (strategy): Promise<DoctorFinding | undefined> => {
       let skew: number;
       try {
-        skew = await skewAgainst(strategy.settings.tokenUrl, timeoutMs);
+        // A provider configured from its issuer alone has no token URL until discovery: its
+        // issuer (which serves the discovery document) answers with the same clock.
+        const target = strategy.settings.tokenUrl ?? strategy.settings.discovery?.issuer;
+        if (!target) return undefined;
+        skew = await skewAgainst(target, timeoutMs);
       } catch (err) {
         return failed(strategy, err);
       }
