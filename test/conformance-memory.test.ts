@@ -3,6 +3,7 @@ import {
   InMemoryEventLog,
   InMemoryLinkedAccountsStore,
   InMemoryPendingLinkStore,
+  InMemoryPendingPlanStore,
   InMemoryRateLimitStore,
   InMemoryRevocationFeed,
   InMemoryRolesPermissionsStore,
@@ -18,13 +19,16 @@ import {
   type IRateLimitStore,
   type IUserMetadataStore,
   type LoggedEvent,
+  type PendingPlan,
   type RefreshRotation,
+  type WebhookConfig,
 } from 'keyward';
 import {
   checkApiKeyStore,
   checkEventLog,
   checkLinkedAccountsStore,
   checkPendingLinkStore,
+  checkPendingPlanStore,
   checkRateLimitStore,
   checkRevocationFeed,
   checkRolesPermissionsStore,
@@ -68,6 +72,7 @@ const kits: [string, () => () => Promise<ConformanceReport>][] = [
   ['InMemoryApiKeyStore', on(() => new InMemoryApiKeyStore(), checkApiKeyStore)],
   ['InMemoryEventLog', on(() => new InMemoryEventLog(), checkEventLog)],
   ['InMemoryWebhookStore', on(() => new InMemoryWebhookStore(), checkWebhookStore)],
+  ['InMemoryPendingPlanStore', on(() => new InMemoryPendingPlanStore(), checkPendingPlanStore)],
 ];
 
 describe('the in-memory stores pass the conformance kit', () => {
@@ -167,6 +172,27 @@ class ReadThenLeaseWebhookStore extends InMemoryWebhookStore {
   }
 }
 
+/** Keeps `verify` only when it is a kind, as a text column written without JSON would. */
+class KindOnlyWebhookStore extends InMemoryWebhookStore {
+  override async add(config: WebhookConfig) {
+    const { verify, ...rest } = config;
+    await super.add(typeof verify === 'string' ? config : rest);
+  }
+}
+
+/** Indexes plans by email on save but never moves or drops an entry: the index goes stale. */
+class StaleEmailIndexPlanStore extends InMemoryPendingPlanStore {
+  private readonly byEmail = new Map<string, string>();
+  override async save(plan: PendingPlan) {
+    await super.save(plan);
+    if (plan.email) this.byEmail.set(plan.email, plan.githubId);
+  }
+  override async findByEmail(email: string) {
+    const githubId = this.byEmail.get(email.toLowerCase());
+    return githubId === undefined ? null : this.findByGithubId(githubId);
+  }
+}
+
 /** Reads the log's entries back with null for absent fields, as a careless row mapping does. */
 class NullingEventLog extends InMemoryEventLog {
   override async readAfter(afterId: string | null, limit: number) {
@@ -252,6 +278,26 @@ describe('the conformance kit reports broken stores', () => {
     expect(failure?.message).toMatch(/^claimed more than once: /);
     expect(report.passed).toContain(
       'findByEvent takes exact names, "*" and prefixes ending in ".*", nothing else',
+    );
+  });
+
+  it('fails a webhook store that drops a generic HMAC verify object', async () => {
+    const report = await checkWebhookStore(new KindOnlyWebhookStore());
+    const failure = report.failures.find((f) =>
+      f.check.startsWith('verify (a kind or a generic HMAC object) round-trips'),
+    );
+    expect(failure?.message).toMatch(/^findById: verify expected \{"kind":"hmac",.*got undefined$/);
+    expect(report.passed).toContain('update with an inbound field set to undefined clears it');
+  });
+
+  it('fails a pending plan store whose email index is not moved on replace', async () => {
+    const report = await checkPendingPlanStore(new StaleEmailIndexPlanStore());
+    const failure = report.failures.find(
+      (f) => f.check === 'replacing a plan with another email moves it in the email look-up',
+    );
+    expect(failure?.message).toMatch(/^findByEmail of the old email: expected null, got \{/);
+    expect(report.passed).toContain(
+      'save then findByGithubId and findByEmail return every field, createdAt as a Date',
     );
   });
 

@@ -91,7 +91,7 @@ export interface IWebhookStore {
   listAll?(limit?: number, offset?: number): Promise<WebhookConfig[]>;
   findById?(id: string): Promise<WebhookConfig | null>;
   add?(config: WebhookConfig): Promise<void>;
-  /** Changes the given fields; `id` and `createdAt` stay. */
+  /** Changes the given fields (one given as undefined is cleared); `id` and `createdAt` stay. */
   update?(id: string, patch: Partial<Omit<WebhookConfig, 'id' | 'createdAt'>>): Promise<void>;
   /** Removes the webhook and its deliveries. */
   remove?(id: string): Promise<void>;

@@ -20,3 +20,4 @@ export { checkRevocationFeed } from './revocation-feed-checks';
 export { checkApiKeyStore } from './api-key-store-checks';
 export { checkEventLog } from './event-log-checks';
 export { checkWebhookStore } from './webhook-store-checks';
+export { checkPendingPlanStore } from './pending-plan-store-checks';

@@ -13,6 +13,7 @@ import {
   mineOnly,
 } from './webhook-fixtures';
 import { webhookDeliveryChecks } from './webhook-delivery-checks';
+import { inboundFieldChecks } from './webhook-inbound-checks';
 import {
   expectEqual,
   expectNull,
@@ -226,6 +227,7 @@ const registryChecks: readonly Check<Store>[] = [
 /** Every check {@link checkWebhookStore} runs, in order (names are stable). */
 export const webhookStoreChecks: readonly Check<Store>[] = [
   ...registryChecks,
+  ...inboundFieldChecks,
   ...webhookDeliveryChecks,
 ];
 

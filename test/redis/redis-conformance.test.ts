@@ -2,6 +2,7 @@ import { createRedisStores, type RedisStores } from 'keyward/redis';
 import {
   checkApiKeyStore,
   checkPendingLinkStore,
+  checkPendingPlanStore,
   checkRateLimitStore,
   checkRevocationFeed,
   checkSessionStore,
@@ -33,6 +34,10 @@ describeWithService('redis', 'the Redis stores against the conformance kit', (ur
 
   it('the pending-link store passes every pending-link store check', async () => {
     expectConformant(await checkPendingLinkStore(stores.pendingLinkStore));
+  });
+
+  it('the pending-plan store passes every pending-plan store check', async () => {
+    expectConformant(await checkPendingPlanStore(stores.pendingPlanStore));
   });
 
   it('the rate-limit store passes every rate-limit store check', async () => {

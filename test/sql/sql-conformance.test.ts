@@ -3,6 +3,7 @@ import {
   checkApiKeyStore,
   checkLinkedAccountsStore,
   checkPendingLinkStore,
+  checkPendingPlanStore,
   checkRateLimitStore,
   checkRevocationFeed,
   checkRolesPermissionsStore,
@@ -38,6 +39,7 @@ const KIT: Array<
   ['rateLimitStore', (s, o) => checkRateLimitStore(s.rateLimitStore, o)],
   ['revocationFeed', (s, o) => checkRevocationFeed(s.revocationFeed, o)],
   ['apiKeyStore', (s, o) => checkApiKeyStore(s.apiKeyStore, o)],
+  ['pendingPlanStore', (s, o) => checkPendingPlanStore(s.pendingPlanStore, o)],
 ];
 
 forEachDialect('SQL stores pass the conformance kit', (d) => {

@@ -17,6 +17,7 @@ const ALL_TABLES = [
   'migrations',
   'migrations_lock',
   'pending_links',
+  'pending_plans',
   'rate_limits',
   'recovery_codes',
   'revocations',
@@ -131,7 +132,7 @@ forEachDialect('SQL stores', (d) => {
     expect((await stores.userStore.findById(before.id))?.email).toBe(before.email);
   });
 
-  it('migrate() upgrades a database migrated before 0002: the two-factor, SMS, rate-limit, revocation, API key and event tools tables appear, data stays', async () => {
+  it('migrate() upgrades a database migrated before 0002: the two-factor, SMS, rate-limit, revocation, API key, event tools and pending plan tables appear, data stays', async () => {
     const ownPrefix = uniquePrefix('kwm');
     const q = (name: string) => (d.name === 'mysql' ? `\`${name}\`` : `"${name}"`);
     const TWO_FACTOR = [
@@ -147,6 +148,7 @@ forEachDialect('SQL stores', (d) => {
       'event_cursors',
       'webhooks',
       'webhook_deliveries',
+      'pending_plans',
     ].map((n) => ownPrefix + n);
     const older = d.open(ownPrefix);
     try {
@@ -155,7 +157,7 @@ forEachDialect('SQL stores', (d) => {
       // Back to the schema a release before 0002 left: its tables and its record gone.
       for (const name of TWO_FACTOR) await raw.exec(`drop table ${q(name)}`);
       await raw.exec(
-        `delete from ${q(`${ownPrefix}migrations`)} where ${q('name')} in ('0002_two_factor', '0003_sms_codes', '0004_rate_limits', '0005_revocations', '0006_api_keys', '0007_event_tools')`,
+        `delete from ${q(`${ownPrefix}migrations`)} where ${q('name')} in ('0002_two_factor', '0003_sms_codes', '0004_rate_limits', '0005_revocations', '0006_api_keys', '0007_event_tools', '0008_inbound_webhooks')`,
       );
       const before = await raw.tables(ownPrefix);
       expect(before).toHaveLength(13);
@@ -170,6 +172,9 @@ forEachDialect('SQL stores', (d) => {
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0005_revocations')).toHaveLength(1);
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0006_api_keys')).toHaveLength(1);
       expect(await raw.rows(`${ownPrefix}migrations`, 'name', '0007_event_tools')).toHaveLength(1);
+      expect(
+        await raw.rows(`${ownPrefix}migrations`, 'name', '0008_inbound_webhooks'),
+      ).toHaveLength(1);
       expect((await older.userStore.findById(u.id))?.email).toBe(u.email);
       expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(true);
       expect(await older.twoFactorStore.recordTotpStep(u.id, 7)).toBe(false);

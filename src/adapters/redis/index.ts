@@ -3,6 +3,7 @@ import type { IApiKeyStore } from '../../stores/api-key';
 import type { IEventBroadcast } from '../../stores/event-broadcast';
 import type { IEventLog } from '../../stores/event-log';
 import type { IPendingLinkStore } from '../../stores/linking';
+import type { IPendingPlanStore } from '../../stores/pending-plan';
 import type { IRateLimitStore } from '../../stores/rate-limit';
 import type { IRevocationFeed } from '../../stores/revocation';
 import type { ISessionStore } from '../../stores/session';
@@ -13,6 +14,7 @@ import type { RedisLike } from './client';
 import { RedisEventBroadcast, type RedisEventBroadcastOptions } from './event-broadcast';
 import { RedisEventLog, type RedisEventLogOptions } from './event-log';
 import { RedisPendingLinkStore } from './pending-link-store';
+import { RedisPendingPlanStore } from './pending-plan-store';
 import { RedisRateLimitStore } from './rate-limit-store';
 import { RedisRevocationFeed, type RedisRevocationFeedOptions } from './revocation-feed';
 import { RedisSessionStore } from './session-store';
@@ -27,6 +29,7 @@ export type { RedisEventBroadcastOptions } from './event-broadcast';
 export {
   RedisSessionStore,
   RedisPendingLinkStore,
+  RedisPendingPlanStore,
   RedisRateLimitStore,
   RedisTwoFactorStore,
   RedisRevocationFeed,
@@ -94,6 +97,11 @@ export interface RedisStores {
    * last listener unsubscribes or by `close()`.
    */
   eventBroadcast: Required<IEventBroadcast>;
+  /**
+   * Plans of GitHub sponsors no user matched yet (a hash per plan and an index by email): give
+   * it to `GithubSponsorsPreset` as `pendingStore`, so every instance sees them.
+   */
+  pendingPlanStore: IPendingPlanStore;
 }
 
 /**
@@ -118,5 +126,6 @@ export function createRedisStores(options: RedisStoresOptions): RedisStores {
     eventLog: new RedisEventLog(client, { ...options.eventLog, keyPrefix }),
     webhookStore: new RedisWebhookStore(client, { keyPrefix }),
     eventBroadcast: new RedisEventBroadcast(client, { ...options.eventBroadcast, keyPrefix }),
+    pendingPlanStore: new RedisPendingPlanStore(client, { keyPrefix }),
   };
 }

@@ -4,6 +4,7 @@
 import type { IApiKeyStore } from '../../stores/api-key';
 import type { IEventLog } from '../../stores/event-log';
 import type { IPendingLinkStore } from '../../stores/linking';
+import type { IPendingPlanStore } from '../../stores/pending-plan';
 import type {
   ILinkedAccountsStore,
   IRolesPermissionsStore,
@@ -25,6 +26,7 @@ import { SqlEventLog, gapHoldMsOf } from './event-log';
 import { SqlUserMetadataStore, SqlSettingsStore } from './key-value-stores';
 import { SqlLinkedAccountsStore, SqlPendingLinkStore } from './linking-stores';
 import { dropTables, migrate } from './migrations';
+import { SqlPendingPlanStore } from './pending-plan-store';
 import { assertValidPrefix } from './prefix';
 import { SqlRateLimitStore } from './rate-limit-store';
 import { SqlRolesPermissionsStore } from './rbac-store';
@@ -84,10 +86,16 @@ export interface SqlStores<U extends BaseUser = BaseUser> {
    */
   eventLog: IEventLog;
   /**
-   * Webhooks and their durable delivery queue (0007), every optional method included; claims
-   * are safe with many instances (`FOR UPDATE SKIP LOCKED`; MariaDB 10.6+ or MySQL 8).
+   * Webhooks and their durable delivery queue (0007; the inbound `verify` column 0008), every
+   * optional method included; claims are safe with many instances (`FOR UPDATE SKIP LOCKED`;
+   * MariaDB 10.6+ or MySQL 8).
    */
   webhookStore: Required<IWebhookStore>;
+  /**
+   * Plans of GitHub sponsors no user matched yet (0008): give it to `GithubSponsorsPreset` as
+   * `pendingStore`, so a pending plan survives restarts and every instance can apply it.
+   */
+  pendingPlanStore: IPendingPlanStore;
   /** Drops every table of this prefix, migration bookkeeping included (tests, uninstall). */
   dropTables(): Promise<void>;
   /** Closes the connection pool or database handle that was passed in. */
@@ -132,6 +140,7 @@ export function createSqlStores<U extends BaseUser = BaseUser>(
     apiKeyStore: guardStore(new SqlApiKeyStore(ctx, usageRetentionMs)),
     eventLog: guardStore(new SqlEventLog(ctx, gapHoldMs)),
     webhookStore: guardStore(new SqlWebhookStore(ctx)),
+    pendingPlanStore: guardStore(new SqlPendingPlanStore(ctx)),
     dropTables: () => dropTables(ctx).catch(mapSqlError),
     destroy: () => (destroyed ??= ctx.db.destroy()),
   };

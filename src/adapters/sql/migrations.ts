@@ -1,6 +1,7 @@
 import { Migrator, sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
 import type { SqlContext } from './dialect';
 import { eventToolsMigration } from './event-tools-migration';
+import { inboundWebhooksMigration } from './inbound-webhooks-migration';
 import {
   columnTypes,
   mysqlCollation,
@@ -308,6 +309,7 @@ export function migrationsFor(ctx: SqlContext): Record<string, Migration> {
     },
 
     '0007_event_tools': eventToolsMigration(ctx),
+    '0008_inbound_webhooks': inboundWebhooksMigration(ctx),
   };
 }
 

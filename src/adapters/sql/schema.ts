@@ -270,6 +270,8 @@ export interface WebhooksTable {
   /** JSON array of strings. */
   allowed_actions: string | null;
   js_script: string | null;
+  /** JSON: a verification kind (`"github"`) or a generic HMAC object (migration 0008). */
+  verify: string | null;
 }
 
 /** The delivery queue (migration 0007): one row per (event, webhook). */
@@ -287,6 +289,18 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
   created_at: Millis;
   updated_at: Millis;
+}
+
+/**
+ * Plans of GitHub sponsors no user matched yet (migration 0008), one per GitHub account.
+ * `email` is lower-cased in JavaScript, like `users.email_lower`, and indexed.
+ */
+export interface PendingPlansTable {
+  github_id: string;
+  github_login: string | null;
+  email: string | null;
+  tier: string | null;
+  created_at: Millis;
 }
 
 /**
@@ -317,12 +331,14 @@ export interface SqlDatabase {
   event_cursors: EventCursorsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  pending_plans: PendingPlansTable;
 }
 
 export type TableName = keyof SqlDatabase;
 
 /** Every table, children before parents (the order dropTables uses). */
 export const TABLES: readonly TableName[] = [
+  'pending_plans',
   'webhook_deliveries',
   'webhooks',
   'event_cursors',

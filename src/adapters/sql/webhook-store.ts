@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { pageOf, webhookWants } from '../../stores/event-match';
+import type { InboundVerify } from '../../stores/inbound-verify';
 import type {
   IWebhookStore,
   ListDeliveriesOptions,
@@ -30,6 +31,7 @@ function toHookRow(hook: WebhookConfig): Insertable<WebhooksTable> {
     provider: hook.provider ?? null,
     allowed_actions: hook.allowedActions === undefined ? null : toJson(hook.allowedActions),
     js_script: hook.jsScript ?? null,
+    verify: hook.verify === undefined ? null : toJson(hook.verify),
   };
 }
 
@@ -50,6 +52,8 @@ function toHook(row: Selectable<WebhooksTable>): WebhookConfig {
   const allowedActions = fromJson<string[]>(row.allowed_actions);
   if (allowedActions !== undefined) hook.allowedActions = allowedActions;
   if (row.js_script !== null) hook.jsScript = row.js_script;
+  const verify = fromJson<InboundVerify>(row.verify);
+  if (verify !== undefined) hook.verify = verify;
   return hook;
 }
 
@@ -73,6 +77,7 @@ function toHookPatch(patch: Partial<WebhookConfig>): Updateable<WebhooksTable> {
     set.allowed_actions = patch.allowedActions === undefined ? null : toJson(patch.allowedActions);
   }
   if (has('jsScript')) set.js_script = patch.jsScript ?? null;
+  if (has('verify')) set.verify = patch.verify === undefined ? null : toJson(patch.verify);
   return set;
 }
 
@@ -124,8 +129,8 @@ function toAttemptSet(outcome: WebhookAttemptOutcome): Updateable<WebhookDeliver
 }
 
 /**
- * {@link IWebhookStore} with every optional method (migration 0007): the registry and the
- * delivery queue on the same database as the event log. `findByEvent` reads the active
+ * {@link IWebhookStore} with every optional method (migration 0007; `verify` 0008): the registry
+ * and the delivery queue on the same database as the event log. `findByEvent` reads the active
  * webhooks of the tenant (and the global ones) and matches their patterns here, with the same
  * rule as every other store. Claims are safe across instances: on PostgreSQL and MySQL/MariaDB
  * (10.6+) they lock the rows they take with `FOR UPDATE SKIP LOCKED`, so two instances claiming
