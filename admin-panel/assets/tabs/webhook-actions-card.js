@@ -19,7 +19,7 @@ function byCategory(actions) {
 function emptyRegistry() {
   return emptyState(
     'No webhook actions registered',
-    'Your application registers them in code: decorate a service method with @webhookAction({ id, label, category, description }), or call ActionRegistry.register({ id, label, category, description, fn }). Give the admin router that registry as its actions option unless it is the default one.',
+    'Your application registers them in code: decorate a service method with @webhookAction({ id, label, category, description }) (with experimentalDecorators, then call registerActions(service)), or call ActionRegistry.register({ id, label, category, description, fn }). Give the admin router that registry as its actions option unless it is the default one.',
     'webhook',
   );
 }
