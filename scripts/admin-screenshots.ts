@@ -1,8 +1,11 @@
 /**
  * Takes the screenshots of docs/admin.md: every tab of the admin panel at 1280×800, the Manage
- * drawer, a new API key's banner, a key's usage log, a webhook's deliveries, the sign-in screen
- * and the Users tab on a 390 px phone, against seeded in-memory stores. Run with `npx tsx scripts/admin-screenshots.ts` (needs Chromium: Debian's `chromium`
- * package, or KEYWARD_CHROMIUM pointing at one).
+ * drawer, a new API key's banner, a key's usage log, a webhook's deliveries, the Control tab's
+ * webhook actions, an inbound webhook's dry run, the sign-in screen and the Users tab on a 390 px
+ * phone, against seeded in-memory stores. Run with `npx tsx scripts/admin-screenshots.ts` (needs
+ * Chromium: Debian's `chromium` package, or KEYWARD_CHROMIUM pointing at one). Names given as
+ * arguments (`control-actions inbound-dry-run`) retake only those shots, so the others keep
+ * their pixels.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,6 +14,15 @@ import { PANEL_SECRET, seedPanelStores, startPanelServer } from '../test/admin/p
 
 const EXECUTABLE = process.env.KEYWARD_CHROMIUM ?? '/usr/bin/chromium';
 const OUT = resolve(__dirname, '..', 'docs', 'images');
+const ONLY = new Set(process.argv.slice(2));
+
+/** The inbound webhook of the shots: GitHub Sponsors revoking a plan on a cancellation. */
+const SPONSORS_SCRIPT = `if (body.action === 'cancelled') {
+  const login = body.sponsorship.sponsor.login;
+  await actions['plan.revoke'](login);
+  console.log('revoked the plan of', login);
+  result = { event: 'billing.plan.revoked', data: { login } };
+}`;
 
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
@@ -21,6 +33,7 @@ async function settle(page: Page): Promise<void> {
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
+  if (ONLY.size > 0 && !ONLY.has(name)) return;
   await page.mouse.move(0, 0);
   await settle(page);
   const file = join(OUT, `admin-${name}.png`);
@@ -34,7 +47,23 @@ async function main(): Promise<void> {
   }
   mkdirSync(OUT, { recursive: true });
   const seed = await seedPanelStores();
-  const panel = await startPanelServer(seed.stores);
+  // Two actions on, one of them waiting for its dependency, so the card shows the note.
+  await seed.stores.settingsStore.updateSettings({
+    enabledWebhookActions: ['plan.revoke', 'plan.notify'],
+  });
+  await seed.stores.webhookStore.add({
+    id: 'wh_sponsors',
+    url: '',
+    events: [],
+    isActive: true,
+    createdAt: new Date(),
+    provider: 'github',
+    verify: 'github',
+    secret: 'whsec_c2NyZWVuc2hvdC1vbmx5LXNlY3JldA==',
+    allowedActions: ['plan.revoke'],
+    jsScript: SPONSORS_SCRIPT,
+  });
+  const panel = await startPanelServer(seed.stores, { actions: seed.webhookActions.actions });
   const browser = await chromium.launch({
     executablePath: EXECUTABLE,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
@@ -72,6 +101,8 @@ async function main(): Promise<void> {
       await page.locator(`#view[data-tab="${tab}"] .card`).first().waitFor();
       await shoot(page, tab);
     }
+    await page.evaluate(`document.querySelector('#control-webhook-actions').scrollIntoView()`);
+    await shoot(page, 'control-actions');
 
     await page.click('#tab-api-keys');
     await page.locator('#api-keys-table tbody tr[data-key-id]').first().waitFor();
@@ -106,6 +137,21 @@ async function main(): Promise<void> {
     await page.locator('#webhook-deliveries-table tbody tr[data-delivery-id]').first().waitFor();
     await page.evaluate(`document.querySelector('.drawer-content').scrollTo(0, 290)`);
     await shoot(page, 'webhook-deliveries');
+    await page.keyboard.press('Escape');
+    // The inbound webhook's dry run with a GitHub Sponsors cancellation as the sample.
+    await page.click('button[aria-label="Dry run inbound github"]');
+    await page.fill(
+      '#dry-run-body',
+      JSON.stringify(
+        { action: 'cancelled', sponsorship: { sponsor: { login: 'octocat' }, tier: 'Pro' } },
+        null,
+        2,
+      ),
+    );
+    await page.click('#dry-run-run');
+    await page.locator('#dry-run-logs').waitFor();
+    await page.evaluate(`document.querySelector('#inbound-dry-run').scrollIntoView()`);
+    await shoot(page, 'inbound-dry-run');
     await page.keyboard.press('Escape');
 
     await page.click('#tab-events');

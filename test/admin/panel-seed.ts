@@ -11,6 +11,7 @@ import {
   type BaseUser,
 } from '../../src';
 import { createAdminStores, type AdminStores } from './admin-stores';
+import { seedWebhookActions, type ActionsSeed } from './panel-seed-actions';
 import { seedEventTools, type EventToolsSeed } from './panel-seed-events';
 
 /** The admin secret of the seeded app (long enough for the router's minimum). */
@@ -66,6 +67,12 @@ export interface PanelSeed {
   apiKeys: ApiKey[];
   /** Webhooks with deliveries, and a month of events in the log. */
   eventTools: EventToolsSeed;
+  /**
+   * Actions for inbound webhook scripts, with the calls really made. Serve them with
+   * `startPanelServer(stores, { actions: seed.webhookActions.actions })`; without that option the
+   * router lists the process-wide default registry.
+   */
+  webhookActions: ActionsSeed;
 }
 
 const DAY = 86_400_000;
@@ -306,6 +313,7 @@ export async function seedPanelStores(now = Date.now()): Promise<PanelSeed> {
     tenantIds,
     apiKeys,
     eventTools,
+    webhookActions: seedWebhookActions(),
   };
 }
 

@@ -1,8 +1,10 @@
 // Control tab: run-time policy kept in the settings store (email verification mode, mandatory
-// 2FA). Each change is saved at once and confirmed with a toast; a failure puts the control back.
+// 2FA, the actions inbound webhook scripts may call). Each change is saved at once and confirmed
+// with a toast; a failure puts the control back.
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { errorBlock, loading, pageHeader, showError, toast } from '../ui.js';
+import { webhookActionsCard } from './webhook-actions-card.js';
 
 const MODES = [
   {
@@ -22,14 +24,14 @@ const MODES = [
   },
 ];
 
-const KNOWN = new Set(['emailVerificationMode', 'require2FA']);
+const KNOWN = new Set(['emailVerificationMode', 'require2FA', 'enabledWebhookActions']);
 
 function show(value) {
   if (value === null || value === undefined) return '—';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-export async function render(view) {
+export async function render(view, { features = {} } = {}) {
   const body = h('div', { class: 'control-grid' });
   view.append(
     pageHeader('Control', 'Sign-in policy for every user, changed at run time without a redeploy.'),
@@ -182,8 +184,20 @@ export async function render(view) {
   async function load() {
     replace(body, loading());
     try {
-      const { settings = {} } = await api('settings');
-      replace(body, verificationCard(settings), twoFactorCard(settings), otherCard(settings));
+      // The actions card only where the admin router has a settings store to keep them in.
+      const [{ settings = {} }, actions] = await Promise.all([
+        api('settings'),
+        features.webhookActions ? api('webhook-actions') : null,
+      ]);
+      replace(
+        body,
+        verificationCard(settings),
+        twoFactorCard(settings),
+        actions
+          ? webhookActionsCard({ actions: actions.actions ?? [], enabled: actions.enabled ?? [] })
+          : null,
+        otherCard(settings),
+      );
     } catch (error) {
       replace(
         body,

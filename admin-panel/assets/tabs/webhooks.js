@@ -1,78 +1,39 @@
-// Webhooks tab: the outgoing webhooks events are delivered to. Register one (a generated signing
-// secret is shown once, in a banner), switch one on or off, delete it after confirmation, and
-// open its deliveries, where a dead one can be replayed.
+// Webhooks tab: outgoing webhooks events are delivered to, and inbound ones a provider calls.
+// Register one (a generated signing secret is shown once, in a banner), switch one on or off,
+// delete it after confirmation, open an outgoing one's deliveries (a dead one can be replayed) or
+// an inbound one's drawer (edit its script, dry-run it).
 import { api, seg } from '../api.js';
 import { h, replace } from '../dom.js';
 import { icon } from '../icons.js';
 import { serverPaging } from '../paging.js';
 import {
-  badge,
   busy,
   confirmAction,
   dataTable,
   emptyState,
-  formatDate,
   fullRow,
   pageHeader,
-  shortId,
   showError,
   toast,
 } from '../ui.js';
-import { chipList } from './api-key-usage.js';
+import { openInboundDrawer } from './inbound-drawer.js';
+import {
+  endpointCell,
+  hookName,
+  inbound,
+  scopeCell,
+  signedCell,
+  subjectCell,
+} from './webhook-cells.js';
 import { openDeliveriesDrawer } from './webhook-deliveries.js';
 import { createWebhookForm, newSecretBanner } from './webhook-form.js';
 
 const LIMIT = 20;
-/** Event patterns shown in a row before "+N more". */
-const ROW_EVENTS = 2;
-
-function endpointCell(hook) {
-  return h(
-    'div',
-    { class: 'user-text' },
-    h('span', { class: 'webhook-url mono', title: hook.url }, hook.url),
-    h(
-      'span',
-      { class: 'user-email', title: `${hook.id}, created ${formatDate(hook.createdAt)}` },
-      `Created ${formatDate(hook.createdAt, false)}`,
-    ),
-  );
-}
-
-function eventsCell(events) {
-  if (events.length <= ROW_EVENTS) return chipList(events, 'None');
-  return h(
-    'div',
-    { class: 'chips' },
-    events.slice(0, ROW_EVENTS).map((e) => h('span', { class: 'chip chip-mono' }, e)),
-    h(
-      'span',
-      { class: 'chip', title: events.slice(ROW_EVENTS).join(', ') },
-      `+${events.length - ROW_EVENTS}`,
-    ),
-  );
-}
-
-function scopeCell(hook) {
-  return hook.tenantId
-    ? h(
-        'span',
-        { class: 'mono', title: `Only events of tenant ${hook.tenantId}` },
-        shortId(hook.tenantId),
-      )
-    : h('span', { class: 'muted' }, 'All tenants');
-}
-
-function signedCell(hook) {
-  return hook.hasSecret
-    ? badge('Signed', 'success')
-    : h('span', { title: 'Deliveries carry no signature' }, badge('Unsigned', 'warning'));
-}
 
 export async function render(view, { features }) {
   const withDeliveries = features.webhookDeliveries === true;
   const footer = h('div', { class: 'card-footer' });
-  const columns = ['Endpoint', 'Events', 'Scope', 'Active', 'Signing', ''];
+  const columns = ['Endpoint or provider', 'Events or actions', 'Scope', 'Active', 'Signing', ''];
   const { table, tbody } = dataTable('webhooks-table', columns);
   table.classList.add('table-dense');
   const paging = serverPaging({
@@ -104,7 +65,7 @@ export async function render(view, { features }) {
   view.append(
     pageHeader(
       'Webhooks',
-      'Endpoints that receive events as signed HTTP POSTs, retried with backoff when they fail.',
+      'Outgoing: endpoints that receive events as signed HTTP POSTs, retried with backoff. Inbound: providers whose signed requests a script turns into events.',
       paging.refresh,
     ),
     h(
@@ -129,7 +90,9 @@ export async function render(view, { features }) {
       role: 'switch',
       class: 'switch-input',
       checked: hook.isActive,
-      'aria-label': `Deliver to ${hook.url}`,
+      'aria-label': inbound(hook)
+        ? `Accept requests from ${hook.provider}`
+        : `Deliver to ${hook.url}`,
       onChange: async () => {
         const wanted = toggle.checked;
         toggle.disabled = true;
@@ -137,7 +100,7 @@ export async function render(view, { features }) {
         try {
           await api(`webhooks/${seg(hook.id)}`, { method: 'PATCH', body: { isActive: wanted } });
           hook.isActive = wanted;
-          toast(wanted ? 'Webhook enabled' : 'Webhook disabled', 'success', hook.url);
+          toast(wanted ? 'Webhook enabled' : 'Webhook disabled', 'success', hookName(hook));
           toggle.closest('tr')?.classList.toggle('is-inactive', !wanted);
         } catch (error) {
           toggle.checked = !wanted;
@@ -164,14 +127,16 @@ export async function render(view, { features }) {
   async function remove(hook, button) {
     const ok = await confirmAction({
       title: 'Delete this webhook?',
-      message: `${hook.url} receives nothing more, and its deliveries (pending ones included) are removed. This cannot be undone.`,
+      message: inbound(hook)
+        ? `Requests from ${hook.provider} are refused from now on, and its script is removed. This cannot be undone.`
+        : `${hook.url} receives nothing more, and its deliveries (pending ones included) are removed. This cannot be undone.`,
       confirmLabel: 'Delete webhook',
     });
     if (!ok) return;
     await busy(button, async () => {
       try {
         await api(`webhooks/${seg(hook.id)}`, { method: 'DELETE' });
-        toast('Deleted webhook', 'success', hook.url);
+        toast('Deleted webhook', 'success', hookName(hook));
       } catch (error) {
         if (error.code !== 'WEBHOOK_NOT_FOUND') {
           showError(error, 'Could not delete the webhook');
@@ -182,25 +147,59 @@ export async function render(view, { features }) {
     });
   }
 
+  function inboundButtons(hook) {
+    const open = (dryRun) =>
+      openInboundDrawer(hook, {
+        dryRun,
+        onSaved: async () => {
+          await paging.load();
+        },
+      });
+    return [
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-sm',
+          'aria-label': `Dry run inbound ${hook.provider}`,
+          onClick: () => open(true),
+        },
+        'Dry run',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-sm',
+          'aria-label': `Edit inbound ${hook.provider}`,
+          onClick: () => open(false),
+        },
+        'Edit',
+      ),
+    ];
+  }
+
   function actions(hook) {
-    const deliveries = withDeliveries
-      ? h(
-          'button',
-          {
-            type: 'button',
-            class: 'btn btn-sm',
-            'aria-label': `Deliveries of ${hook.url}`,
-            onClick: () => openDeliveriesDrawer(hook),
-          },
-          'Deliveries',
-        )
-      : null;
+    const deliveries = inbound(hook)
+      ? inboundButtons(hook)
+      : withDeliveries
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn btn-sm',
+              'aria-label': `Deliveries of ${hook.url}`,
+              onClick: () => openDeliveriesDrawer(hook),
+            },
+            'Deliveries',
+          )
+        : null;
     const deleteButton = h(
       'button',
       {
         type: 'button',
         class: 'btn btn-sm btn-danger-ghost',
-        'aria-label': `Delete webhook ${hook.url}`,
+        'aria-label': `Delete webhook ${hookName(hook)}`,
         title: 'Delete',
         onClick: () => void remove(hook, deleteButton),
       },
@@ -212,9 +211,12 @@ export async function render(view, { features }) {
   function hookRow(hook) {
     return h(
       'tr',
-      { dataset: { webhookId: hook.id }, class: hook.isActive ? undefined : 'is-inactive' },
-      h('td', { 'data-label': 'Endpoint' }, endpointCell(hook)),
-      h('td', { 'data-label': 'Events' }, eventsCell(hook.events)),
+      {
+        dataset: { webhookId: hook.id, direction: hook.direction },
+        class: hook.isActive ? undefined : 'is-inactive',
+      },
+      h('td', { 'data-label': inbound(hook) ? 'Provider' : 'Endpoint' }, endpointCell(hook)),
+      h('td', { 'data-label': inbound(hook) ? 'Actions' : 'Events' }, subjectCell(hook)),
       h('td', { 'data-label': 'Scope' }, scopeCell(hook)),
       h('td', { 'data-label': 'Active' }, activeSwitch(hook)),
       h('td', { 'data-label': 'Signing' }, signedCell(hook)),
@@ -230,7 +232,7 @@ export async function render(view, { features }) {
             columns.length,
             emptyState(
               'No webhooks yet',
-              'Register an endpoint above to have events POSTed to it as they happen.',
+              'Register an endpoint above to have events POSTed to it as they happen, or an inbound webhook for a provider to call.',
               'webhook',
             ),
           )
