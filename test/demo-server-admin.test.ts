@@ -99,6 +99,18 @@ describe('demo server admin panel (npm start)', () => {
     });
     // The event tools are mounted, and their stream is for signed-in users only.
     expect((await fetch(`http://127.0.0.1:${demo.port}/tools/stream`)).status).toBe(401);
+    // Inbound webhooks: the Control tab lists the demo's action; no provider is registered yet.
+    const actions = await fetch(`http://127.0.0.1:${demo.port}/admin/api/webhook-actions`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(await actions.json()).toMatchObject({
+      actions: [{ id: 'demo.log', enabled: false }],
+    });
+    const inbound = await fetch(`http://127.0.0.1:${demo.port}/tools/webhook/github`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(inbound.status).toBe(404);
     expect((await ping(demo, 'not-the-secret')).status).toBe(401);
     const page = await fetch(`http://127.0.0.1:${demo.port}/admin/`);
     expect(page.status).toBe(200);

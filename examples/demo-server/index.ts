@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  ActionRegistry,
   AuthTools,
   InMemoryApiKeyStore,
   createAdminRouter,
@@ -45,7 +46,29 @@ async function main() {
     sse: true,
     revocations: auth,
   });
-  app.use('/tools', createToolsRouter(tools, { authMiddleware: auth.middleware() }));
+  // Inbound webhooks registered in the admin's Webhooks tab are received at
+  // /tools/webhook/:provider; their scripts may call the one action below once it is switched on
+  // in the Control tab and allowed for the webhook.
+  const actions = new ActionRegistry();
+  actions.register({
+    id: 'demo.log',
+    label: 'Print a line',
+    category: 'Demo',
+    description: 'Prints its argument to the demo console.',
+    fn: (text: unknown) => {
+      console.log(`[action] demo.log ${JSON.stringify(text)}`);
+    },
+  });
+  app.use(
+    '/tools',
+    createToolsRouter(tools, {
+      authMiddleware: auth.middleware(),
+      webhook: true,
+      webhookStore: stores.webhookStore,
+      settingsStore: stores.settingsStore,
+      actions,
+    }),
+  );
 
   const admin = loadAdminSecret();
   eventBus.onEvent('*', (e) => {
@@ -74,6 +97,7 @@ async function main() {
       apiKeyStore,
       webhookStore: stores.webhookStore,
       eventLog: stores.eventLog,
+      actions,
       eventBus,
     }),
   );
@@ -89,6 +113,7 @@ async function main() {
   protected route ${siteUrl}/api/profile
   API key route   ${siteUrl}/api/service  (keys from the admin panel's API Keys tab)
   event stream    ${siteUrl}/tools/stream  (signed in; webhooks and events in the admin panel)
+  inbound hooks   ${siteUrl}/tools/webhook/:provider  (register one in the admin's Webhooks tab)
   admin panel     ${siteUrl}/admin/
   demo outbox     ${siteUrl}/demo/outbox  (demo only: the mails and SMS printed below)
   admin secret    ${adminLine}
