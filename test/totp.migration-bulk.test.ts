@@ -11,6 +11,7 @@ import {
   type AuthConfig,
   type BaseUser,
   type IUserStore,
+  type ListUsersOptions,
 } from 'keyward';
 import { createSqlStores } from 'keyward/sql';
 import { ACCESS_SECRET, PASSWORD, REFRESH_SECRET } from './helpers/app';
@@ -68,6 +69,7 @@ function bulkSuite(open: () => Promise<{ store: IUserStore; close(): Promise<voi
     // The foreign user's secret gets sealed under the other key first.
     const foreignOnly = {
       listUsers: async () => [(await store.findById(seeded.foreign.id))!],
+      findById: (id: string) => store.findById(id),
       updateTotpSecret: (id: string, value: string | null) => store.updateTotpSecret!(id, value),
     } as unknown as IUserStore;
     await migrateTotpSecrets(foreignOnly, { config: otherConfig });
@@ -150,6 +152,31 @@ describe('migrateTotpSecrets on the in-memory store', () => {
       updateTotpSecret: store.updateTotpSecret.bind(store),
     } as unknown as IUserStore;
     await expect(migrateTotpSecrets(withoutListing, { config })).rejects.toThrow(/listUsers/);
+  });
+});
+
+describe('migrateTotpSecrets while the app serves traffic', () => {
+  it('does not bring back a secret cleared (2FA switched off) after it was listed', async () => {
+    const store = new InMemoryUserStore();
+    const user = await store.create({
+      email: 'turning-off@example.test',
+      totpSecret: totp.generateSecret('e').secret,
+      isTotpEnabled: true,
+    });
+    // The user disables 2FA between the listing and the write.
+    const racing = {
+      listUsers: async (options?: ListUsersOptions) => {
+        const listed = await store.listUsers(options);
+        await store.updateTotpSecret(user.id, null);
+        return listed;
+      },
+      findById: (id: string) => store.findById(id),
+      updateTotpSecret: (id: string, value: string | null) => store.updateTotpSecret(id, value),
+    } as unknown as IUserStore;
+    await migrateTotpSecrets(racing, { config });
+    const after = await store.findById(user.id);
+    expect(after?.totpSecret ?? null).toBeNull();
+    expect(after?.isTotpEnabled).toBe(false);
   });
 });
 

@@ -47,7 +47,8 @@ const DEFAULT_BATCH = 200;
 /**
  * Seals the plain-text TOTP secrets another SDK left in the user store, walking every user
  * through `listUsers`. Safe to run again (sealed values are recognised by their format and
- * skipped) and while the app serves traffic (a sign-in seals the same secret the same way).
+ * skipped) and while the app serves traffic (a sign-in seals the same secret the same way, and
+ * each user is read again just before the write).
  */
 export async function migrateTotpSecrets<U extends BaseUser>(
   store: IUserStore<U>,
@@ -78,9 +79,11 @@ export async function migrateTotpSecrets<U extends BaseUser>(
     for (const user of batch) {
       report.scanned += 1;
       const seal = visit(user, box, report);
-      if (seal !== null && options.dryRun !== true) {
-        await store.updateTotpSecret(user.id, seal);
-      }
+      if (seal === null || options.dryRun === true) continue;
+      // Read again just before writing: a secret cleared meanwhile (2FA switched off) must not
+      // come back, since updateTotpSecret switches TOTP on.
+      const fresh = await store.findById(user.id);
+      if (fresh?.totpSecret === user.totpSecret) await store.updateTotpSecret(user.id, seal);
     }
     if (batch.length < batchSize) return report;
   }
