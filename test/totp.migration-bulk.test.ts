@@ -94,6 +94,7 @@ function bulkSuite(open: () => Promise<{ store: IUserStore; close(): Promise<voi
       inactivePlain: [seeded.inactive.id],
       unreadable: [seeded.foreign.id],
       unrecognised: [seeded.odd.id],
+      changedMeanwhile: [],
     });
     for (const [i, user] of seeded.plain.entries()) {
       const value = (await stored(user.id))!;
@@ -173,7 +174,8 @@ describe('migrateTotpSecrets while the app serves traffic', () => {
       findById: (id: string) => store.findById(id),
       updateTotpSecret: (id: string, value: string | null) => store.updateTotpSecret(id, value),
     } as unknown as IUserStore;
-    await migrateTotpSecrets(racing, { config });
+    const report = await migrateTotpSecrets(racing, { config });
+    expect(report).toMatchObject({ sealed: 0, changedMeanwhile: [user.id] });
     const after = await store.findById(user.id);
     expect(after?.totpSecret ?? null).toBeNull();
     expect(after?.isTotpEnabled).toBe(false);

@@ -1,4 +1,4 @@
-import { resolveConfig } from '../../core/config/resolve';
+import { asResolvedConfig } from '../../core/config/resolve';
 import type { ResolvedConfig } from '../../core/config/resolved';
 import type { AuthConfig } from '../../core/config/types';
 import type { BaseUser, IUserStore } from '../../stores/user';
@@ -20,7 +20,7 @@ export interface MigrateTotpSecretsOptions {
 
 /**
  * What {@link migrateTotpSecrets} found, in counts and user ids (never secrets). Every user is
- * counted under exactly one of the last six fields.
+ * counted under exactly one of the fields after `scanned`.
  */
 export interface TotpSecretMigrationReport {
   /** Users listed. */
@@ -40,6 +40,11 @@ export interface TotpSecretMigrationReport {
   unreadable: string[];
   /** Neither sealed nor base32 (16+ characters): left untouched. */
   unrecognised: string[];
+  /**
+   * Plain when listed, changed before the write (sealed by a sign-in, or 2FA switched off):
+   * left as they are now.
+   */
+  changedMeanwhile: string[];
 }
 
 const DEFAULT_BATCH = 200;
@@ -63,7 +68,7 @@ export async function migrateTotpSecrets<U extends BaseUser>(
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError('migrateTotpSecrets: batchSize must be a positive integer');
   }
-  const box = new TotpSecretBox(totpKeyOf(options.config));
+  const box = new TotpSecretBox(asResolvedConfig(options.config).totpKey);
   const report: TotpSecretMigrationReport = {
     scanned: 0,
     sealed: 0,
@@ -72,6 +77,7 @@ export async function migrateTotpSecrets<U extends BaseUser>(
     inactivePlain: [],
     unreadable: [],
     unrecognised: [],
+    changedMeanwhile: [],
   };
   // Sealing changes no listed field's order, so offset paging visits every user once.
   for (let offset = 0; ; offset += batchSize) {
@@ -83,7 +89,12 @@ export async function migrateTotpSecrets<U extends BaseUser>(
       // Read again just before writing: a secret cleared meanwhile (2FA switched off) must not
       // come back, since updateTotpSecret switches TOTP on.
       const fresh = await store.findById(user.id);
-      if (fresh?.totpSecret === user.totpSecret) await store.updateTotpSecret(user.id, seal);
+      if (fresh?.totpSecret === user.totpSecret) {
+        await store.updateTotpSecret(user.id, seal);
+      } else {
+        report.sealed -= 1;
+        report.changedMeanwhile.push(user.id);
+      }
     }
     if (batch.length < batchSize) return report;
   }
@@ -116,8 +127,4 @@ function visit(
       report.sealed += 1;
       return box.seal(normalisePlainSecret(stored)!, user.id);
   }
-}
-
-function totpKeyOf(config: AuthConfig | ResolvedConfig): Buffer {
-  return 'totpKey' in config ? config.totpKey : resolveConfig(config).totpKey;
 }
