@@ -96,6 +96,7 @@ const ENDPOINT_SUITES = [
   'totp.recovery',
   'totp.policy',
   'totp.enrolment',
+  'totp.migration',
   'magic-link',
   'sms',
   'passwords.hashing',

@@ -72,6 +72,12 @@ export type { Argon2Params } from './core/passwords/argon2-hasher';
 export { BaseAuthStrategy } from './strategies/base-auth-strategy';
 export { LocalStrategy, type LocalCredentials } from './strategies/local-strategy';
 export { TotpStrategy, type TotpSecret, type TotpStrategyOptions } from './features/totp/strategy';
+export {
+  migrateTotpSecrets,
+  type MigrateTotpSecretsOptions,
+  type TotpSecretMigrationReport,
+} from './features/totp/migrate-secrets';
+export { isSealedTotpSecret } from './features/totp/stored-secret';
 export { MagicLinkStrategy, type SendMagicLinkOptions } from './features/magic-link/strategy';
 export { SmsStrategy, type SmsStrategyOptions } from './features/sms/strategy';
 export { SmsService } from './features/sms/sms-service';

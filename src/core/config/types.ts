@@ -157,7 +157,7 @@ export interface AuthConfig {
   reauthWindow?: string | number;
   /** SMS codes (POST /sms/send, /sms/verify, `SmsStrategy`); see docs/two-factor.md. */
   sms?: SmsConfig;
-  /** Reserved for the OAuth feature. */
+  /** Provider options read by `new GoogleStrategy(config)` (`oauth.google`) and the like. */
   oauth?: Record<string, unknown>;
 }
 

@@ -4,6 +4,7 @@ import type { BaseUser } from '../../stores/user';
 import { AuthEventNames } from '../../core/events';
 import { generateRecoveryCodes, hashRecoveryCode, legacyRecoveryCodeHash } from './recovery-codes';
 import type { TotpSecretBox } from './secret-box';
+import { openStoredSecret } from './stored-secret';
 import type { TotpStrategy } from './strategy';
 
 /** What a request offers as proof of the second factor: one of the two. */
@@ -50,8 +51,8 @@ export class TotpFactor {
    */
   async checkCode(user: BaseUser, code: string): Promise<void> {
     this.assertEnabled(user);
-    const secret = this.box.open(user.totpSecret!, user.id);
-    if (secret === null) {
+    const opened = openStoredSecret(this.box, user.totpSecret!, user.id);
+    if (opened === null) {
       // Recovery codes still work: their hashes do not depend on the key.
       this.ctx.config.logger.error(
         'TOTP secret cannot be decrypted (accessTokenSecret rotated, or the value was not written by keyward)',
@@ -59,7 +60,27 @@ export class TotpFactor {
       );
       throw invalidCode();
     }
-    await this.acceptCode(user.id, code, secret);
+    await this.acceptCode(user.id, code, opened.secret);
+    if (opened.plain) await this.resealPlain(user, opened.secret);
+  }
+
+  /**
+   * A secret another SDK stored in plain text has just proved itself with a code: store it
+   * sealed from now on. The user is re-read first, so a concurrent disable (secret cleared) is
+   * not undone. A failed write only postpones the sealing to the next code.
+   */
+  private async resealPlain(user: BaseUser, secret: string): Promise<void> {
+    const { users, config } = this.ctx;
+    try {
+      const fresh = await users.findById(user.id);
+      if (fresh?.totpSecret !== user.totpSecret || !users.updateTotpSecret) return;
+      await users.updateTotpSecret(user.id, this.box.seal(secret, user.id));
+    } catch (err) {
+      config.logger.warn('plain-text TOTP secret not re-sealed; retried on the next code', {
+        userId: user.id,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   /**

@@ -15,6 +15,13 @@ export const TOTP_DRIFT_STEPS = 1;
 /** Random bytes in a new secret: 160 bits, the size RFC 4226 recommends for HMAC-SHA1. */
 export const TOTP_SECRET_BYTES = 20;
 
+/**
+ * Shortest secret a code is checked against: 80 bits. New secrets are 160, but apps migrating
+ * from other SDKs hold secrets paired years ago at 80 bits (a common library default), and
+ * refusing them would lock those users out; otplib's own floor is 128.
+ */
+export const MIN_VERIFY_SECRET_BYTES = 10;
+
 /** How many recovery codes a user gets at once. */
 export const RECOVERY_CODE_COUNT = 10;
 

@@ -1,6 +1,15 @@
-import { generateSecret, generateSync, generateURI, verifySync } from 'otplib';
+import { createGuardrails, generateSecret, generateSync, generateURI, verifySync } from 'otplib';
 import QRCode from 'qrcode';
-import { TOTP_DIGITS, TOTP_DRIFT_STEPS, TOTP_PERIOD_SECONDS, TOTP_SECRET_BYTES } from './options';
+import {
+  MIN_VERIFY_SECRET_BYTES,
+  TOTP_DIGITS,
+  TOTP_DRIFT_STEPS,
+  TOTP_PERIOD_SECONDS,
+  TOTP_SECRET_BYTES,
+} from './options';
+
+/** otplib's limits, but for the 80-bit secrets older pairings hold (see the constant). */
+const GUARDRAILS = createGuardrails({ MIN_SECRET_BYTES: MIN_VERIFY_SECRET_BYTES });
 
 /** A new TOTP secret and the two ways to hand it to an authenticator app. */
 export interface TotpSecret {
@@ -57,6 +66,7 @@ export class TotpStrategy {
       digits: this.digits,
       period: TOTP_PERIOD_SECONDS,
       epoch: epochSeconds,
+      guardrails: GUARDRAILS,
     });
   }
 
@@ -80,10 +90,11 @@ export class TotpStrategy {
         period: TOTP_PERIOD_SECONDS,
         epoch: epochSeconds,
         epochTolerance: this.toleranceSeconds,
+        guardrails: GUARDRAILS,
       });
       return result.valid && 'timeStep' in result ? result.timeStep : null;
     } catch {
-      // otplib throws on a secret that is not base32 or is too short: not a match.
+      // otplib throws on a secret that is not base32 or is under 80 bits: not a match.
       return null;
     }
   }
