@@ -182,7 +182,7 @@ export async function render(view) {
   async function load() {
     replace(body, loading());
     try {
-      const { settings = {} } = await api('settings');
+      const settings = (await api('settings')) ?? {};
       replace(body, verificationCard(settings), twoFactorCard(settings), otherCard(settings));
     } catch (error) {
       replace(
