@@ -6,6 +6,13 @@ import type { AuthEventBus } from '../core/events';
 import { ActionRegistry } from '../core/scripting/action-registry';
 import type { SandboxLimits } from '../core/scripting/sandbox';
 import { ApiKeyService } from '../features/api-keys/service';
+import {
+  adaptApiKeyStore,
+  adaptRbacStore,
+  adaptSessionStore,
+  adaptWebhookStore,
+  referenceStoreProblems,
+} from './reference-stores';
 import type { IApiKeyStore } from '../stores/api-key';
 import type { IEventLog } from '../stores/event-log';
 import { InMemoryRateLimitStore } from '../stores/in-memory/in-memory-linking-stores';
@@ -208,6 +215,7 @@ export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminO
     }
   }
   checkEventTools(options, problems);
+  problems.push(...referenceStoreProblems(options));
   if (options.actions !== undefined && !(options.actions instanceof ActionRegistry)) {
     problems.push('actions must be an ActionRegistry');
   }
@@ -222,15 +230,16 @@ export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminO
     adminSecret,
     authorize,
     stores: Object.freeze({
-      sessionStore: options.sessionStore,
-      rbacStore: options.rbacStore,
+      // Stores written to the reference SDK's interfaces are adapted here, once.
+      sessionStore: adaptSessionStore(options.sessionStore),
+      rbacStore: adaptRbacStore(options.rbacStore),
       tenantStore: options.tenantStore,
       userMetadataStore: options.userMetadataStore,
       settingsStore: options.settingsStore,
       linkedAccountsStore: options.linkedAccountsStore,
       twoFactorStore: options.twoFactorStore,
-      apiKeyStore: options.apiKeyStore,
-      webhookStore: options.webhookStore,
+      apiKeyStore: adaptApiKeyStore(options.apiKeyStore),
+      webhookStore: adaptWebhookStore(options.webhookStore),
       eventLog: options.eventLog,
     }),
     apiKeyService: options.apiKeyService ?? new ApiKeyService({ eventBus: options.eventBus }),
