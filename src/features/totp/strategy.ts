@@ -67,7 +67,7 @@ export class TotpStrategy {
    * Switches TOTP on for a user from your own code (the reference SDK's call): stores `secret`
    * through `userStore.updateTotpSecret`, which also sets `isTotpEnabled`. Given `config`, the
    * secret is stored encrypted as POST /2fa/verify-setup stores it; without, it is stored as
-   * given, as the reference does, and keyward seals it at the user's first accepted code. No code
+   * given, as the reference does, and is read as a plain-text secret (docs/two-factor.md). No code
    * is asked for and no recovery codes are issued: checking that the user's app holds the
    * secret is then your decision (the HTTP setup always checks a first code).
    */
