@@ -12,6 +12,7 @@ import {
   adaptSessionStore,
   adaptWebhookStore,
   referenceStoreProblems,
+  type AdminRbacStore,
 } from './reference-stores';
 import type { IApiKeyStore } from '../stores/api-key';
 import type { IEventLog } from '../stores/event-log';
@@ -127,7 +128,6 @@ export interface ResolvedAdminOptions {
     Pick<
       AdminRouterOptions,
       | 'sessionStore'
-      | 'rbacStore'
       | 'tenantStore'
       | 'userMetadataStore'
       | 'settingsStore'
@@ -136,7 +136,10 @@ export interface ResolvedAdminOptions {
       | 'apiKeyStore'
       | 'webhookStore'
       | 'eventLog'
-    >
+    > & {
+      /** Adapted so that its listing always answers `{ name, permissions }`. */
+      rbacStore?: AdminRbacStore;
+    }
   >;
   /** Makes and ends keys in `stores.apiKeyStore`: the given service or one on `eventBus`. */
   readonly apiKeyService: ApiKeyService;

@@ -63,6 +63,11 @@ export function adaptSessionStore(store: ISessionStore | undefined): ISessionSto
   });
 }
 
+/** A roles store whose `getAllRoles()` always answers `{ name, permissions }`. */
+export type AdminRbacStore = Omit<IRolesPermissionsStore, 'getAllRoles'> & {
+  getAllRoles?(): Promise<RoleInfo[]>;
+};
+
 /**
  * The roles store with `getAllRoles()` answering either shape: role names (the reference's
  * `string[]`) are completed with `getPermissionsForRole`, `{ name, permissions }` pass as they
@@ -70,10 +75,10 @@ export function adaptSessionStore(store: ISessionStore | undefined): ISessionSto
  */
 export function adaptRbacStore(
   store: IRolesPermissionsStore | undefined,
-): IRolesPermissionsStore | undefined {
-  if (!store || typeof store.getAllRoles !== 'function') return store;
+): AdminRbacStore | undefined {
+  if (!store || typeof store.getAllRoles !== 'function') return store as AdminRbacStore | undefined;
   const getAll = memberOf(store, 'getAllRoles') as () => Promise<Array<RoleInfo | string>>;
-  return withMethods(store, {
+  return withMethods<AdminRbacStore>(store as AdminRbacStore, {
     getAllRoles: async () =>
       Promise.all(
         (await getAll.call(store)).map(async (role) =>

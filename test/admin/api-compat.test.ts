@@ -1,7 +1,8 @@
 // The admin API over stores written the way the reference SDK documents them: listings that
 // take (limit, offset), getAllRoles() answering role names, an API key store that lists with
 // listAll, a webhook store with listAll/add/update/remove and no findById. Each is adapted when
-// the router is built; the one that cannot be is refused at start-up with the fix.
+// the router is built; the one that cannot be is refused at start-up with the fix. The user and
+// roles stores need no cast: keyward's interfaces accept the reference's signatures.
 import express from 'express';
 import request from 'supertest';
 import {
@@ -11,10 +12,8 @@ import {
   type ApiKey,
   type AdminRouterOptions,
   type BaseUser,
-  type IRolesPermissionsStore,
   type ISettingsStore,
   type ISessionStore,
-  type IUserStore,
   type SessionInfo,
   type WebhookConfig,
 } from 'keyward';
@@ -129,10 +128,6 @@ class ReferenceWebhookStore {
   }
 }
 
-// The reference's signatures differ from keyward's types, so a TypeScript app casts once;
-// at run time the router adapts them.
-const asUserStore = (s: ReferenceUserStore) => s as unknown as IUserStore;
-
 /** One field of every row of a listing answer. */
 function field(res: request.Response, list: string, name: string): unknown[] {
   const rows = (res.body as Record<string, Array<Record<string, unknown>>>)[list] ?? [];
@@ -144,10 +139,7 @@ function adminApp(
   options: Partial<AdminRouterOptions> = {},
 ): (path: string) => request.Test {
   const app = express();
-  app.use(
-    '/admin',
-    createAdminRouter(asUserStore(userStore), { adminSecret: ADMIN_SECRET, ...options }),
-  );
+  app.use('/admin', createAdminRouter(userStore, { adminSecret: ADMIN_SECRET, ...options }));
   return (path: string) =>
     request(app).get(`/admin/api${path}`).set('Authorization', `Bearer ${ADMIN_SECRET}`);
 }
@@ -197,7 +189,7 @@ describe('admin API over reference-shaped stores', () => {
     const store = new ReferenceUserStore();
     const user = await store.create({ email: 'ada@example.test' });
     const app = express();
-    app.use('/admin', createAdminRouter(asUserStore(store), { adminSecret: ADMIN_SECRET }));
+    app.use('/admin', createAdminRouter(store, { adminSecret: ADMIN_SECRET }));
     const one = await request(app)
       .get(`/admin/api/users/${user.id}`)
       .set('Authorization', `Bearer ${ADMIN_SECRET}`);
@@ -216,9 +208,9 @@ describe('admin API over reference-shaped stores', () => {
     const app = express();
     app.use(
       '/admin',
-      createAdminRouter(asUserStore(userStore), {
+      createAdminRouter(userStore, {
         adminSecret: ADMIN_SECRET,
-        rbacStore: rbacStore as unknown as IRolesPermissionsStore,
+        rbacStore,
       }),
     );
     const auth = { Authorization: `Bearer ${ADMIN_SECRET}` };
@@ -268,7 +260,7 @@ describe('admin API over reference-shaped stores', () => {
     const app = express();
     app.use(
       '/admin',
-      createAdminRouter(asUserStore(userStore), {
+      createAdminRouter(userStore, {
         adminSecret: ADMIN_SECRET,
         apiKeyStore,
       }),
@@ -297,7 +289,7 @@ describe('admin API over reference-shaped stores', () => {
     const app = express();
     app.use(
       '/admin',
-      createAdminRouter(asUserStore(userStore), {
+      createAdminRouter(userStore, {
         adminSecret: ADMIN_SECRET,
         webhookStore,
       }),
@@ -321,7 +313,7 @@ describe('admin API over reference-shaped stores', () => {
       remove: async () => undefined,
     };
     const build = () =>
-      createAdminRouter(asUserStore(userStore), {
+      createAdminRouter(userStore, {
         adminSecret: ADMIN_SECRET,
         webhookStore,
       });
