@@ -70,8 +70,17 @@ export {
 } from './core/passwords/default-hasher';
 export type { Argon2Params } from './core/passwords/argon2-hasher';
 export { BaseAuthStrategy } from './strategies/base-auth-strategy';
-export { LocalStrategy, type LocalCredentials } from './strategies/local-strategy';
-export { TotpStrategy, type TotpSecret, type TotpStrategyOptions } from './features/totp/strategy';
+export {
+  LocalStrategy,
+  type LocalCredentials,
+  type LocalVerificationPolicy,
+} from './strategies/local-strategy';
+export {
+  TotpStrategy,
+  type TotpSecret,
+  type TotpStrategyOptions,
+  type TotpSealingConfig,
+} from './features/totp/strategy';
 export {
   migrateTotpSecrets,
   type MigrateTotpSecretsOptions,

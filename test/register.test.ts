@@ -35,9 +35,9 @@ describe('POST /auth/register', () => {
     const calls: Array<{ data: Record<string, unknown>; config: AuthConfig }> = [];
     let behaviour: OnRegister | undefined;
     const logger = silentLogger();
-    const onRegister: OnRegister = async (data, config) => {
+    const onRegister: OnRegister = async (data, config, options) => {
       calls.push({ data, config });
-      if (behaviour) return behaviour(data, config);
+      if (behaviour) return behaviour(data, config, options);
       return t.store.create({
         email: String(data.email),
         password: await t.auth.passwordService.hash(String(data.password)),

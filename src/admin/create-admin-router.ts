@@ -8,6 +8,7 @@ import { createAdminContext, type AdminContext } from './context';
 import { createAdminGuard } from './guard';
 import { resolveAdminOptions, type AdminRouterOptions } from './options';
 import { mountAdminPanel } from './panel/mount';
+import { adaptUserStore } from './reference-stores';
 import { registerApiKeyRoutes } from './routes/api-keys';
 import { registerEventRoutes } from './routes/events';
 import { registerPingRoute } from './routes/ping';
@@ -65,7 +66,8 @@ export function createAdminRouter<U extends BaseUser = BaseUser>(
   options: AdminRouterOptions,
 ): AdminRouter {
   const resolved = resolveAdminOptions(options); // throws AuthConfigError at setup
-  const ctx = createAdminContext(userStore, resolved);
+  // A reference-shaped user store (listUsers(limit, offset)) is adapted once, here.
+  const ctx = createAdminContext(adaptUserStore(userStore), resolved);
   // A sub-application, like the auth router: it inherits the host app's settings (trust proxy,
   // which the rate limit's client IP depends on) and brings its own parser and error exit.
   const app = express();

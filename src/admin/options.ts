@@ -6,6 +6,14 @@ import type { AuthEventBus } from '../core/events';
 import { ActionRegistry } from '../core/scripting/action-registry';
 import type { SandboxLimits } from '../core/scripting/sandbox';
 import { ApiKeyService } from '../features/api-keys/service';
+import {
+  adaptApiKeyStore,
+  adaptRbacStore,
+  adaptSessionStore,
+  adaptWebhookStore,
+  referenceStoreProblems,
+  type AdminRbacStore,
+} from './reference-stores';
 import type { IApiKeyStore } from '../stores/api-key';
 import type { IEventLog } from '../stores/event-log';
 import { InMemoryRateLimitStore } from '../stores/in-memory/in-memory-linking-stores';
@@ -120,7 +128,6 @@ export interface ResolvedAdminOptions {
     Pick<
       AdminRouterOptions,
       | 'sessionStore'
-      | 'rbacStore'
       | 'tenantStore'
       | 'userMetadataStore'
       | 'settingsStore'
@@ -129,7 +136,10 @@ export interface ResolvedAdminOptions {
       | 'apiKeyStore'
       | 'webhookStore'
       | 'eventLog'
-    >
+    > & {
+      /** Adapted so that its listing always answers `{ name, permissions }`. */
+      rbacStore?: AdminRbacStore;
+    }
   >;
   /** Makes and ends keys in `stores.apiKeyStore`: the given service or one on `eventBus`. */
   readonly apiKeyService: ApiKeyService;
@@ -208,6 +218,7 @@ export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminO
     }
   }
   checkEventTools(options, problems);
+  problems.push(...referenceStoreProblems(options));
   if (options.actions !== undefined && !(options.actions instanceof ActionRegistry)) {
     problems.push('actions must be an ActionRegistry');
   }
@@ -222,15 +233,16 @@ export function resolveAdminOptions(options: AdminRouterOptions): ResolvedAdminO
     adminSecret,
     authorize,
     stores: Object.freeze({
-      sessionStore: options.sessionStore,
-      rbacStore: options.rbacStore,
+      // Stores written to the reference SDK's interfaces are adapted here, once.
+      sessionStore: adaptSessionStore(options.sessionStore),
+      rbacStore: adaptRbacStore(options.rbacStore),
       tenantStore: options.tenantStore,
       userMetadataStore: options.userMetadataStore,
       settingsStore: options.settingsStore,
       linkedAccountsStore: options.linkedAccountsStore,
       twoFactorStore: options.twoFactorStore,
-      apiKeyStore: options.apiKeyStore,
-      webhookStore: options.webhookStore,
+      apiKeyStore: adaptApiKeyStore(options.apiKeyStore),
+      webhookStore: adaptWebhookStore(options.webhookStore),
       eventLog: options.eventLog,
     }),
     apiKeyService: options.apiKeyService ?? new ApiKeyService({ eventBus: options.eventBus }),

@@ -111,7 +111,16 @@ export class AuthEventBus {
   /** Subscribes; returns a function that unsubscribes. */
   onEvent(event: string, handler: AuthEventHandler): () => void {
     this.emitter.on(event, handler);
-    return () => this.emitter.off(event, handler);
+    return () => this.offEvent(event, handler);
+  }
+
+  /**
+   * Unsubscribes `handler` from `event` (the same name, `'*'` included, it was subscribed
+   * with). A handler subscribed twice is removed once per call, as EventEmitter does; one never
+   * subscribed is ignored.
+   */
+  offEvent(event: string, handler: AuthEventHandler): void {
+    this.emitter.off(event, handler);
   }
 }
 

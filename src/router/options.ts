@@ -32,8 +32,16 @@ export interface SharedRouterOptions {
    * `false` turns it off (only behind a limiter of your own). See docs/security.md.
    */
   rateLimit?: false | RateLimitOptions;
-  /** Enables POST /register. Receives the parsed JSON body; returns the created user. */
-  onRegister?: (data: Record<string, unknown>, config: AuthConfig) => Promise<BaseUser>;
+  /**
+   * Enables POST /register. Receives the parsed JSON body, the configuration and the options
+   * this router was built with (its stores, e.g. to assign a first role); returns the created
+   * user.
+   */
+  onRegister?: (
+    data: Record<string, unknown>,
+    config: AuthConfig,
+    options: SharedRouterOptions,
+  ) => Promise<BaseUser>;
   /** Device-aware sessions (several devices per user); enables POST /sessions/cleanup. */
   sessionStore?: ISessionStore;
   /** Adds `metadata` to GET /me; cleared on account deletion. */

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { assertEmailVerified } from '../core/email-verification';
 import { AuthError } from '../core/errors';
 import { AuthEventNames } from '../core/events';
 import { noStore } from '../core/http/cookies';
@@ -259,19 +260,4 @@ export function createSignIn(deps: SignInDeps) {
     checkTempToken,
     secondFactorsOf: (user: BaseUser) => offeredMethods(user, undefined),
   };
-}
-
-function assertEmailVerified(user: BaseUser, mode: string): void {
-  if (mode === 'none' || user.isEmailVerified) return;
-  if (mode === 'strict') {
-    throw new AuthError('Email address is not verified', 'EMAIL_NOT_VERIFIED', 403);
-  }
-  const deadline = user.emailVerificationDeadline;
-  if (deadline && new Date(deadline).getTime() <= Date.now()) {
-    throw new AuthError(
-      'The grace period to verify your email address is over; verify it to sign in',
-      'EMAIL_VERIFICATION_REQUIRED',
-      403,
-    );
-  }
 }

@@ -20,8 +20,11 @@ export interface IRolesPermissionsStore {
   userHasPermission(userId: string, permission: string, tenantId?: string): Promise<boolean>;
   /** Removes every role the user holds in every tenant (account deletion). */
   removeAllRolesFromUser?(userId: string): Promise<void>;
-  /** Every role with its permissions (admin panel). */
-  getAllRoles?(): Promise<RoleInfo[]>;
+  /**
+   * Every role with its permissions (admin panel). Role names alone (the reference SDK's
+   * `string[]`) also fit: the admin router completes them with `getPermissionsForRole`.
+   */
+  getAllRoles?(): Promise<RoleInfo[] | string[]>;
 }
 
 /** A role and the permissions it grants. */

@@ -101,8 +101,12 @@ export interface IUserStore<U extends BaseUser = BaseUser> {
     expiry: Date | null,
   ): Promise<void>;
   findByAccountLinkToken?(tokenHash: string): Promise<U | null>;
-  /** Admin listings and account deletion. */
-  listUsers?(options?: ListUsersOptions): Promise<U[]>;
+  /**
+   * Admin listings and account deletion. keyward calls `listUsers({ limit, offset, filter })`;
+   * a store written to the reference SDK's `listUsers(limit, offset)` also fits, and the admin
+   * router adapts it (docs/admin-api.md).
+   */
+  listUsers?(options?: ListUsersOptions | number, offset?: number): Promise<U[]>;
   countUsers?(filter?: string): Promise<number>;
   deleteUser?(userId: string): Promise<void>;
 }

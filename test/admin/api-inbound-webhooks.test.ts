@@ -237,7 +237,7 @@ describe('admin API: the actions scripts may call (Control tab)', () => {
       const res = await fx.api.put('/settings').send({ enabledWebhookActions: value });
       expect(res.status).toBe(400);
     }
-    expect((await fx.api.get('/settings')).body.settings.enabledWebhookActions).toBeUndefined();
+    expect((await fx.api.get('/settings')).body.enabledWebhookActions).toBeUndefined();
   });
 });
 

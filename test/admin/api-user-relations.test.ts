@@ -93,9 +93,7 @@ describe('admin API: a user metadata', () => {
 
   it('reads and replaces the whole document, publishing the changed keys', async () => {
     await fx.userMetadataStore.updateMetadata('bob', { theme: 'dark', plan: 'free' });
-    expect((await fx.api.get('/users/bob/metadata')).body).toEqual({
-      metadata: { theme: 'dark', plan: 'free' },
-    });
+    expect((await fx.api.get('/users/bob/metadata')).body).toEqual({ theme: 'dark', plan: 'free' });
     const put = await fx.api
       .put('/users/bob/metadata')
       .send({ plan: 'pro', limits: { seats: 5 }, tags: ['beta'] });

@@ -171,7 +171,7 @@ describe('admin API: one user', () => {
 
     const one = await fx.api.get('/users/secretive');
     const listed = (await fx.api.get('/users?filter=secretive')).body.users[0];
-    for (const user of [one.body.user, listed]) {
+    for (const user of [one.body, listed]) {
       for (const field of [...SECRET_FIELDS, 'apiKeyHash', 'recoverySecret']) {
         expect(user).not.toHaveProperty(field);
       }

@@ -185,10 +185,12 @@ export async function render(view, { features = {} } = {}) {
     replace(body, loading());
     try {
       // The actions card only where the admin router has a settings store to keep them in.
-      const [{ settings = {} }, actions] = await Promise.all([
+      const [answer, actions] = await Promise.all([
         api('settings'),
         features.webhookActions ? api('webhook-actions') : null,
       ]);
+      // The settings object itself (the reference's shape); an empty store answers {}.
+      const settings = answer ?? {};
       replace(
         body,
         verificationCard(settings),

@@ -21,7 +21,7 @@ function parseMetadata(text) {
 export function metadataSection(user) {
   const body = h('div', { class: 'section-body', id: 'drawer-metadata' });
   const load = async () => {
-    const { metadata } = await api(`users/${seg(user.id)}/metadata`);
+    const metadata = await api(`users/${seg(user.id)}/metadata`);
     let saved = JSON.stringify(metadata ?? {}, null, 2);
     const editor = h('textarea', {
       class: 'code-editor',

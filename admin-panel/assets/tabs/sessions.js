@@ -92,7 +92,7 @@ export async function render(view, { features }) {
       emails.set(
         userId,
         api(`users/${seg(userId)}`).then(
-          ({ user }) => user.email,
+          (user) => user.email,
           () => null,
         ),
       );

@@ -23,7 +23,7 @@ async function findUser(text) {
     return users.find((u) => u.email.toLowerCase() === text.toLowerCase()) ?? null;
   }
   try {
-    return (await api(`users/${seg(text)}`)).user;
+    return await api(`users/${seg(text)}`);
   } catch (error) {
     if (error.code === 'USER_NOT_FOUND') return null;
     throw error;
@@ -64,7 +64,7 @@ export function openMembers(tenant, onChange) {
   function memberItem(userId) {
     const label = h('div', { class: 'user-text' }, h('span', { class: 'mono' }, userId));
     api(`users/${seg(userId)}`).then(
-      ({ user }) =>
+      (user) =>
         replace(
           label,
           h('span', { class: 'user-name' }, user.email),

@@ -31,7 +31,9 @@ export function registerSettingsRoutes(api: Router, ctx: AdminContext): void {
   api.get(
     '/settings',
     asyncHandler(async (_req, res) => {
-      res.json({ settings: await settings().getSettings() });
+      // The settings themselves, not wrapped, as the reference SDK answers; a store with no
+      // row yet (e.g. `db('settings').first()`) reads as no settings.
+      res.json((await settings().getSettings()) ?? {});
     }),
   );
 

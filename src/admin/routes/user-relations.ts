@@ -70,7 +70,8 @@ export function registerUserRelationRoutes(api: Router, ctx: AdminContext): void
     asyncHandler(async (req, res) => {
       const store = metadata();
       const user = await findUserOr404(ctx, pathParam(req, 'id'));
-      res.json({ metadata: await store.getMetadata(user.id) });
+      // The document itself, not wrapped, as the reference SDK answers.
+      res.json((await store.getMetadata(user.id)) ?? {});
     }),
   );
 

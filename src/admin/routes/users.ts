@@ -51,7 +51,8 @@ export function registerUserRoutes(api: Router, ctx: AdminContext): void {
   api.get(
     '/users/:id',
     asyncHandler(async (req, res) => {
-      res.json({ user: toAdminUser(await findUserOr404(ctx, pathParam(req, 'id'))) });
+      // The user itself, not wrapped, as the reference SDK answers (and as it is listed).
+      res.json(toAdminUser(await findUserOr404(ctx, pathParam(req, 'id'))));
     }),
   );
 

@@ -34,7 +34,7 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
           throw new AuthError('Request body must be a JSON object', 'VALIDATION_ERROR', 400);
         }
         const data = parseBody(req, z.record(z.string(), z.unknown()));
-        const user = await onRegister(data, ctx.config.source);
+        const user = await onRegister(data, ctx.config.source, ctx.options);
         ctx.publish(AuthEventNames.USER_CREATED, req, { userId: user.id });
         // No link base (no siteUrl, no allowed Origin): the account exists, so skip the mail.
         const base = ctx.mail.canSend('sendWelcome') ? linkBaseOrLog(ctx, req) : undefined;

@@ -1,5 +1,6 @@
 import { createGuardrails, generateSecret, generateSync, generateURI, verifySync } from 'otplib';
 import QRCode from 'qrcode';
+<<<<<<< HEAD
 import {
   MIN_VERIFY_SECRET_BYTES,
   TOTP_DIGITS,
@@ -10,6 +11,13 @@ import {
 
 /** otplib's limits, but for the 80-bit secrets older pairings hold (see the constant). */
 const GUARDRAILS = createGuardrails({ MIN_SECRET_BYTES: MIN_VERIFY_SECRET_BYTES });
+=======
+import { AuthError } from '../../core/errors';
+import { deriveKey } from '../../core/secrets';
+import type { IUserStore } from '../../stores/user';
+import { TotpSecretBox } from './secret-box';
+import { TOTP_DIGITS, TOTP_DRIFT_STEPS, TOTP_PERIOD_SECONDS, TOTP_SECRET_BYTES } from './options';
+>>>>>>> compat2
 
 /** A new TOTP secret and the two ways to hand it to an authenticator app. */
 export interface TotpSecret {
@@ -28,6 +36,15 @@ export interface TotpStrategyOptions {
   /** Steps of clock drift accepted on either side. Default 1 (±30 s). */
   driftSteps?: number;
 }
+
+/**
+ * What {@link TotpStrategy.enable} needs to encrypt a secret as the router does: your
+ * `AuthConfig` (its `accessTokenSecret` is read) or the configurator's `auth.config`.
+ */
+export type TotpSealingConfig = { accessTokenSecret: string } | { readonly totpKey: Buffer };
+
+/** Base32 of at least 80 bits (RFC 4226's minimum), as authenticator apps take it. */
+const BASE32_SECRET = /^[A-Z2-7]{16,}=*$/i;
 
 /**
  * Time-based one-time passwords (RFC 6238: HMAC-SHA1, 30-second steps) as Google
@@ -57,6 +74,44 @@ export class TotpStrategy {
       period: TOTP_PERIOD_SECONDS,
     });
     return { secret, otpauthUrl, qrCode: QRCode.toDataURL(otpauthUrl) };
+  }
+
+  /**
+   * Switches TOTP on for a user from your own code (the reference SDK's call): stores `secret`
+   * through `userStore.updateTotpSecret`, which also sets `isTotpEnabled`. Given `config`, the
+   * secret is stored encrypted as POST /2fa/verify-setup stores it; without, it is stored as
+   * given, as the reference does, and is read as a plain-text secret (docs/two-factor.md). No code
+   * is asked for and no recovery codes are issued: checking that the user's app holds the
+   * secret is then your decision (the HTTP setup always checks a first code).
+   */
+  async enable(
+    userId: string,
+    secret: string,
+    userStore: Pick<IUserStore, 'updateTotpSecret'>,
+    config?: TotpSealingConfig,
+  ): Promise<void> {
+    const save = storeSaver(userStore);
+    const plain = secret.replace(/\s+/g, '');
+    if (!BASE32_SECRET.test(plain)) {
+      // A secret no app can hold would lock the user out at the next sign-in.
+      throw new AuthError(
+        'A TOTP secret is base32 of at least 16 characters',
+        'INVALID_INPUT',
+        400,
+      );
+    }
+    const stored = config ? new TotpSecretBox(sealingKey(config)).seal(plain, userId) : plain;
+    await save(userId, stored);
+  }
+
+  /**
+   * Switches TOTP off for a user from your own code: `userStore.updateTotpSecret(userId, null)`.
+   * Unlike POST /2fa/disable, no code is asked for: an app that calls this has decided itself
+   * (for example after its own support process). Leftover recovery codes stop working with the
+   * factor and are replaced when TOTP is set up again.
+   */
+  async disable(userId: string, userStore: Pick<IUserStore, 'updateTotpSecret'>): Promise<void> {
+    await storeSaver(userStore)(userId, null);
   }
 
   /** The code for `secret` at `epochSeconds` (default now), as the app shows it. */
@@ -98,6 +153,22 @@ export class TotpStrategy {
       return null;
     }
   }
+}
+
+/** The label the configuration derives the TOTP encryption key under (core/config/resolve). */
+const TOTP_KEY_LABEL = 'keyward totp-secret v1';
+
+function sealingKey(config: TotpSealingConfig): Buffer {
+  return 'totpKey' in config ? config.totpKey : deriveKey(config.accessTokenSecret, TOTP_KEY_LABEL);
+}
+
+function storeSaver(
+  userStore: Pick<IUserStore, 'updateTotpSecret'>,
+): (userId: string, secret: string | null) => Promise<void> {
+  if (typeof userStore.updateTotpSecret !== 'function') {
+    throw new TypeError('keyward: TotpStrategy needs a user store with updateTotpSecret');
+  }
+  return userStore.updateTotpSecret.bind(userStore);
 }
 
 function nowSeconds(): number {
