@@ -1,6 +1,8 @@
 import { createGuardrails, generateSecret, generateSync, generateURI, verifySync } from 'otplib';
 import QRCode from 'qrcode';
-<<<<<<< HEAD
+import { AuthError } from '../../core/errors';
+import { deriveKey } from '../../core/secrets';
+import type { IUserStore } from '../../stores/user';
 import {
   MIN_VERIFY_SECRET_BYTES,
   TOTP_DIGITS,
@@ -8,16 +10,10 @@ import {
   TOTP_PERIOD_SECONDS,
   TOTP_SECRET_BYTES,
 } from './options';
+import { TotpSecretBox } from './secret-box';
 
 /** otplib's limits, but for the 80-bit secrets older pairings hold (see the constant). */
 const GUARDRAILS = createGuardrails({ MIN_SECRET_BYTES: MIN_VERIFY_SECRET_BYTES });
-=======
-import { AuthError } from '../../core/errors';
-import { deriveKey } from '../../core/secrets';
-import type { IUserStore } from '../../stores/user';
-import { TotpSecretBox } from './secret-box';
-import { TOTP_DIGITS, TOTP_DRIFT_STEPS, TOTP_PERIOD_SECONDS, TOTP_SECRET_BYTES } from './options';
->>>>>>> compat2
 
 /** A new TOTP secret and the two ways to hand it to an authenticator app. */
 export interface TotpSecret {
