@@ -7,6 +7,7 @@ import { DEFAULT_MAX_PENDING_HASHES } from '../passwords/password-service';
 import { deriveKey } from '../secrets';
 import { parseDurationSeconds } from './duration';
 import type { ResolvedConfig } from './resolved';
+import { describeUnknownKey, findUnknownKeys } from './unknown-keys';
 import {
   DEFAULT_SECOND_FACTORS,
   SECOND_FACTOR_NAMES,
@@ -93,7 +94,16 @@ const schema = z.object({
           timeoutMs: z.number().int().positive().optional(),
         })
         .optional(),
-      linkPaths: z.record(z.string(), path).optional(),
+      linkPaths: z
+        .object({
+          resetPassword: path.optional(),
+          verifyEmail: path.optional(),
+          confirmEmailChange: path.optional(),
+          magicLink: path.optional(),
+          accountLink: path.optional(),
+          login: path.optional(),
+        })
+        .optional(),
       sendPasswordReset: fn.optional(),
       sendMagicLink: fn.optional(),
       sendWelcome: fn.optional(),
@@ -137,7 +147,14 @@ const schema = z.object({
       message: 'needs username and password together',
     })
     .optional(),
+  oauth: z.record(z.string(), z.unknown()).optional(),
+  strictConfig: z.boolean().optional(),
 });
+
+/** Objects whose keys are not keyward's to check: any logger object, the OAuth feature's own. */
+const OPEN_OBJECTS: ReadonlySet<string> = new Set(['logger', 'oauth']);
+/** Configs already warned about, so a config resolved twice (router, middleware) warns once. */
+const warnedConfigs = new WeakSet<object>();
 
 /** The default logger; `label` tells which part of keyward wrote a line. */
 export function consoleLogger(label = 'keyward'): AuthLogger {
@@ -161,7 +178,15 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     : parsed.error.issues.map((i) => `${i.path.join('.') || 'config'} ${i.message}`);
   // Cross-field checks run even when the schema failed, so every problem is listed at once.
   problems.push(...crossFieldProblems(config ?? ({} as AuthConfig)));
+  const unknown = findUnknownKeys(schema, config, OPEN_OBJECTS).map(describeUnknownKey);
+  if (config?.strictConfig === true) problems.push(...unknown);
   if (problems.length > 0) throw new AuthConfigError(problems);
+  if (unknown.length > 0 && !warnedConfigs.has(config)) {
+    // A silently ignored key is how a migrating app loses a protection without noticing.
+    warnedConfigs.add(config);
+    const logger = config.logger ?? defaultLogger;
+    for (const line of unknown) logger.warn(`${line}; strictConfig: true makes this an error`);
+  }
 
   const cookieOptions = config.cookieOptions ?? {};
   const hostPrefix = cookieOptions.hostPrefix === true;

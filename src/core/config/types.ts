@@ -159,6 +159,11 @@ export interface AuthConfig {
   sms?: SmsConfig;
   /** Reserved for the OAuth feature. */
   oauth?: Record<string, unknown>;
+  /**
+   * Refuse keys keyward does not know (at any level) with an AuthConfigError instead of a
+   * start-up warning through `logger`. Default false.
+   */
+  strictConfig?: boolean;
 }
 
 /** Second factors keyward knows. */
