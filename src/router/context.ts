@@ -233,7 +233,7 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
       work().catch((err: unknown) => config.logger.error(label, err));
     },
     linkBase(req) {
-      const base = linkBaseUrl(req, allowedOrigins, config.email.siteUrl);
+      const base = linkBaseUrl(req, allowedOrigins, config.siteUrls);
       if (!base) {
         throw new AuthError(
           'Links cannot be built: set email.siteUrl or cors.origins',

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_PENDING_HASHES } from '../passwords/password-service';
 import { deriveKey } from '../secrets';
 import { parseDurationSeconds } from './duration';
 import type { ResolvedConfig } from './resolved';
+import { isWebSiteUrl, normaliseSiteUrl, siteUrlProblem } from './site-urls';
 import { describeUnknownKey, findUnknownKeys } from './unknown-keys';
 import {
   DEFAULT_SECOND_FACTORS,
@@ -33,6 +34,10 @@ const url = z
   .string()
   .refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an absolute http(s) URL');
 const path = z.string().startsWith('/', 'must start with /');
+const siteUrl = z.string().superRefine((v, ctx) => {
+  const problem = siteUrlProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const schema = z.object({
   accessTokenSecret: z.string({ error: 'is required (a random string of 32+ bytes)' }),
@@ -82,7 +87,7 @@ const schema = z.object({
     .optional(),
   email: z
     .object({
-      siteUrl: url.optional(),
+      siteUrl: z.union([siteUrl, z.array(siteUrl).min(1).max(50)]).optional(),
       mailer: z
         .object({
           endpoint: url,
@@ -188,13 +193,14 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     for (const line of unknown) logger.warn(`${line}; strictConfig: true makes this an error`);
   }
 
+  const siteUrls = Object.freeze([config.email?.siteUrl ?? []].flat().map(normaliseSiteUrl));
   const cookieOptions = config.cookieOptions ?? {};
   const hostPrefix = cookieOptions.hostPrefix === true;
   // Browsers drop SameSite=None cookies that are not Secure, so 'none' implies secure.
   const secure =
     hostPrefix ||
     cookieOptions.sameSite === 'none' ||
-    (cookieOptions.secure ?? secureByDefault(config.email?.siteUrl));
+    (cookieOptions.secure ?? secureByDefault(siteUrls.find(isWebSiteUrl)));
   const refreshPath = cookieOptions.refreshTokenPath ?? '/';
   const mode =
     config.emailVerificationMode ?? (config.requireEmailVerification ? 'strict' : 'none');
@@ -230,7 +236,7 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     originCheck: Object.freeze({
       enabled: config.csrf?.checkOrigin !== false,
       trustedOrigins: originSet([
-        ...(email.siteUrl ? [email.siteUrl] : []),
+        ...siteUrls.filter(isWebSiteUrl),
         ...(config.csrf?.trustedOrigins ?? []),
       ]),
     }),
@@ -249,8 +255,11 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
       maxLength: config.passwordPolicy?.maxLength ?? DEFAULT_PASSWORD_POLICY.maxLength,
       rejectCommon: config.passwordPolicy?.rejectCommon ?? DEFAULT_PASSWORD_POLICY.rejectCommon,
     }),
+    siteUrls,
     email: Object.freeze({
       ...email,
+      // The default site: links and redirects use it when the request names no listed one.
+      siteUrl: siteUrls[0],
       linkPaths: Object.freeze({
         resetPassword: '/auth/reset-password',
         verifyEmail: '/auth/verify-email',
@@ -303,7 +312,11 @@ function isOrigin(value: string): boolean {
  */
 export function originSet(urls: Iterable<string>): ReadonlySet<string> {
   const origins = new Set<string>();
-  for (const value of urls) if (URL.canParse(value)) origins.add(new URL(value).origin);
+  for (const value of urls) {
+    // Only web origins: any other scheme's origin is the opaque 'null', which sandboxed frames
+    // and file: pages send, and must never be trusted.
+    if (URL.canParse(value) && new URL(value).origin !== 'null') origins.add(new URL(value).origin);
+  }
   return origins;
 }
 

@@ -26,8 +26,12 @@ export interface WelcomeMailData {
 
 /** Mail settings: a transport (`mailer`) and/or callbacks, which take precedence. */
 export interface EmailConfig {
-  /** Base URL for links when the request carries no allowed Origin. */
-  siteUrl?: string;
+  /**
+   * Where links in mails and OAuth redirects lead: a web URL (`https://app.example.com`), an app
+   * link (`myapp://auth`), or a list of them. With a list, a request whose `Origin` is one of
+   * them gets links to that one; any other request gets the first. Nothing outside the list.
+   */
+  siteUrl?: string | string[];
   mailer?: MailerConfig;
   linkPaths?: EmailLinkPaths;
   sendPasswordReset?: (to: string, token: string, link: string, lang?: string) => Promise<void>;
