@@ -101,6 +101,11 @@ const ENDPOINT_SUITES = [
   'sms',
   'passwords.hashing',
   'passwords.policy',
+  'compat.cookies',
+  'compat.tokens',
+  'compat.passwords',
+  'compat.errors',
+  'compat.site-urls',
 ].map((name) => `<rootDir>/test/${name}.test.ts`);
 
 const onStore = (name) => ({

@@ -105,7 +105,7 @@ describe('email verification', () => {
   it('refuses a missing or unknown token', async () => {
     const missing = await request(t.app).get('/auth/verify-email');
     expect(missing.status).toBe(400);
-    expect(missing.body.code).toBe('VALIDATION_ERROR');
+    expect(missing.body.code).toBe('TOKEN_REQUIRED');
     const unknown = await verify(t, 'never-issued-token');
     expect(unknown.status).toBe(400);
     expect(unknown.body.code).toBe('INVALID_OR_EXPIRED_TOKEN');

@@ -167,13 +167,16 @@ describe('Signing in with a magic link: POST /auth/magic-link/send then /verify'
     expect(first.headers['set-cookie']).toBeUndefined();
   });
 
-  it('refuses a body without email or token with 400 VALIDATION_ERROR', async () => {
+  it("refuses a body without email, token or tempToken with 400 and the missing field's code", async () => {
     const send = await request(t.app).post('/auth/magic-link/send').send({});
     expect(send.status).toBe(400);
-    expect(send.body.code).toBe('VALIDATION_ERROR');
+    expect(send.body.code).toBe('EMAIL_REQUIRED');
     const check = await verify(t, { mode: '2fa', token: 'x' });
     expect(check.status).toBe(400);
-    expect(check.body.code).toBe('VALIDATION_ERROR');
+    expect(check.body.code).toBe('TEMP_TOKEN_REQUIRED');
+    const noToken = await verify(t, {});
+    expect(noToken.status).toBe(400);
+    expect(noToken.body.code).toBe('TOKEN_REQUIRED');
   });
 });
 

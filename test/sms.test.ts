@@ -200,18 +200,18 @@ describe('Signing in with an SMS code: POST /auth/sms/send then /verify (mode lo
   });
 
   it('refuses bad input with 400 and a named field, never a 500', async () => {
-    const cases: Array<[string, Record<string, unknown>]> = [
-      ['/auth/sms/send', {}],
-      ['/auth/sms/send', { email: 'a@b.test', userId: 'x' }],
-      ['/auth/sms/send', { mode: '2fa' }],
-      ['/auth/sms/verify', { email: 'a@b.test', code: '12345' }],
-      ['/auth/sms/verify', { email: 'a@b.test', code: 123456 }],
-      ['/auth/sms/verify', { mode: '2fa', code: '123456' }],
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['/auth/sms/send', {}, 'VALIDATION_ERROR'],
+      ['/auth/sms/send', { email: 'a@b.test', userId: 'x' }, 'VALIDATION_ERROR'],
+      ['/auth/sms/send', { mode: '2fa' }, 'TEMP_TOKEN_REQUIRED'],
+      ['/auth/sms/verify', { email: 'a@b.test', code: '12345' }, 'VALIDATION_ERROR'],
+      ['/auth/sms/verify', { email: 'a@b.test', code: 123456 }, 'VALIDATION_ERROR'],
+      ['/auth/sms/verify', { mode: '2fa', code: '123456' }, 'TEMP_TOKEN_REQUIRED'],
     ];
-    for (const [path, body] of cases) {
+    for (const [path, body, code] of cases) {
       const res = await request(t.app).post(path).send(body);
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe('VALIDATION_ERROR');
+      expect(res.body.code).toBe(code);
     }
   });
 

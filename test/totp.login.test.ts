@@ -75,12 +75,20 @@ describe('Signing in with TOTP: POST /auth/login then POST /auth/2fa/verify', ()
     for (const body of [
       { tempToken },
       { tempToken, totpCode: codeForStep(secret, step), recoveryCode: recoveryCodes[0] },
-      { totpCode: codeForStep(secret, step) },
     ]) {
       const res = await request(t.app).post('/auth/2fa/verify').send(body);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('VALIDATION_ERROR');
     }
+  });
+
+  it('refuses a body without tempToken with 400 TEMP_TOKEN_REQUIRED', async () => {
+    const { secret, step } = await enrol(t);
+    const res = await request(t.app)
+      .post('/auth/2fa/verify')
+      .send({ totpCode: codeForStep(secret, step) });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('TEMP_TOKEN_REQUIRED');
   });
 
   describe('temporary token misuse', () => {

@@ -15,9 +15,17 @@ import { TokenService } from './tokens/token-service';
 
 /** Options of {@link createAuthMiddleware}. */
 export interface AuthMiddlewareOptions {
-  /** Needed for `checkSessionOnRequest`. A function is read on each request (late wiring). */
+  /**
+   * The session store to check each request against. A store object given here (or as the
+   * second argument itself, the reference's `createAuthMiddleware(config, sessionStore)`) turns
+   * the check on unless `checkSessionOnRequest: false` says otherwise. A function is read on each
+   * request (late wiring) and only serves `checkSessionOnRequest`.
+   */
   sessionStore?: ISessionStore | (() => ISessionStore | undefined);
-  /** Overrides `AuthConfig.checkSessionOnRequest`. */
+  /**
+   * Overrides `AuthConfig.checkSessionOnRequest`. Default: on when a store object is given,
+   * else the config's.
+   */
   checkSessionOnRequest?: boolean;
   /**
    * Origins trusted besides `email.siteUrl` and `csrf.trustedOrigins` (the router passes its
@@ -86,11 +94,16 @@ export function createAccessAuthenticator(
  */
 export function createAuthMiddleware(
   config: AuthConfig | ResolvedConfig,
-  options: AuthMiddlewareOptions = {},
+  optionsOrSessionStore: AuthMiddlewareOptions | ISessionStore = {},
 ): RequestHandler {
   const resolved = asResolvedConfig(config);
+  const options = middlewareOptions(optionsOrSessionStore, resolved);
   const authenticate = createAccessAuthenticator(resolved, options.trustedOrigins);
-  const checkSession = options.checkSessionOnRequest ?? resolved.checkSessionOnRequest;
+  // A store handed over as an object is there to be checked: ignoring it would silently drop
+  // revocation for an app that relied on it.
+  const checkSession =
+    options.checkSessionOnRequest ??
+    (isSessionStore(options.sessionStore) || resolved.checkSessionOnRequest);
   const storeOf =
     typeof options.sessionStore === 'function'
       ? options.sessionStore
@@ -185,6 +198,39 @@ export function createAuthMiddleware(
     void checkStore();
   };
 }
+const MIDDLEWARE_OPTION_KEYS = new Set([
+  'sessionStore',
+  'checkSessionOnRequest',
+  'trustedOrigins',
+  'revocations',
+]);
+
+function isSessionStore(value: unknown): value is ISessionStore {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<ISessionStore>).getSession === 'function'
+  );
+}
+
+/**
+ * The options, from either shape; an option keyward does not know is told through the logger
+ * (an error under `strictConfig`), like an unknown config key.
+ */
+function middlewareOptions(
+  given: AuthMiddlewareOptions | ISessionStore,
+  config: ResolvedConfig,
+): AuthMiddlewareOptions {
+  if (isSessionStore(given)) return { sessionStore: given };
+  const unknown = Object.keys(given).filter((key) => !MIDDLEWARE_OPTION_KEYS.has(key));
+  if (unknown.length > 0) {
+    const message = `createAuthMiddleware: unknown option(s) ${unknown.map((k) => `'${k}'`).join(', ')} (keyward ignores them)`;
+    if (config.source.strictConfig === true) throw new AuthConfigError([message]);
+    config.logger.warn(message);
+  }
+  return given;
+}
+
 async function sessionIsLive(store: ISessionStore | undefined, payload: AccessTokenPayload) {
   if (!store || !payload.sid) return false;
   const session = await store.getSession(payload.sid);

@@ -149,12 +149,14 @@ export interface RouterContext extends AuthCore {
 export function createRouterContext(core: AuthCore, options: SharedRouterOptions): RouterContext {
   const { config } = core;
   const bus = options.eventBus ?? core.bus;
+  const twoFactor = options.twoFactorStore ?? core.twoFactor;
   const sessions = new SessionManager(
     config,
     core.tokens,
     core.sessionStore,
     bus,
     core.revocations,
+    twoFactor,
   );
   const allowedOrigins = new Set((options.cors?.origins ?? []).map((o) => o.replace(/\/+$/, '')));
 
@@ -185,7 +187,6 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
   const runtimeSettings = async (): Promise<AuthSettings> =>
     options.settingsStore ? options.settingsStore.getSettings() : {};
   const secondFactors: SecondFactorMethod[] = [];
-  const twoFactor = options.twoFactorStore ?? core.twoFactor;
   const signIn = createSignIn({
     config,
     users: core.users,
@@ -232,7 +233,7 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
       work().catch((err: unknown) => config.logger.error(label, err));
     },
     linkBase(req) {
-      const base = linkBaseUrl(req, allowedOrigins, config.email.siteUrl);
+      const base = linkBaseUrl(req, allowedOrigins, config.siteUrls);
       if (!base) {
         throw new AuthError(
           'Links cannot be built: set email.siteUrl or cors.origins',

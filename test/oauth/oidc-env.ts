@@ -51,7 +51,11 @@ export interface OidcEnv {
  * other keys (for the signature check).
  */
 export async function startOidcEnv(
-  options: { captureMagicLinks?: boolean; corsOrigins?: string[] } = {},
+  options: {
+    captureMagicLinks?: boolean;
+    corsOrigins?: string[];
+    siteUrl?: string | string[];
+  } = {},
 ): Promise<OidcEnv> {
   const server: LocalServer = await startServer();
   const callback = (name: string) => `${server.url}/auth/oauth/${name}/callback`;
@@ -126,6 +130,7 @@ export async function startOidcEnv(
   const t = createTestApp({
     config: {
       logger: recordingLogger(logs),
+      ...(options.siteUrl ? { email: { siteUrl: options.siteUrl } } : {}),
       // With mail captured, the link is also offered as a second factor (not by default).
       ...(options.captureMagicLinks
         ? { twoFactor: { methods: ['totp', 'sms', 'magic-link'] as const } }

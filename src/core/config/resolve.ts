@@ -7,6 +7,8 @@ import { DEFAULT_MAX_PENDING_HASHES } from '../passwords/password-service';
 import { deriveKey } from '../secrets';
 import { parseDurationSeconds } from './duration';
 import type { ResolvedConfig } from './resolved';
+import { isWebSiteUrl, normaliseSiteUrl, siteUrlProblem } from './site-urls';
+import { describeUnknownKey, findUnknownKeys } from './unknown-keys';
 import {
   DEFAULT_SECOND_FACTORS,
   SECOND_FACTOR_NAMES,
@@ -32,6 +34,10 @@ const url = z
   .string()
   .refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an absolute http(s) URL');
 const path = z.string().startsWith('/', 'must start with /');
+const siteUrl = z.string().superRefine((v, ctx) => {
+  const problem = siteUrlProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const schema = z.object({
   accessTokenSecret: z.string({ error: 'is required (a random string of 32+ bytes)' }),
@@ -81,7 +87,7 @@ const schema = z.object({
     .optional(),
   email: z
     .object({
-      siteUrl: url.optional(),
+      siteUrl: z.union([siteUrl, z.array(siteUrl).min(1).max(50)]).optional(),
       mailer: z
         .object({
           endpoint: url,
@@ -93,7 +99,16 @@ const schema = z.object({
           timeoutMs: z.number().int().positive().optional(),
         })
         .optional(),
-      linkPaths: z.record(z.string(), path).optional(),
+      linkPaths: z
+        .object({
+          resetPassword: path.optional(),
+          verifyEmail: path.optional(),
+          confirmEmailChange: path.optional(),
+          magicLink: path.optional(),
+          accountLink: path.optional(),
+          login: path.optional(),
+        })
+        .optional(),
       sendPasswordReset: fn.optional(),
       sendMagicLink: fn.optional(),
       sendWelcome: fn.optional(),
@@ -137,7 +152,14 @@ const schema = z.object({
       message: 'needs username and password together',
     })
     .optional(),
+  oauth: z.record(z.string(), z.unknown()).optional(),
+  strictConfig: z.boolean().optional(),
 });
+
+/** Objects whose keys are not keyward's to check: any logger object, the OAuth feature's own. */
+const OPEN_OBJECTS: ReadonlySet<string> = new Set(['logger', 'oauth']);
+/** Configs already warned about, so a config resolved twice (router, middleware) warns once. */
+const warnedConfigs = new WeakSet<object>();
 
 /** The default logger; `label` tells which part of keyward wrote a line. */
 export function consoleLogger(label = 'keyward'): AuthLogger {
@@ -161,15 +183,24 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     : parsed.error.issues.map((i) => `${i.path.join('.') || 'config'} ${i.message}`);
   // Cross-field checks run even when the schema failed, so every problem is listed at once.
   problems.push(...crossFieldProblems(config ?? ({} as AuthConfig)));
+  const unknown = findUnknownKeys(schema, config, OPEN_OBJECTS).map(describeUnknownKey);
+  if (config?.strictConfig === true) problems.push(...unknown);
   if (problems.length > 0) throw new AuthConfigError(problems);
+  if (unknown.length > 0 && !warnedConfigs.has(config)) {
+    // A silently ignored key is how a migrating app loses a protection without noticing.
+    warnedConfigs.add(config);
+    const logger = config.logger ?? defaultLogger;
+    for (const line of unknown) logger.warn(`${line}; strictConfig: true makes this an error`);
+  }
 
+  const siteUrls = Object.freeze([config.email?.siteUrl ?? []].flat().map(normaliseSiteUrl));
   const cookieOptions = config.cookieOptions ?? {};
   const hostPrefix = cookieOptions.hostPrefix === true;
   // Browsers drop SameSite=None cookies that are not Secure, so 'none' implies secure.
   const secure =
     hostPrefix ||
     cookieOptions.sameSite === 'none' ||
-    (cookieOptions.secure ?? secureByDefault(config.email?.siteUrl));
+    (cookieOptions.secure ?? secureByDefault(siteUrls.find(isWebSiteUrl)));
   const refreshPath = cookieOptions.refreshTokenPath ?? '/';
   const mode =
     config.emailVerificationMode ?? (config.requireEmailVerification ? 'strict' : 'none');
@@ -205,7 +236,7 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     originCheck: Object.freeze({
       enabled: config.csrf?.checkOrigin !== false,
       trustedOrigins: originSet([
-        ...(email.siteUrl ? [email.siteUrl] : []),
+        ...siteUrls.filter(isWebSiteUrl),
         ...(config.csrf?.trustedOrigins ?? []),
       ]),
     }),
@@ -224,8 +255,11 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
       maxLength: config.passwordPolicy?.maxLength ?? DEFAULT_PASSWORD_POLICY.maxLength,
       rejectCommon: config.passwordPolicy?.rejectCommon ?? DEFAULT_PASSWORD_POLICY.rejectCommon,
     }),
+    siteUrls,
     email: Object.freeze({
       ...email,
+      // The default site: links and redirects use it when the request names no listed one.
+      siteUrl: siteUrls[0],
       linkPaths: Object.freeze({
         resetPassword: '/auth/reset-password',
         verifyEmail: '/auth/verify-email',
@@ -278,7 +312,11 @@ function isOrigin(value: string): boolean {
  */
 export function originSet(urls: Iterable<string>): ReadonlySet<string> {
   const origins = new Set<string>();
-  for (const value of urls) if (URL.canParse(value)) origins.add(new URL(value).origin);
+  for (const value of urls) {
+    // Only web origins: any other scheme's origin is the opaque 'null', which sandboxed frames
+    // and file: pages send, and must never be trusted.
+    if (URL.canParse(value) && new URL(value).origin !== 'null') origins.add(new URL(value).origin);
+  }
   return origins;
 }
 

@@ -51,7 +51,16 @@ export interface ResolvedConfig {
     maxPending: number;
   }>;
   readonly passwordPolicy: ResolvedPasswordPolicy;
-  readonly email: EmailConfig & { linkPaths: Required<NonNullable<EmailConfig['linkPaths']>> };
+  /**
+   * `email.siteUrl` as a list, without trailing slashes: web origins and app links, the only
+   * bases of mailed links and OAuth redirects. The first is the default.
+   */
+  readonly siteUrls: readonly string[];
+  readonly email: Omit<EmailConfig, 'siteUrl'> & {
+    /** The default site: the first of {@link siteUrls}. */
+    siteUrl: string | undefined;
+    linkPaths: Required<NonNullable<EmailConfig['linkPaths']>>;
+  };
   readonly emailVerificationMode: EmailVerificationMode;
   readonly buildTokenPayload: BuildTokenPayload | undefined;
   readonly refreshReuseGraceSeconds: number;

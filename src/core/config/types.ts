@@ -26,8 +26,12 @@ export interface WelcomeMailData {
 
 /** Mail settings: a transport (`mailer`) and/or callbacks, which take precedence. */
 export interface EmailConfig {
-  /** Base URL for links when the request carries no allowed Origin. */
-  siteUrl?: string;
+  /**
+   * Where links in mails and OAuth redirects lead: a web URL (`https://app.example.com`), an app
+   * link (`myapp://auth`), or a list of them. With a list, a request whose `Origin` is one of
+   * them gets links to that one; any other request gets the first. Nothing outside the list.
+   */
+  siteUrl?: string | string[];
   mailer?: MailerConfig;
   linkPaths?: EmailLinkPaths;
   sendPasswordReset?: (to: string, token: string, link: string, lang?: string) => Promise<void>;
@@ -159,6 +163,11 @@ export interface AuthConfig {
   sms?: SmsConfig;
   /** Provider options read by `new GoogleStrategy(config)` (`oauth.google`) and the like. */
   oauth?: Record<string, unknown>;
+  /**
+   * Refuse keys keyward does not know (at any level) with an AuthConfigError instead of a
+   * start-up warning through `logger`. Default false.
+   */
+  strictConfig?: boolean;
 }
 
 /** Second factors keyward knows. */

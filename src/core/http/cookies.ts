@@ -7,9 +7,16 @@ import { issueCsrfToken } from './csrf';
 const parseCookies = cookieParser();
 const noop = () => undefined;
 
-/** Reads one cookie, parsing the header only when no cookie parser ran before us. */
-export function readCookie(req: Request, res: Response, name: string): string | undefined {
-  if (req.cookies === undefined) parseCookies(req, res, noop);
+/**
+ * Reads one cookie, parsing the header only when no cookie parser ran before us. `res` may be
+ * left out: cookie-parser only reads the request.
+ */
+export function readCookie(
+  req: Request,
+  res: Response | undefined,
+  name: string,
+): string | undefined {
+  if (req.cookies === undefined) parseCookies(req, res ?? ({} as Response), noop);
   const value = (req.cookies as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -17,6 +24,19 @@ export function readCookie(req: Request, res: Response, name: string): string | 
 function base(config: ResolvedConfig): ExpressCookieOptions {
   const { secure, sameSite, domain } = config.cookies;
   return { secure, sameSite, ...(domain ? { domain } : {}) };
+}
+
+/** The double-submit cookie alone (csrf-token), bound to `userId`; returns its value. */
+export function setCsrfCookie(res: Response, config: ResolvedConfig, userId: string): string {
+  const token = issueCsrfToken(config, userId);
+  // Readable by the page's script on purpose: it echoes the value in X-CSRF-Token.
+  res.cookie(config.cookies.csrfName, token, {
+    ...base(config),
+    httpOnly: false,
+    path: '/',
+    maxAge: config.refreshTtlSeconds * 1000,
+  });
+  return token;
 }
 
 /** Sets the access, refresh and (with CSRF on) csrf cookies for a new pair. */
@@ -39,15 +59,7 @@ export function setTokenCookies(
     path: c.refreshPath,
     maxAge: config.refreshTtlSeconds * 1000,
   });
-  if (config.csrfEnabled) {
-    // Readable by the page's script on purpose: it echoes the value in X-CSRF-Token.
-    res.cookie(c.csrfName, issueCsrfToken(config, userId), {
-      ...base(config),
-      httpOnly: false,
-      path: '/',
-      maxAge: config.refreshTtlSeconds * 1000,
-    });
-  }
+  if (config.csrfEnabled) setCsrfCookie(res, config, userId);
 }
 
 /** Removes every token cookie (logout, revoked session). */

@@ -1,3 +1,4 @@
+import { originOfSiteUrl, pickSiteUrl } from '../config/site-urls';
 import type { Request, RequestHandler } from 'express';
 
 /** CORS for the auth router. */
@@ -40,15 +41,18 @@ export function createCors(options: CorsOptions): RequestHandler {
 }
 
 /**
- * The base URL for links in mails: the request's Origin when it is an allowed one, else the
- * configured site URL. Never the Host or X-Forwarded-Host header, which a client controls.
+ * The base URL for links in mails: the `email.siteUrl` entry the request's Origin names, else
+ * that Origin when it is an allowed CORS origin, else the first site URL. Never the Host or
+ * X-Forwarded-Host header, which a client controls, nor an Origin outside both lists.
  */
 export function linkBaseUrl(
   req: Request,
   allowedOrigins: ReadonlySet<string>,
-  siteUrl: string | undefined,
+  siteUrls: readonly string[],
 ): string | undefined {
   const origin = req.get('origin');
+  const site = pickSiteUrl(origin, siteUrls);
+  if (origin && site !== undefined && originOfSiteUrl(site) === origin) return site;
   if (origin && allowedOrigins.has(origin)) return origin;
-  return siteUrl?.replace(/\/+$/, '');
+  return site;
 }

@@ -8,7 +8,6 @@ import {
   DEFAULT_PASSWORD_POLICY,
   assertAcceptablePassword,
   assertNotTooLong,
-  assertPasswordLength,
   type ResolvedPasswordPolicy,
 } from './password-policy';
 
@@ -78,11 +77,13 @@ export class PasswordService {
   }
 
   /**
-   * Hashes a password. Checks its length first (PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG), not
-   * the common-password list: call {@link assertAcceptable} for the whole policy.
+   * Hashes what it is given: hashing is not policy, so a short or common password is hashed as
+   * is (an import of existing accounts, a generated PIN). The endpoints that set a password run
+   * {@link assertAcceptable}; call it yourself before hashing a new password of your own.
+   * Only the maximum length is enforced here (PASSWORD_TOO_LONG), because it bounds the work.
    */
   async hash(password: string, saltRounds?: number): Promise<string> {
-    assertPasswordLength(password, this.policy);
+    assertNotTooLong(password, this.policy);
     return this.bounded(() => this.hasher.hash(password, saltRounds ?? this.rounds));
   }
 
@@ -148,7 +149,7 @@ export class PasswordService {
     this.acquire();
     try {
       return await work((password) => {
-        assertPasswordLength(password, this.policy);
+        assertNotTooLong(password, this.policy);
         return this.hasher.hash(password, this.rounds);
       });
     } finally {

@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config/resolved';
 import { AuthError } from '../errors';
 import { AuthEventNames, type AuthEventBus } from '../events';
 import { generateToken, hashToken, hmac } from '../secrets';
-import type { TokenPair } from '../tokens/claims';
+import type { RefreshTokenPayload, TokenPair } from '../tokens/claims';
 import { withoutReservedClaims, type TokenService } from '../tokens/token-service';
 import type { RevocationList } from './revocation-list';
 import type { RevocationRecorder } from './revocations';
@@ -12,6 +12,14 @@ import type { RevocationRecorder } from './revocations';
 /** Where ended sessions are recorded, so their access tokens are refused at once. */
 export interface SessionRevocations extends RevocationRecorder {
   readonly list: RevocationList;
+}
+
+/**
+ * Where one-time ids are spent (the two-factor store's `markUsed`): atomic, first call wins,
+ * kept until they expire. Spends the refresh token of a pair made outside any session.
+ */
+export interface SpentIds {
+  markUsed(id: string, expiresAt: Date): Promise<boolean>;
 }
 
 /** Who is asking: recorded on the session and in events. */
@@ -44,6 +52,7 @@ export class SessionManager {
     private readonly store: ISessionStore,
     private readonly bus: AuthEventBus | undefined,
     private readonly revocations?: SessionRevocations,
+    private readonly spentIds?: SpentIds,
   ) {}
 
   /** Starts a session for a user who has fully authenticated. */
@@ -77,6 +86,7 @@ export class SessionManager {
     loadUser: (id: string) => Promise<BaseUser | null>,
   ): Promise<IssuedSession> {
     const claims = this.tokens.verifyRefreshToken(refreshToken, this.config.source);
+    if (claims.sid === '') return this.startFromStandalonePair(claims, ctx, loadUser);
     const presented = hashToken(claims.jti);
     const successorJti = this.successorOf(claims.jti);
 
@@ -111,6 +121,35 @@ export class SessionManager {
       throw new AuthError('Session is no longer valid', 'SESSION_REVOKED', 401);
     }
     return { tokens: await this.pairFor(user, session, successorJti), session };
+  }
+
+  /**
+   * The first refresh of a pair made by `generateTokenPair()` outside any session: the token is
+   * spent (its hash marked used until it expires, so it works once, on every instance sharing
+   * the store) and a real session starts, which rotates from then on.
+   */
+  private async startFromStandalonePair(
+    claims: RefreshTokenPayload,
+    ctx: RequestContext,
+    loadUser: (id: string) => Promise<BaseUser | null>,
+  ): Promise<IssuedSession> {
+    if (!this.spentIds) {
+      throw new AuthError('Invalid or expired refresh token', 'INVALID_REFRESH_TOKEN', 401);
+    }
+    // Ended access (logout everywhere, password reset) ends the standalone pair too.
+    if (this.revocations?.list.refuses({ sub: claims.sub, iat: claims.iat })) {
+      throw new AuthError('Session is no longer valid', 'SESSION_REVOKED', 401);
+    }
+    const first = await this.spentIds.markUsed(
+      `refresh:${hashToken(claims.jti)}`,
+      new Date(claims.exp * 1000),
+    );
+    if (!first) {
+      throw new AuthError('Refresh token was already used', 'REFRESH_TOKEN_REUSED', 401);
+    }
+    const user = await loadUser(claims.sub);
+    if (!user) throw new AuthError('Session is no longer valid', 'SESSION_REVOKED', 401);
+    return this.issue(user, ctx);
   }
 
   /**

@@ -21,6 +21,7 @@ export interface AccessTokenPayload {
 /** Claims of a refresh token: identity and rotation state only. */
 export interface RefreshTokenPayload {
   sub: string;
+  /** The session; empty for a pair made by `generateTokenPair()` before any session exists. */
   sid: string;
   /** 256-bit random id; the store keeps only its SHA-256. */
   jti: string;

@@ -1,8 +1,15 @@
+import type { Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { isResolvedConfig, resolveConfig } from '../config/resolve';
 import type { ResolvedConfig } from '../config/resolved';
 import type { AuthConfig } from '../config/types';
 import { AuthError } from '../errors';
+import {
+  clearTokenCookies as clearCookies,
+  readCookie,
+  setCsrfCookie,
+  setTokenCookies as setCookies,
+} from '../http/cookies';
 import { generateToken } from '../secrets';
 import { VerifiedTokenCache } from './verified-token-cache';
 import {
@@ -32,6 +39,9 @@ function asResolved(config: AuthConfig | ResolvedConfig): ResolvedConfig {
   }
   return resolved;
 }
+
+/** The cookies keyward writes, by the names an app without prefixes would see. */
+export type TokenCookieName = 'accessToken' | 'refreshToken' | 'csrf-token';
 
 /** Result of checking an access token. */
 export type AccessCheck =
@@ -66,8 +76,9 @@ export class TokenService {
   }
 
   /**
-   * Makes a pair outside of any session (reference-compatible helper). Router flows use
-   * sessions instead, which add rotation and revocation.
+   * Makes a pair outside of any session, for custom sign-in routes. Its refresh token verifies
+   * with {@link verifyRefreshToken}; POST /refresh accepts it once (the token's hash is marked
+   * spent until it expires) and starts a session, which rotates from then on.
    */
   generateTokenPair(
     payload: Record<string, unknown> & { sub: string },
@@ -80,7 +91,7 @@ export class TokenService {
       refreshToken: this.signRefreshToken(
         {
           sub: payload.sub,
-          sid: typeof payload.sid === 'string' ? payload.sid : '',
+          sid: '',
           jti: generateToken(),
           iat: now,
           exp: now + c.refreshTtlSeconds,
@@ -183,15 +194,71 @@ export class TokenService {
     } catch {
       throw new AuthError('Invalid or expired refresh token', 'INVALID_REFRESH_TOKEN', 401);
     }
+    // An empty `sid` is a pair made by generateTokenPair() outside any session; the refresh
+    // endpoint spends it once and starts a session.
     if (
       payload.typ !== 'refresh' ||
-      !payload.sid ||
+      typeof payload.sid !== 'string' ||
       !payload.jti ||
       typeof payload.sub !== 'string'
     ) {
       throw new AuthError('Invalid or expired refresh token', 'INVALID_REFRESH_TOKEN', 401);
     }
     return payload;
+  }
+
+  /**
+   * Delivers a pair as the router does: the same cookie names (with the `__Host-`/`__Secure-`
+   * prefixes of `cookieOptions.hostPrefix`), paths, flags and, with `csrf.enabled`, the csrf
+   * cookie bound to the access token's user. For custom sign-in routes.
+   */
+  setTokenCookies(res: Response, tokens: TokenPair, config?: AuthConfig): void {
+    const c = this.pick(config);
+    const checked = this.checkAccessToken(tokens.accessToken, config);
+    // The csrf token is bound to the user, so a pair whose access token does not verify (a
+    // pair of another app, a typo) is a programming error, told at once rather than at use.
+    if (!checked.ok) throw new TypeError('setTokenCookies: the access token does not verify');
+    setCookies(res, tokens, c, checked.payload.sub);
+  }
+
+  /** Removes exactly the cookies {@link setTokenCookies} (and the router) set. */
+  clearTokenCookies(res: Response, config?: AuthConfig): void {
+    clearCookies(res, this.pick(config));
+  }
+
+  /**
+   * A token cookie's value, or null. `name` is the unprefixed name (`'accessToken'` by
+   * default); the configured prefixes are applied, so the call is the same with `hostPrefix`.
+   */
+  extractTokenFromCookie(
+    req: Request,
+    name: TokenCookieName = 'accessToken',
+    config?: AuthConfig,
+  ): string | null {
+    const { cookies } = this.pick(config);
+    const actual =
+      name === 'refreshToken'
+        ? cookies.refreshName
+        : name === 'csrf-token'
+          ? cookies.csrfName
+          : cookies.accessName;
+    return readCookie(req, undefined, actual) ?? null;
+  }
+
+  /**
+   * Sets a fresh csrf cookie for `userId` (the double-submit token, bound to the user) and
+   * returns its value, e.g. for a page that signed in before `csrf.enabled` was switched on.
+   */
+  initCsrfToken(res: Response, userId: string, config?: AuthConfig): string {
+    return setCsrfCookie(res, this.pick(config), userId);
+  }
+
+  /** A random token of `bytes` bytes (default 32), base64url: for your own one-time tokens. */
+  generateSecureToken(bytes = 32): string {
+    if (!Number.isInteger(bytes) || bytes < 16 || bytes > 1024) {
+      throw new RangeError('generateSecureToken: bytes must be an integer from 16 to 1024');
+    }
+    return generateToken(bytes);
   }
 
   private pick(config?: AuthConfig): ResolvedConfig {

@@ -66,7 +66,7 @@ export function registerEmailChangeRoutes(router: Router, ctx: RouterContext): v
     '/change-email/confirm',
     ...ctx.sensitive,
     asyncHandler(async (req, res) => {
-      const { token, emailLang } = parseBody(req, confirmBody);
+      const { token, emailLang } = parseBody(req, confirmBody, { token: 'TOKEN_REQUIRED' });
       if (!users.findByEmailChangeToken || !users.updateEmailChangeToken || !users.updateEmail) {
         throw new AuthError(
           'Changing email is not supported by the user store',

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
-import { fields, parseBody } from '../../core/http/validate';
+import { assertPresent, fields, parseBody } from '../../core/http/validate';
 import { issueOneTimeToken } from '../../core/secrets';
 import type { RouterContext } from '../../router/context';
 import { findUserOr404 } from '../find-user';
@@ -64,6 +64,7 @@ export function registerEmailVerificationRoutes(router: Router, ctx: RouterConte
     ctx.limit('verify-email'),
     asyncHandler(async (req, res) => {
       supported();
+      assertPresent(req.query, { token: 'TOKEN_REQUIRED' });
       const parsed = verifyQuery.safeParse(req.query);
       if (!parsed.success)
         throw new AuthError('token query parameter is required', 'VALIDATION_ERROR', 400);

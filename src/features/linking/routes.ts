@@ -96,7 +96,7 @@ export function registerLinkingRoutes(router: Router, ctx: RouterContext): void 
     ...ctx.sensitive,
     ctx.limit('link-verify'),
     asyncHandler(async (req, res) => {
-      const body = parseBody(req, linkVerifyBody);
+      const body = parseBody(req, linkVerifyBody, { token: 'TOKEN_REQUIRED' });
       // The user as stored with the token: the pending email and provider are read from it.
       const user = await consumeLinkToken(ctx, users, body.token);
       const email = user.accountLinkPendingEmail;

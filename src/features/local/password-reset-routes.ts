@@ -36,7 +36,7 @@ export function registerPasswordResetRoutes(router: Router, ctx: RouterContext):
     ...ctx.sensitive,
     ctx.limit('forgot-password'),
     asyncHandler(async (req, res) => {
-      const { email, emailLang } = parseBody(req, forgotBody);
+      const { email, emailLang } = parseBody(req, forgotBody, { email: 'EMAIL_REQUIRED' });
       if (!ctx.mail.canSend('sendPasswordReset') || !ctx.users.findByResetToken) {
         throw new AuthError('Password reset is not configured', 'MAIL_NOT_CONFIGURED', 501);
       }
@@ -55,7 +55,7 @@ export function registerPasswordResetRoutes(router: Router, ctx: RouterContext):
     ...ctx.sensitive,
     ctx.limit('reset-password'),
     asyncHandler(async (req, res) => {
-      const body = parseBody(req, resetBody);
+      const body = parseBody(req, resetBody, { token: 'TOKEN_REQUIRED' });
       const newPassword = (body.newPassword ?? body.password)!;
       const findByResetToken = ctx.users.findByResetToken?.bind(ctx.users);
       if (!findByResetToken)

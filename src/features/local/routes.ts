@@ -34,6 +34,9 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
           throw new AuthError('Request body must be a JSON object', 'VALIDATION_ERROR', 400);
         }
         const data = parseBody(req, z.record(z.string(), z.unknown()));
+        // The policy lives at the endpoint, not in PasswordService.hash, so an onRegister that
+        // only hashes (the reference's pattern) still gets the length and common-password rules.
+        if (typeof data.password === 'string') ctx.passwords.assertAcceptable(data.password);
         const user = await onRegister(data, ctx.config.source, ctx.options);
         ctx.publish(AuthEventNames.USER_CREATED, req, { userId: user.id });
         // No link base (no siteUrl, no allowed Origin): the account exists, so skip the mail.

@@ -2,7 +2,7 @@ import type { Request, Router } from 'express';
 import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
-import { parseBody } from '../../core/http/validate';
+import { isTwoFactorMode, parseBody } from '../../core/http/validate';
 import type { RouterContext } from '../../router/context';
 import type { BaseUser } from '../../stores/user';
 import { MAGIC_LINK_METHOD } from './options';
@@ -52,7 +52,11 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
     ...ctx.sensitive,
     ctx.limit('magic-link/send'),
     asyncHandler(async (req, res) => {
-      const body = parseBody(req, sendBody);
+      const body = parseBody(
+        req,
+        sendBody,
+        isTwoFactorMode(req) ? { tempToken: 'TEMP_TOKEN_REQUIRED' } : { email: 'EMAIL_REQUIRED' },
+      );
       assertConfigured();
       const base = ctx.linkBase(req);
       if (body.mode === '2fa') {
@@ -82,7 +86,13 @@ export function registerMagicLinkRoutes(router: Router, ctx: RouterContext): voi
     ...ctx.sensitive,
     ctx.limit('magic-link/verify'),
     asyncHandler(async (req, res) => {
-      const body = parseBody(req, verifyBody);
+      const body = parseBody(
+        req,
+        verifyBody,
+        isTwoFactorMode(req)
+          ? { token: 'TOKEN_REQUIRED', tempToken: 'TEMP_TOKEN_REQUIRED' }
+          : { token: 'TOKEN_REQUIRED' },
+      );
       if (body.mode === '2fa') {
         await ctx.finishSecondFactor(body.tempToken, req, res, MAGIC_LINK_METHOD, (user) =>
           checkSecondFactor(ctx, users, req, user, body.token),

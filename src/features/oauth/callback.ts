@@ -8,7 +8,7 @@ import type { SignInOutcome } from '../../router/sign-in';
 import type { BaseUser } from '../../stores/user';
 import type { FlowCookie, OAuthFlow } from './flow-cookie';
 import type { OAuthProfile } from './profile';
-import { OAUTH_PAGES, type RedirectPolicy } from './redirects';
+import { OAUTH_PAGES, type FlowDestination, type RedirectPolicy } from './redirects';
 import type { BaseOAuthStrategy } from './strategy';
 
 const stateMismatch = (why: string) => new AuthError(why, 'OAUTH_STATE_MISMATCH', 400);
@@ -125,17 +125,17 @@ export function createOAuthCallback(ctx: RouterContext, redirects: RedirectPolic
   }
 
   /** Session: cookies and the success page. Second factor: the 2FA page with the temporary token. */
-  function redirectOutcome(res: Response, outcome: SignInOutcome, returnTo?: string) {
+  function redirectOutcome(res: Response, outcome: SignInOutcome, dest: FlowDestination) {
     if (outcome.kind === 'session') {
       setTokenCookies(res, outcome.issued.tokens, ctx.config, outcome.user.id);
-      res.redirect(303, redirects.success(returnTo));
+      res.redirect(303, redirects.success(dest));
     } else if (outcome.kind === '2fa') {
       res.redirect(
         303,
         redirects.pageWithSecret(
           OAUTH_PAGES.twoFactor,
           { tempToken: outcome.tempToken, methods: outcome.methods.join(',') },
-          returnTo,
+          dest,
         ),
       );
     } else {
@@ -147,7 +147,7 @@ export function createOAuthCallback(ctx: RouterContext, redirects: RedirectPolic
             ...(outcome.tempToken ? { tempToken: outcome.tempToken } : {}),
             code: '2FA_SETUP_REQUIRED',
           },
-          returnTo,
+          dest,
         ),
       );
     }
@@ -164,7 +164,7 @@ export function createOAuthCallback(ctx: RouterContext, redirects: RedirectPolic
     err: AuthError,
     provider: string,
     profile: OAuthProfile | undefined,
-    returnTo?: string,
+    dest: FlowDestination,
   ) {
     const data = err.data ?? {};
     const email = typeof data['email'] === 'string' ? data['email'] : profile?.email;
@@ -190,7 +190,7 @@ export function createOAuthCallback(ctx: RouterContext, redirects: RedirectPolic
       redirects.page(
         OAUTH_PAGES.accountConflict,
         { provider, code: 'OAUTH_ACCOUNT_CONFLICT', ...(email ? { email } : {}) },
-        returnTo,
+        dest,
       ),
     );
   }
@@ -203,7 +203,8 @@ export function createOAuthCallback(ctx: RouterContext, redirects: RedirectPolic
     const flow = cookie.read(req, res);
     cookie.clear(res);
     noStore(res);
-    const returnTo = flow?.returnTo;
+    // The site and page the flow was started for, from the signed cookie (none when forged).
+    const dest: FlowDestination = { site: flow?.site, returnTo: flow?.returnTo };
     let profile: OAuthProfile | undefined;
     try {
       const params = callbackParams(req);
@@ -215,20 +216,20 @@ export function createOAuthCallback(ctx: RouterContext, redirects: RedirectPolic
         userId: user.id,
         data: { provider: strategy.name },
       });
-      redirectOutcome(res, await ctx.beginSignIn(user, req, { provider: strategy.name }), returnTo);
+      redirectOutcome(res, await ctx.beginSignIn(user, req, { provider: strategy.name }), dest);
     } catch (err) {
       if (err instanceof AuthError && err.code === 'OAUTH_ACCOUNT_CONFLICT') {
-        await redirectConflict(req, res, err, strategy.name, profile, returnTo);
+        await redirectConflict(req, res, err, strategy.name, profile, dest);
         return;
       }
       if (!(err instanceof AuthError)) {
         ctx.config.logger.error(`oauth: ${strategy.name} callback failed`, err);
-        res.redirect(303, redirects.error('INTERNAL_ERROR', returnTo));
+        res.redirect(303, redirects.error('INTERNAL_ERROR', dest));
         return;
       }
       // The cause (oauth4webapi's detail) is for the operator's log, never for the browser.
       ctx.config.logger.warn(`oauth: ${strategy.name} sign-in refused: ${err.code}`, err.cause);
-      res.redirect(303, redirects.error(err.code, returnTo, providerError(err)));
+      res.redirect(303, redirects.error(err.code, dest, providerError(err)));
     }
   };
 }

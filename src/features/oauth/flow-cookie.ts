@@ -14,6 +14,8 @@ export interface OAuthFlow extends FlowSecrets {
   provider: string;
   /** Where to send the browser afterwards, already checked against the allowed origins. */
   returnTo?: string;
+  /** The `email.siteUrl` entry the flow was started for (checked again at the callback). */
+  site?: string;
   /** Seconds since the epoch. */
   exp: number;
 }
@@ -90,6 +92,7 @@ export class FlowCookie {
       exp: c.exp,
       ...(typeof c.nonce === 'string' ? { nonce: c.nonce } : {}),
       ...(typeof c.returnTo === 'string' ? { returnTo: c.returnTo } : {}),
+      ...(typeof c.site === 'string' ? { site: c.site } : {}),
     };
   }
 }

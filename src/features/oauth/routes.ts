@@ -35,13 +35,12 @@ export function registerOAuthRoutes(
 ): void {
   const strategies = oauthStrategiesOf(options);
   if (strategies.size === 0) return;
-  const siteUrl = ctx.config.email.siteUrl;
-  if (!siteUrl) {
+  if (ctx.config.siteUrls.length === 0) {
     throw new AuthConfigError([
       'OAuth sign-in needs email.siteUrl: the callback redirects the browser back to the site',
     ]);
   }
-  const redirects = new RedirectPolicy(siteUrl, ctx.options.cors?.origins ?? []);
+  const redirects = new RedirectPolicy(ctx.config.siteUrls, ctx.options.cors?.origins ?? []);
   const callback = createOAuthCallback(ctx, redirects);
   const providers = new Map<string, OAuthProvider>();
   for (const [name, strategy] of strategies) {
@@ -63,9 +62,13 @@ export function registerOAuthRoutes(
     ctx.limit('oauth'),
     asyncHandler(async (req, res) => {
       const { strategy, cookie } = providerOf(req.params.name);
-      const returnTo = redirects.checkReturnTo(req.query['returnTo']);
+      const origin = req.get('origin');
+      const returnTo = redirects.checkReturnTo(req.query['returnTo'], origin);
+      // The site is chosen now, while the request can still say which it comes from, and rides
+      // in the signed flow cookie: the provider's redirect back carries no Origin of ours.
+      const site = redirects.siteFor(origin, returnTo);
       const { url, secrets } = await strategy.createAuthorizationRequest();
-      cookie.set(res, { ...secrets, ...(returnTo ? { returnTo } : {}) });
+      cookie.set(res, { ...secrets, site, ...(returnTo ? { returnTo } : {}) });
       noStore(res);
       res.redirect(302, url.href);
     }),

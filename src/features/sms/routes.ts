@@ -2,7 +2,7 @@ import type { Response, Router } from 'express';
 import { AuthError } from '../../core/errors';
 import { asyncHandler } from '../../core/http/async-handler';
 import { noStore } from '../../core/http/cookies';
-import { parseBody } from '../../core/http/validate';
+import { isTwoFactorMode, parseBody } from '../../core/http/validate';
 import { hashToken } from '../../core/secrets';
 import type { RouterContext } from '../../router/context';
 import type { BaseUser } from '../../stores/user';
@@ -16,6 +16,8 @@ const SAME_ANSWER = {
   message: 'If the account has a phone number, a code has been sent to it.',
 };
 
+/** The second-factor mode names its user by the temporary token. */
+const TWO_FACTOR_FIELDS = { tempToken: 'TEMP_TOKEN_REQUIRED' } as const;
 /**
  * SMS codes: POST /sms/send and POST /sms/verify, as a first factor (mode 'login', by userId or
  * email; the stored phone number is used) or as the second factor of a sign-in in progress
@@ -36,7 +38,7 @@ export function registerSmsRoutes(router: Router, ctx: RouterContext): void {
     ...ctx.sensitive,
     ctx.limit('sms/send'),
     asyncHandler(async (req, res) => {
-      const body = parseBody(req, sendBody);
+      const body = parseBody(req, sendBody, isTwoFactorMode(req) ? TWO_FACTOR_FIELDS : {});
       const settings = smsSettings(config);
       if (body.mode === '2fa') {
         // The temporary token names the user already: failures (no phone, too soon, gateway
@@ -73,7 +75,7 @@ export function registerSmsRoutes(router: Router, ctx: RouterContext): void {
     ...ctx.sensitive,
     ctx.limit('sms/verify'),
     asyncHandler(async (req, res) => {
-      const body = parseBody(req, verifyBody);
+      const body = parseBody(req, verifyBody, isTwoFactorMode(req) ? TWO_FACTOR_FIELDS : {});
       const settings = smsSettings(config);
       const check = async (user: BaseUser) => {
         if (!(await checkSmsCode(twoFactor, settings, user.id, body.code))) throw invalidSmsCode();

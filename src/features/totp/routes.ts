@@ -139,7 +139,9 @@ export function registerTotpRoutes(router: Router, ctx: RouterContext): void {
     ...ctx.sensitive,
     ctx.limit('2fa/verify'),
     asyncHandler(async (req, res) => {
-      const { tempToken, totpCode, recoveryCode } = parseBody(req, challengeBody);
+      const { tempToken, totpCode, recoveryCode } = parseBody(req, challengeBody, {
+        tempToken: 'TEMP_TOKEN_REQUIRED',
+      });
       await ctx.finishSecondFactor(tempToken, req, res, TOTP_METHOD, (user) =>
         factor.check(user, { totpCode, recoveryCode }),
       );
