@@ -32,10 +32,12 @@ import type { SharedRouterOptions } from './router/options';
 import type { OAuthRouterOptions } from './features/oauth/options';
 import type { ApiKeyRouterOptions } from './features/api-keys/router-options';
 import { registerApiKeyRoutes } from './features/api-keys/self-service-routes';
+import type { ApiDocsOptions } from './core/openapi/options';
+import { registerAuthDocs } from './auth-openapi';
 
 /** Options of `auth.router()` / `createAuthRouter()`. Every store is optional. */
 export interface RouterOptions
-  extends SharedRouterOptions, OAuthRouterOptions, ApiKeyRouterOptions {
+  extends SharedRouterOptions, OAuthRouterOptions, ApiKeyRouterOptions, ApiDocsOptions {
   /**
    * Shares revocations between instances, for `createAuthRouter()` (an AuthConfigurator takes
    * it in its own options and ignores this one). Default: in process memory.
@@ -65,6 +67,8 @@ const FEATURES: RegisterFeature[] = [
   registerOAuthRoutes,
   registerLinkingRoutes,
   registerApiKeyRoutes,
+  // Last: the spec describes what the features above mounted.
+  registerAuthDocs,
 ];
 
 /** Builds the shared core for a standalone router or middleware. */

@@ -13,6 +13,7 @@ import {
   type BaseUser,
   type RouterOptions,
 } from 'keyward';
+import { recordResponses } from './openapi-check';
 import { openBackendStores, type FullUserStore } from './store-backend';
 
 /** Secrets long enough for validation; tests never reuse them elsewhere. */
@@ -128,6 +129,8 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
     ...opts.configurator,
   });
   const app = express();
+  // Every answer under /auth is checked against the router's OpenAPI document after the test.
+  app.use(recordResponses(app, '/auth'));
   app.use('/auth', auth.router(opts.router));
   const protectedHandler: express.RequestHandler = (req, res) => {
     res.json({ user: req.user });
