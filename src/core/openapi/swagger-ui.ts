@@ -41,6 +41,8 @@ window.addEventListener('DOMContentLoaded', function () {
     url: root.getAttribute('data-spec'),
     domNode: root,
     deepLinking: true,
+    // No badge from the public validator: the page talks to its own origin only.
+    validatorUrl: null,
     presets: [window.SwaggerUIBundle.presets.apis],
     layout: 'BaseLayout',
     requestInterceptor: function (req) {
