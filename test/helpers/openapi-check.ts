@@ -47,8 +47,10 @@ function compile(spec: SpecDocument): CompiledSpec {
   const routes = Object.entries(spec.paths ?? {}).map(([template, item]) => ({
     template,
     item,
+    // As Express matches: case-insensitive, a trailing slash allowed.
     pattern: new RegExp(
-      `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`,
+      `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}/?$`,
+      'i',
     ),
   }));
   // Literal paths before templated ones: /sessions/cleanup is not /sessions/{sessionHandle}.
@@ -61,21 +63,37 @@ function compile(spec: SpecDocument): CompiledSpec {
 const baseType = (contentType: string | undefined) =>
   (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 
-function isOriginRefusal(res: RecordedResponse): boolean {
+/**
+ * What a router answers before any route is matched, whatever the path: the origin guard's
+ * refusal of a forged unsafe request, the admin guard's of a missing secret, the body parser's
+ * refusals of a bad body; and a route of a part that is switched off (so not in the spec).
+ */
+const ROUTER_WIDE: Record<number, string[]> = {
+  400: ['INVALID_JSON', 'VALIDATION_ERROR'],
+  401: ['ADMIN_UNAUTHORIZED'],
+  403: ['CSRF_ORIGIN_MISMATCH', 'CSRF_INVALID'],
+  501: ['NOT_SUPPORTED', 'FEATURE_NOT_ENABLED'],
+  413: ['PAYLOAD_TOO_LARGE'],
+  415: ['UNSUPPORTED_MEDIA_TYPE'],
+};
+
+function isRouterWide(res: RecordedResponse): boolean {
   const code = (res.body as { code?: unknown } | undefined)?.code;
-  return res.status === 403 && (code === 'CSRF_ORIGIN_MISMATCH' || code === 'CSRF_INVALID');
+  return typeof code === 'string' && (ROUTER_WIDE[res.status] ?? []).includes(code);
 }
 
 /** The problems with one answer; empty when the spec documents it exactly. */
 export function checkResponse(spec: SpecDocument, res: RecordedResponse): string[] {
   const compiled = compile(spec);
   const where = `${res.method} ${res.path} → ${res.status}`;
-  const route = compiled.routes.find((r) => r.pattern.test(res.path));
-  const operation = route?.item[res.method.toLowerCase()];
+  // HEAD is answered by the GET route (Express), without a body.
+  const method = res.method === 'HEAD' ? 'get' : res.method.toLowerCase();
+  // The first path that has this method: DELETE /sessions/cleanup is /sessions/{sessionHandle}.
+  const route = compiled.routes.find((r) => r.pattern.test(res.path) && r.item[method]);
+  const operation = route?.item[method];
   if (!route || !operation) {
-    // No such operation: a 404 says exactly that (Express's own answer for unknown paths), and
-    // the router's origin guard refuses a forged unsafe request before any route is matched.
-    if (res.status === 404 || isOriginRefusal(res)) return [];
+    // No such operation: a 404 says exactly that (Express's own answer for unknown paths).
+    if (res.status === 404 || isRouterWide(res)) return [];
     return [`${where}: no such operation in the spec`];
   }
   const declared = operation.responses?.[String(res.status)] ?? operation.responses?.default;
@@ -113,6 +131,8 @@ interface Watched {
   spec?: SpecDocument;
   /** True while the check itself fetches the spec, so that request is not recorded. */
   fetching: boolean;
+  /** The spec to check against when the router serves none (`swagger: false`). */
+  fallback: () => SpecDocument;
 }
 
 const watched: Watched[] = [];
@@ -121,8 +141,12 @@ const watched: Watched[] = [];
  * A middleware for the test app, mounted before the router: it records every answer under
  * `basePath` (status, content type, JSON body), to be checked after the test.
  */
-export function recordResponses(app: Express, basePath: string): RequestHandler {
-  const entry: Watched = { app, basePath, recorded: [], fetching: false };
+export function recordResponses(
+  app: Express,
+  basePath: string,
+  fallback: () => SpecDocument,
+): RequestHandler {
+  const entry: Watched = { app, basePath, recorded: [], fetching: false, fallback };
   watched.push(entry);
   return function recordForOpenApiCheck(req, res, next) {
     const path = req.originalUrl.split('?')[0]!;
@@ -151,13 +175,13 @@ export function recordResponses(app: Express, basePath: string): RequestHandler 
   };
 }
 
-/** The spec the app's router serves; a router without one is checked against `fallback`. */
-async function specOf(entry: Watched, fallback: () => SpecDocument): Promise<SpecDocument> {
+/** The spec the app's router serves; a router without one is checked against its fallback. */
+async function specOf(entry: Watched): Promise<SpecDocument> {
   if (entry.spec) return entry.spec;
   entry.fetching = true;
   try {
     const res = await request(entry.app).get(`${entry.basePath}/openapi.json`);
-    entry.spec = res.status === 200 ? (res.body as SpecDocument) : fallback();
+    entry.spec = res.status === 200 ? (res.body as SpecDocument) : entry.fallback();
   } finally {
     entry.fetching = false;
   }
@@ -168,11 +192,11 @@ async function specOf(entry: Watched, fallback: () => SpecDocument): Promise<Spe
  * Checks everything recorded since the last call, then forgets it; throws listing every
  * answer the spec does not document.
  */
-export async function verifyAll(fallback: () => SpecDocument): Promise<void> {
+export async function verifyAll(): Promise<void> {
   const problems: string[] = [];
   for (const entry of watched) {
     if (entry.recorded.length === 0) continue;
-    const spec = await specOf(entry, fallback);
+    const spec = await specOf(entry);
     const answers = entry.recorded.splice(0);
     for (const answer of answers) problems.push(...checkResponse(spec, answer));
   }

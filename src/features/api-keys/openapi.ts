@@ -56,6 +56,7 @@ export function apiKeyOperations(features: AuthApiFeatures): ApiOperation[] {
         },
       },
       errors: mergeErrors(SIGNED_IN_ERRORS, RECENT_AUTH_ERRORS, {
+        400: ['INVALID_INPUT'],
         409: ['API_KEY_LIMIT_REACHED'],
       }),
     },

@@ -76,7 +76,9 @@ export function totpOperations(): ApiOperation[] {
       summary: 'Answer a sign-in challenge with a TOTP or recovery code',
       body: challengeBody,
       responses: { 200: SIGN_IN_ANSWER, 403: SIGN_IN_REFUSED },
-      errors: mergeErrors(SECOND_FACTOR_ERRORS, CODE_ERRORS, RATE_LIMIT_ERRORS),
+      errors: mergeErrors(SECOND_FACTOR_ERRORS, CODE_ERRORS, RATE_LIMIT_ERRORS, {
+        400: ['2FA_NOT_ENABLED'],
+      }),
     },
     {
       method: 'post',
