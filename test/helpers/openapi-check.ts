@@ -38,12 +38,19 @@ interface CompiledSpec {
 }
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+/** By content, so apps with the same configuration share validators; by object, to skip the key. */
 const compiledSpecs = new Map<string, CompiledSpec>();
+const compiledObjects = new WeakMap<SpecDocument, CompiledSpec>();
 
 function compile(spec: SpecDocument): CompiledSpec {
+  const known = compiledObjects.get(spec);
+  if (known) return known;
   const key = JSON.stringify(spec);
   let compiled = compiledSpecs.get(key);
-  if (compiled) return compiled;
+  if (compiled) {
+    compiledObjects.set(spec, compiled);
+    return compiled;
+  }
   const routes = Object.entries(spec.paths ?? {}).map(([template, item]) => ({
     template,
     item,
@@ -57,6 +64,7 @@ function compile(spec: SpecDocument): CompiledSpec {
   routes.sort((a, b) => Number(a.template.includes('{')) - Number(b.template.includes('{')));
   compiled = { routes, validators: new Map() };
   compiledSpecs.set(key, compiled);
+  compiledObjects.set(spec, compiled);
   return compiled;
 }
 
