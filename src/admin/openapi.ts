@@ -4,6 +4,7 @@ import { docsOperations } from '../core/openapi/docs-routes';
 import type { AuthErrorCode } from '../core/errors';
 import type { ApiOperation } from '../core/openapi/operation';
 import { mergeErrors, successBody } from '../core/openapi/operation';
+import { apiKeyView } from '../features/api-keys/openapi';
 import type { AdminContext } from './context';
 import { adminFeatures, type AdminFeatures } from './routes/ping';
 import { createKeyBody } from './routes/api-keys';
@@ -43,9 +44,34 @@ const page = (name: string, row: z.ZodType) =>
     hasMore: z.boolean(),
   });
 
-const user = item({ id: z.string(), email: z.string() });
-const session = item({ sessionHandle: z.string(), userId: z.string() });
-const apiKey = item({ id: z.string(), name: z.string(), keyPrefix: z.string() });
+/** `toAdminUser`: the safe fields, plus the record's other non-secret fields. */
+const user = item({
+  id: z.string(),
+  email: z.string(),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  role: z.string().nullable(),
+  loginProvider: z.string(),
+  isEmailVerified: z.boolean(),
+  isTotpEnabled: z.boolean(),
+  require2FA: z.boolean(),
+  phoneNumber: z.string().nullable(),
+  hasPassword: z.boolean(),
+  createdAt: z.iso.datetime().nullable(),
+});
+/** `toAdminSession`. */
+const session = z.object({
+  sessionHandle: z.string(),
+  userId: z.string(),
+  tenantId: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  lastActiveAt: z.iso.datetime().nullable(),
+  userAgent: z.string().nullable(),
+  ipAddress: z.string().nullable(),
+});
+/** `toAdminApiKey`: the self-service view and its status. */
+const apiKey = apiKeyView.extend({ status: z.enum(['active', 'revoked', 'expired']) });
 const webhook = item({ id: z.string(), url: z.string() });
 const delivery = item({ id: z.string() });
 const tenant = item({ id: z.string(), name: z.string() });
