@@ -72,8 +72,45 @@ const session = z.object({
 });
 /** `toAdminApiKey`: the self-service view and its status. */
 const apiKey = apiKeyView.extend({ status: z.enum(['active', 'revoked', 'expired']) });
-const webhook = item({ id: z.string(), url: z.string() });
-const delivery = item({ id: z.string() });
+/** `toAdminWebhook`: the secret masked. */
+const webhook = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  tenantId: z.string().nullable(),
+  isActive: z.boolean(),
+  secret: z.literal('***').nullable(),
+  hasSecret: z.boolean(),
+  maxRetries: z.number().nullable(),
+  retryDelayMs: z.number().nullable(),
+  createdAt: z.iso.datetime().nullable(),
+});
+/** `toAdminDelivery`: without the payload. */
+const delivery = z.object({
+  id: z.string(),
+  webhookId: z.string(),
+  eventId: z.string(),
+  event: z.string(),
+  status: z.string(),
+  attempts: z.number().int(),
+  nextAttemptAt: z.iso.datetime().nullable(),
+  lastStatus: z.number().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+/** `toAdminEvent`. */
+const loggedEvent = z.object({
+  id: z.string(),
+  event: z.string(),
+  timestamp: z.iso.datetime(),
+  userId: z.string().nullable(),
+  tenantId: z.string().nullable(),
+  sessionId: z.string().nullable(),
+  ip: z.string().nullable(),
+  topic: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
 const tenant = item({ id: z.string(), name: z.string() });
 
 type Op = Omit<ApiOperation, 'tag' | 'security'> & {
@@ -414,7 +451,7 @@ const OPERATIONS: Record<string, Op[]> = {
       path: '/events',
       summary: 'The event log',
       query: eventsQuery,
-      responses: ok(page('events', item({ event: z.string() })), 'A page.'),
+      responses: ok(page('events', loggedEvent), 'A page.'),
     },
     {
       when: 'events',
