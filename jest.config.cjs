@@ -27,6 +27,8 @@ const ESM_ONLY = [
   '@noble/hashes',
   'oauth4webapi',
   'request-filtering-agent',
+  // swagger-parser (a test-only OpenAPI validator) loads its ESM-only $ref resolver.
+  '@apidevtools/json-schema-ref-parser',
 ]
   .map((p) => p.replace('/', '\\/'))
   .join('|');
@@ -34,6 +36,8 @@ const ESM_ONLY = [
 const base = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
+  // Checks the answers of test/helpers/app.ts's apps against their OpenAPI document.
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/openapi-setup.ts'],
   transformIgnorePatterns: [`node_modules/(?!(?:${ESM_ONLY})/)`],
   transform: {
     [`node_modules/(?:${ESM_ONLY})/.+\\.[cm]?js$`]: [

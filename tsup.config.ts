@@ -9,7 +9,8 @@ export default defineConfig({
   },
   // Database drivers are optional peers: never bundled, only loaded by the subpath that uses them.
   // @node-rs/argon2 is an optional native package, loaded at run time only when installed.
-  external: ['pg', 'mysql2', 'better-sqlite3', 'ioredis', '@node-rs/argon2'],
+  // swagger-ui-dist, an optional peer, is only located on disk (its files are served, never run).
+  external: ['pg', 'mysql2', 'better-sqlite3', 'ioredis', '@node-rs/argon2', 'swagger-ui-dist'],
   // otplib 13 with its dependencies, and oauth4webapi, are bundled into both builds: `@scure/base`
   // and oauth4webapi ship only ES modules, so the CommonJS build would otherwise need `require(esm)` (Node 20.19+, 22.12+),
   // and with the whole tree bundled dist/ never requires a package keyward does not declare.

@@ -34,10 +34,17 @@ import type { ApiKeyRouterOptions } from './features/api-keys/router-options';
 import { registerApiKeyRoutes } from './features/api-keys/self-service-routes';
 import { DoctorRegistry, attachDoctor, attachHealth } from './doctor';
 import type { DoctorRouterOptions } from './doctor/types';
+import type { ApiDocsOptions } from './core/openapi/options';
+import { registerAuthDocs } from './auth-openapi';
 
 /** Options of `auth.router()` / `createAuthRouter()`. Every store is optional. */
 export interface RouterOptions
-  extends SharedRouterOptions, OAuthRouterOptions, ApiKeyRouterOptions, DoctorRouterOptions {
+  extends
+    SharedRouterOptions,
+    OAuthRouterOptions,
+    ApiKeyRouterOptions,
+    DoctorRouterOptions,
+    ApiDocsOptions {
   /**
    * Shares revocations between instances, for `createAuthRouter()` (an AuthConfigurator takes
    * it in its own options and ignores this one). Default: in process memory.
@@ -67,6 +74,8 @@ const FEATURES: RegisterFeature[] = [
   registerOAuthRoutes,
   registerLinkingRoutes,
   registerApiKeyRoutes,
+  // Last: the spec describes what the features above mounted.
+  registerAuthDocs,
 ];
 
 /** Builds the shared core for a standalone router or middleware. */

@@ -2,6 +2,12 @@
 export { AuthConfigurator, type AuthConfiguratorOptions } from './configurator';
 export { createAuthRouter, type AuthRouter } from './auth-router';
 export type { RouterOptions } from './auth-router';
+export { buildAuthOpenApiSpec, type AuthSpecFeatures } from './auth-openapi';
+export { buildAdminOpenApiSpec, type AdminSpecFeatures } from './admin/openapi';
+export type { AuthApiFeatures } from './router/api-features';
+export type { OpenApiDocument } from './core/openapi/document';
+export type { ApiDocsOptions } from './core/openapi/options';
+export { buildSwaggerUiHtml, type SwaggerUiPage } from './core/openapi/swagger-ui';
 export type {
   RateLimitOptions,
   RateLimitTier,

@@ -12,6 +12,9 @@ import { adaptUserStore } from './reference-stores';
 import { registerApiKeyRoutes } from './routes/api-keys';
 import { registerEventRoutes } from './routes/events';
 import { registerPingRoute } from './routes/ping';
+import { adminSpecFeaturesOf, buildAdminOpenApiSpec } from './openapi';
+import { mountApiDocs } from '../core/openapi/docs-routes';
+import { docsEnabled, type ApiDocsOptions } from '../core/openapi/options';
 import { registerRoleRoutes } from './routes/roles';
 import { registerSessionRoutes } from './routes/sessions';
 import { registerSettingsRoutes } from './routes/settings';
@@ -40,13 +43,22 @@ const API_PARTS: Array<(api: Router, ctx: AdminContext) => void> = [
 ];
 
 /** The JSON API under /api: no caching, the guard first, a JSON 404 for unknown paths. */
-function buildApi(ctx: AdminContext): Router {
+function buildApi(ctx: AdminContext, docs: ApiDocsOptions): Router {
   const api = express.Router();
   api.use(function adminNoStore(_req, res, next) {
     noStore(res);
     next();
   });
   api.use(jsonApiHeaders);
+  // Before the guard: the document names endpoints, never data, and the page needs no secret
+  // to load (its "Try it out" calls send the admin bearer).
+  if (docsEnabled(docs.swagger)) {
+    mountApiDocs(api, {
+      title: 'keyward admin API',
+      spec: () => buildAdminOpenApiSpec(adminSpecFeaturesOf(ctx), docs.swaggerBasePath ?? '/admin'),
+      swaggerUiDist: docs.swaggerUiDist,
+    });
+  }
   api.use(express.json({ limit: ctx.options.bodyLimit }));
   api.use(createAdminGuard(ctx));
   for (const register of API_PARTS) register(api, ctx);
@@ -72,7 +84,7 @@ export function createAdminRouter<U extends BaseUser = BaseUser>(
   // which the rate limit's client IP depends on) and brings its own parser and error exit.
   const app = express();
   app.disable('x-powered-by');
-  app.use('/api', buildApi(ctx));
+  app.use('/api', buildApi(ctx, options));
   // Static files that need no secret; every call they make goes to /api above.
   if (resolved.panel) mountAdminPanel(app);
   app.use(createErrorMiddleware(resolved.logger));

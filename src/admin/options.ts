@@ -1,3 +1,4 @@
+import type { ApiDocsOptions } from '../core/openapi/options';
 import type { Request } from 'express';
 import type { AuthLogger } from '../core/config/types';
 import { consoleLogger } from '../core/config/resolve';
@@ -48,7 +49,7 @@ export interface AdminRateLimitOptions {
 }
 
 /** Options of {@link createAdminRouter}. Each optional store switches on its endpoints. */
-export interface AdminRouterOptions {
+export interface AdminRouterOptions extends ApiDocsOptions {
   /** Shared secret sent as `Authorization: Bearer <adminSecret>` (at least 16 characters). */
   adminSecret?: string;
   /** Replaces the shared secret with the application's own check (give one or the other). */

@@ -2,6 +2,7 @@
 export { AuthTools, type TrackContext, type NotifyOptions } from './auth-tools';
 export type { AuthToolsOptions, RevocationSource as ToolsRevocationSource } from './options';
 export { createToolsRouter } from './router/create-tools-router';
+export { buildOpenApiSpec, type ToolsSpecFeatures } from './router/openapi';
 export type {
   ToolsRouterOptions,
   ToolsPermission,

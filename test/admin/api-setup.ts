@@ -4,12 +4,34 @@ import express, { type Express } from 'express';
 import request from 'supertest';
 import {
   AuthEventBus,
+  buildAdminOpenApiSpec,
   createAdminRouter,
   type AdminRouterOptions,
   type AuthEventPayload,
   type IUserStore,
 } from 'keyward';
+import { recordResponses, type SpecDocument } from '../helpers/openapi-check';
 import { createAdminStores, type AdminStores } from './admin-stores';
+
+/** A router that serves no spec is checked against the spec of every part. */
+const ADMIN_FEATURES = {
+  users: true,
+  deleteUser: true,
+  sessions: true,
+  roles: true,
+  tenants: true,
+  metadata: true,
+  settings: true,
+  linkedAccounts: true,
+  apiKeys: true,
+  apiKeyUsage: true,
+  webhooks: true,
+  webhookDeliveries: true,
+  events: true,
+  sessionStore: true,
+  apiKeyStore: true,
+  webhookStore: true,
+};
 
 export const ADMIN_SECRET = 'admin-secret-for-the-tests-0123456789';
 
@@ -40,6 +62,10 @@ export function createAdminFixture(
     events.push(e);
   });
   const app = express();
+  // Every answer under /admin/api is checked against the admin router's OpenAPI document.
+  app.use(
+    recordResponses(app, '/admin/api', () => buildAdminOpenApiSpec(ADMIN_FEATURES) as SpecDocument),
+  );
   app.use(
     '/admin',
     createAdminRouter(userStore ?? users, {

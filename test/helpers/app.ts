@@ -7,12 +7,14 @@ import {
   AuthConfigurator,
   AuthEventBus,
   InMemoryUserStore,
+  buildAuthOpenApiSpec,
   type AuthConfig,
   type AuthConfiguratorOptions,
   type AuthEventPayload,
   type BaseUser,
   type RouterOptions,
 } from 'keyward';
+import { recordResponses, type SpecDocument } from './openapi-check';
 import { openBackendStores, type FullUserStore } from './store-backend';
 
 /** Random secrets (the start-up doctor warns about typed ones); tests never reuse them elsewhere. */
@@ -65,6 +67,22 @@ export interface TestAppOptions {
   /** The user store to use (default: a fresh InMemoryUserStore), e.g. a subclass adding latency. */
   userStore?: InMemoryUserStore;
 }
+
+/** The spec a router that serves none (`swagger: false`) is checked against: every feature's. */
+const everyAuthFeature = () =>
+  buildAuthOpenApiSpec({
+    register: true,
+    magicLink: true,
+    totp: true,
+    sms: true,
+    oauth: true,
+    deleteAccount: true,
+    sessionCleanup: true,
+    linkedAccounts: true,
+    linkRequests: true,
+    apiKeys: true,
+    docs: true,
+  }) as SpecDocument;
 
 /**
  * A real Express app with keyward mounted at /auth and a protected GET/POST /api/private,
@@ -128,6 +146,8 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
     ...opts.configurator,
   });
   const app = express();
+  // Every answer under /auth is checked against the router's OpenAPI document after the test.
+  app.use(recordResponses(app, '/auth', everyAuthFeature));
   app.use('/auth', auth.router(opts.router));
   const protectedHandler: express.RequestHandler = (req, res) => {
     res.json({ user: req.user });

@@ -7,10 +7,12 @@ import {
   AuthEventNames,
   AuthTools,
   InMemoryUserStore,
+  buildOpenApiSpec,
   createToolsRouter,
   type ToolsRouterOptions,
 } from 'keyward';
 import { ACCESS_SECRET, REFRESH_SECRET } from '../helpers/app';
+import { recordResponses, type SpecDocument } from '../helpers/openapi-check';
 
 const bus = new AuthEventBus();
 const auth = new AuthConfigurator(
@@ -25,8 +27,14 @@ beforeEach(() => {
 });
 afterEach(() => tools.close());
 
+/** A router that serves no spec is checked against the spec of every endpoint. */
+const everyEndpoint = () =>
+  buildOpenApiSpec({ telemetry: true, notify: true, stream: true, webhook: true }) as SpecDocument;
+
 function appWith(options: Partial<ToolsRouterOptions> = {}) {
   const app = express();
+  // Every answer under /tools is checked against the router's OpenAPI document.
+  app.use(recordResponses(app, '/tools', everyEndpoint));
   app.use('/tools', createToolsRouter(tools, { authMiddleware: auth.middleware(), ...options }));
   return app;
 }

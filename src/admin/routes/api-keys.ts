@@ -59,7 +59,7 @@ function toAdminUsage(entry: ApiKeyAuditEntry): AdminApiKeyUsage {
  * What an administrator may set on a new key. Self-service keys (`userId`) are made by their
  * owners, so a `userId` in the body is ignored like any other unknown field.
  */
-const createKeyBody = createKeySchema.pick({
+export const createKeyBody = createKeySchema.pick({
   name: true,
   serviceId: true,
   scopes: true,

@@ -46,7 +46,8 @@ const bound = (edge: 'start' | 'end') =>
         : new Date(value),
     );
 
-const eventsQuery = z
+/** GET /events: filters of the listing. */
+export const eventsQuery = z
   .object({
     event: z
       .string()
@@ -63,7 +64,8 @@ const eventsQuery = z
     path: ['from'],
   });
 
-const overviewQuery = z.object({
+/** GET /overview: the window in days, and a tenant. */
+export const overviewQuery = z.object({
   days: z
     .string()
     .regex(/^\d{1,3}$/, 'must be a whole number')

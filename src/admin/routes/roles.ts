@@ -7,7 +7,7 @@ import { requireFeature, type AdminContext } from '../context';
 import { parseInput, pathParam } from '../input';
 
 const label = () => z.string().trim().min(1).max(200);
-const createRoleBody = z.object({
+export const createRoleBody = z.object({
   name: label(),
   permissions: z.array(label()).max(500).optional(),
 });

@@ -10,7 +10,7 @@ import { enabledActionsSetting } from './inbound-webhook-input';
  * The known settings are checked by type; an application may keep its own flags beside them,
  * as plain values (strings, numbers, booleans, null) under short names.
  */
-const settingsBody = z
+export const settingsBody = z
   .object({
     emailVerificationMode: z.enum(['none', 'lazy', 'strict']).optional(),
     require2FA: z.boolean().optional(),

@@ -9,12 +9,17 @@ import { isPlainObject, parseInput, pathParam } from '../input';
 import { findUserOr404 } from '../../features/find-user';
 
 // The store assigns tenant ids, so an `id` in the body is ignored like any unknown field.
-const createTenantBody = z.object({
+export const createTenantBody = z.object({
   name: z.string().trim().min(1).max(200),
   isActive: z.boolean().optional(),
-  config: z.custom<Record<string, unknown>>(isPlainObject, 'must be a JSON object').optional(),
+  config: z
+    .custom<Record<string, unknown>>(isPlainObject, 'must be a JSON object')
+    // A check JSON Schema cannot express: the spec says what it accepts.
+    .meta({ override: { type: 'object' } })
+    .optional(),
 });
-const memberBody = z.object({ userId: z.string().min(1).max(200) });
+/** POST /tenants/:id/users. */
+export const memberBody = z.object({ userId: z.string().min(1).max(200) });
 
 async function findTenantOr404(store: ITenantStore, id: string): Promise<Tenant> {
   const tenant = await store.getTenantById(id);

@@ -15,7 +15,8 @@ import {
 import { findUserOr404 } from '../../features/find-user';
 
 const name = () => z.string().trim().min(1).max(200);
-const assignRoleBody = z.object({ role: name(), tenantId: name().optional() });
+/** POST /users/:id/roles. */
+export const assignRoleBody = z.object({ role: name(), tenantId: name().optional() });
 
 /** Largest number of top-level metadata keys one PUT may write. */
 const MAX_METADATA_KEYS = 500;

@@ -1,9 +1,9 @@
 import type { Router } from 'express';
-import { z } from 'zod';
 import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
-import { fields, parseBody } from '../../core/http/validate';
+import { parseBody } from '../../core/http/validate';
+import { confirmBody, requestBody } from './schemas';
 import { issueOneTimeToken } from '../../core/secrets';
 import type { RouterContext } from '../../router/context';
 import { findUserOr404 } from '../find-user';
@@ -11,9 +11,6 @@ import { consumeOneTimeToken, linkWithToken } from '../one-time-tokens';
 
 /** Email-change tokens live one hour. */
 const CHANGE_TTL_SECONDS = 3600;
-
-const requestBody = z.object({ newEmail: fields.email(), emailLang: fields.lang() });
-const confirmBody = z.object({ token: fields.token(), emailLang: fields.lang() });
 
 /** POST /change-email/request and POST /change-email/confirm. */
 export function registerEmailChangeRoutes(router: Router, ctx: RouterContext): void {

@@ -53,3 +53,8 @@ export function validKeyInput(input: unknown): ValidKeyInput {
   const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
   throw new AuthError(`Invalid API key: ${summary}`, 'INVALID_INPUT', 400, { details });
 }
+
+/** What a user may set on their own key: no service id, and the owner is always themselves. */
+export const ownKeyBody = createKeySchema
+  .pick({ name: true, scopes: true, allowedIps: true })
+  .extend({ expiresAt: z.union([z.string().max(40), z.null()]).optional() });

@@ -1,12 +1,11 @@
 import type { Request, Router } from 'express';
-import { z } from 'zod';
 import { AuthConfigError, AuthError } from '../../core/errors';
 import { asyncHandler } from '../../core/http/async-handler';
 import { noStore } from '../../core/http/cookies';
 import { parseBody } from '../../core/http/validate';
 import type { RouterContext } from '../../router/context';
 import type { IApiKeyStore } from '../../stores/api-key';
-import { createKeySchema } from './key-input';
+import { ownKeyBody } from './key-input';
 import type { ApiKeyRouterOptions } from './router-options';
 import { ApiKeyService } from './service';
 import { toApiKeyView } from './view';
@@ -14,11 +13,6 @@ import { toApiKeyView } from './view';
 const DEFAULT_MAX_KEYS = 10;
 /** Keys read when listing one user's (they are few: at most maxKeysPerUser active ones). */
 const LISTING_LIMIT = 100;
-
-/** What a user may set on their own key: no service id, and the owner is always themselves. */
-const ownKeySchema = createKeySchema.pick({ name: true, scopes: true, allowedIps: true }).extend({
-  expiresAt: z.union([z.string().max(40), z.null()]).optional(),
-});
 
 /** The same answer for another user's key and for no key: nothing is told about others'. */
 const notFound = () => new AuthError('API key not found', 'API_KEY_NOT_FOUND', 404);
@@ -69,7 +63,7 @@ export function registerApiKeyRoutes(
     ctx.requireRecentAuth,
     asyncHandler(async (req, res) => {
       noStore(res);
-      const body = parseBody(req, ownKeySchema);
+      const body = parseBody(req, ownKeyBody);
       const refused = body.scopes.filter((s) => !allowedScopes.has(s));
       if (refused.length > 0) {
         throw new AuthError('A requested scope is not allowed', 'VALIDATION_ERROR', 400, {

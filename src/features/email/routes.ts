@@ -1,9 +1,9 @@
 import type { Router } from 'express';
-import { z } from 'zod';
 import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
-import { assertPresent, fields, parseBody } from '../../core/http/validate';
+import { assertPresent, parseBody } from '../../core/http/validate';
+import { sendBody, verifyQuery } from './schemas';
 import { issueOneTimeToken } from '../../core/secrets';
 import type { RouterContext } from '../../router/context';
 import { findUserOr404 } from '../find-user';
@@ -11,9 +11,6 @@ import { consumeOneTimeToken, linkWithToken } from '../one-time-tokens';
 
 /** Verification links live 24 hours. */
 const VERIFY_TTL_SECONDS = 24 * 3600;
-
-const sendBody = z.object({ emailLang: fields.lang() }).loose();
-const verifyQuery = z.object({ token: fields.token() });
 
 /** POST /send-verification-email and GET /verify-email. */
 export function registerEmailVerificationRoutes(router: Router, ctx: RouterContext): void {

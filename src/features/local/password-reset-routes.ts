@@ -1,28 +1,16 @@
 import type { Router } from 'express';
-import { z } from 'zod';
 import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
 import { requestContext } from '../../core/http/request-context';
-import { fields, parseBody } from '../../core/http/validate';
+import { parseBody } from '../../core/http/validate';
+import { forgotBody, resetBody } from './schemas';
 import type { RouterContext } from '../../router/context';
 import { consumeOneTimeToken, linkWithToken } from '../one-time-tokens';
 import { issueOneTimeToken } from '../../core/secrets';
 
 /** Reset tokens live one hour. */
 const RESET_TTL_SECONDS = 3600;
-
-const forgotBody = z.object({ email: fields.email(), emailLang: fields.lang() });
-const resetBody = z
-  .object({
-    token: fields.token(),
-    newPassword: fields.password().optional(),
-    password: fields.password().optional(),
-  })
-  .refine((b) => b.newPassword !== undefined || b.password !== undefined, {
-    message: 'newPassword is required',
-    path: ['newPassword'],
-  });
 
 const SAME_ANSWER = {
   success: true,

@@ -1,21 +1,15 @@
 import type { Request, Router } from 'express';
-import { z } from 'zod';
 import { AuthError } from '../../core/errors';
 import { AuthEventNames } from '../../core/events';
 import { asyncHandler } from '../../core/http/async-handler';
 import { requestContext } from '../../core/http/request-context';
-import { fields, parseBody } from '../../core/http/validate';
+import { parseBody } from '../../core/http/validate';
 import { LocalStrategy } from '../../strategies/local-strategy';
 import type { RouterContext } from '../../router/context';
 import { findUserOr404 } from '../find-user';
 import { registerPasswordResetRoutes } from './password-reset-routes';
 import { upgradePasswordHash } from './rehash';
-
-const loginBody = z.object({ email: fields.email(), password: fields.password() });
-const changePasswordBody = z.object({
-  currentPassword: fields.password(),
-  newPassword: fields.password(),
-});
+import { changePasswordBody, loginBody, registerBody } from './schemas';
 
 /** Local email/password: register, login, change-password, and the reset flow. */
 export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
@@ -33,7 +27,7 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
         if (req.body === undefined || (!req.is('json') && isEmptyObject(req.body))) {
           throw new AuthError('Request body must be a JSON object', 'VALIDATION_ERROR', 400);
         }
-        const data = parseBody(req, z.record(z.string(), z.unknown()));
+        const data = parseBody(req, registerBody);
         // The policy lives at the endpoint, not in PasswordService.hash, so an onRegister that
         // only hashes (the reference's pattern) still gets the length and common-password rules.
         if (typeof data.password === 'string') ctx.passwords.assertAcceptable(data.password);

@@ -9,8 +9,7 @@ import { bearerToken, requestContext } from '../../core/http/request-context';
 import { constantTimeEqual } from '../../core/secrets';
 import { failAndClear, type RouterContext } from '../../router/context';
 import { registerDeviceRoutes } from './device-routes';
-
-const refreshBody = z.object({ refreshToken: z.string().min(1).max(4096).optional() }).loose();
+import { refreshBody } from './schemas';
 
 /** The refresh token from the body (bearer clients) or the refresh cookie. */
 function presentedRefreshToken(req: Request, res: Response, ctx: RouterContext) {

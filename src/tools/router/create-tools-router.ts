@@ -8,6 +8,9 @@ import { providerProblems } from '../inbound/providers';
 import { registerNotifyRoute, registerTelemetryRoutes } from './event-routes';
 import type { ToolsRouterOptions } from './options';
 import { registerStreamRoute } from './stream-route';
+import { mountApiDocs } from '../../core/openapi/docs-routes';
+import { docsEnabled } from '../../core/openapi/options';
+import { buildOpenApiSpec } from './openapi';
 import { registerWebhookRoute } from './webhook-route';
 
 /** Problems of the inbound webhook options, all at once. */
@@ -64,6 +67,18 @@ export function createToolsRouter(tools: AuthTools, options: ToolsRouterOptions 
     next();
   });
   router.use(jsonApiHeaders);
+  // Before the auth middleware: the document names endpoints, never data.
+  if (docsEnabled(options.swagger)) {
+    mountApiDocs(router, {
+      title: 'keyward tools API',
+      spec: () =>
+        buildOpenApiSpec(
+          { telemetry, notify, stream, webhook, docs: true },
+          options.swaggerBasePath ?? '/tools',
+        ),
+      swaggerUiDist: options.swaggerUiDist,
+    });
+  }
   // Before the JSON parser (the signature covers the raw bytes) and before the auth middleware.
   if (webhook) registerWebhookRoute(router, tools, options);
   router.use(express.json({ limit: options.bodyLimit ?? '16kb' }));

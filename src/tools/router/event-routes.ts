@@ -13,20 +13,23 @@ import type { ToolsRouterOptions } from './options';
 export const EVENT_NAME = /^[A-Za-z0-9_.:-]{1,120}$/;
 const ID = z.string().min(1).max(200);
 
-const trackBody = z.strictObject({
+/** POST /track/:eventName. */
+export const trackBody = z.strictObject({
   data: z.record(z.string(), z.unknown()).optional(),
   userId: ID.optional(),
   sessionId: ID.optional(),
   tenantId: ID.optional(),
 });
 
-const notifyBody = z.strictObject({
+/** POST /notify/:target. */
+export const notifyBody = z.strictObject({
   data: z.record(z.string(), z.unknown()).default({}),
   type: z.string().regex(EVENT_NAME, 'letters, digits and . _ : - only').optional(),
   tenantId: ID.optional(),
 });
 
-const telemetryQuery = z.strictObject({
+/** GET /telemetry: the filters. */
+export const telemetryQuery = z.strictObject({
   event: z.string().max(120).optional(),
   userId: ID.optional(),
   tenantId: ID.optional(),

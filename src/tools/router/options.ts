@@ -1,3 +1,4 @@
+import type { ApiDocsOptions } from '../../core/openapi/options';
 import type { Request, RequestHandler } from 'express';
 import type { ISettingsStore } from '../../stores/settings';
 import type { IWebhookStore } from '../../stores/webhook';
@@ -39,7 +40,7 @@ export type InboundWebhookHandler = (
 ) => InboundWebhookResult | null | undefined | Promise<InboundWebhookResult | null | undefined>;
 
 /** Options of {@link createToolsRouter}. */
-export interface ToolsRouterOptions {
+export interface ToolsRouterOptions extends ApiDocsOptions {
   /** Authenticates the endpoints (`auth.middleware()`); required unless they are all off. */
   authMiddleware?: RequestHandler;
   /** `POST /track/:eventName` and `GET /telemetry`. Default true. */
