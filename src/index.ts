@@ -96,7 +96,11 @@ export { isSealedTotpSecret } from './features/totp/stored-secret';
 export { MagicLinkStrategy, type SendMagicLinkOptions } from './features/magic-link/strategy';
 export { SmsStrategy, type SmsStrategyOptions } from './features/sms/strategy';
 export { SmsService } from './features/sms/sms-service';
-export { BaseOAuthStrategy, type OAuthAuthorizationRequest } from './features/oauth/strategy';
+export {
+  BaseOAuthStrategy,
+  type AuthorizationUrlOptions,
+  type OAuthAuthorizationRequest,
+} from './features/oauth/strategy';
 export { GoogleStrategy, GOOGLE_ENDPOINTS } from './features/oauth/google-strategy';
 export {
   GithubStrategy,

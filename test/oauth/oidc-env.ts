@@ -21,7 +21,15 @@ export const CLIENT_SECRET = 'keyward-app-secret-0123456789';
 export const BASIC_SECRET = 'keyward-basic-secret-0123456789';
 
 /** Strategies registered with `client_secret_post`, and those registered with `client_secret_basic`. */
-const POST_CLIENT = ['idp', 'idp-b', 'idp-naive', 'idp-badkeys', 'idp-wrongiss', 'idp-formpost'];
+const POST_CLIENT = [
+  'idp',
+  'idp-b',
+  'idp-naive',
+  'idp-badkeys',
+  'idp-wrongiss',
+  'idp-formpost',
+  'idp-list',
+];
 const BASIC_CLIENT = ['google'];
 
 export interface OidcEnv {
@@ -40,6 +48,8 @@ export interface OidcEnv {
   ): ReturnType<typeof browse>;
   /** The app's callback URL for a strategy. */
   callback(name: string): string;
+  /** A strategy the router mounts, by name. */
+  strategy(name: string): BaseOAuthStrategy;
   /** GET /api/private with the jar's cookies. */
   whoAmI(jar: CookieJar): Promise<{ status: number; sub?: string }>;
   close(): Promise<void>;
@@ -114,6 +124,8 @@ export async function startOidcEnv(
     new AppOidcStrategy(users, config('idp-badkeys', { jwksUrl: `${badKeys.url}/jwks` })),
     new AppOidcStrategy(users, config('idp-wrongiss', { issuer: `${issuer}/elsewhere` })),
     new AppOidcStrategy(users, config('idp-formpost', { responseMode: 'form_post' })),
+    // The scope as a list (reference style): the same as 'openid email profile'.
+    new AppOidcStrategy(users, config('idp-list', { scope: ['openid', 'email', 'profile'] })),
   ];
   const google = new AppGoogleStrategy(users, {
     clientId: 'keyward-basic',
@@ -156,6 +168,11 @@ export async function startOidcEnv(
     linked,
     pending,
     callback,
+    strategy(name) {
+      const found = [google, ...strategies].find((s) => s.name === name);
+      if (!found) throw new Error(`no strategy ${name}`);
+      return found;
+    },
     signIn(jar, name, opts = {}) {
       const start = new URL(`${server.url}/auth/oauth/${name}`);
       if (opts.returnTo !== undefined) start.searchParams.set('returnTo', opts.returnTo);

@@ -6,6 +6,7 @@ import type { RouterContext } from '../../router/context';
 import type { OAuthRouterOptions } from './options';
 import { createOAuthCallback, type OAuthProvider } from './callback';
 import { FlowCookie } from './flow-cookie';
+import { mountFlowStarter, type FlowStarter } from './flow-start';
 import { RedirectPolicy } from './redirects';
 import type { BaseOAuthStrategy } from './strategy';
 
@@ -42,15 +43,28 @@ export function registerOAuthRoutes(
   }
   const redirects = new RedirectPolicy(ctx.config.siteUrls, ctx.options.cors?.origins ?? []);
   const callback = createOAuthCallback(ctx, redirects);
-  const providers = new Map<string, OAuthProvider>();
+  const providers = new Map<string, OAuthProvider & { start: FlowStarter }>();
   for (const [name, strategy] of strategies) {
-    providers.set(name, {
-      strategy,
-      cookie: new FlowCookie(ctx.config.oauthFlowKey, strategy.settings),
-    });
+    const cookie = new FlowCookie(ctx.config.oauthFlowKey, strategy.settings);
+    const start: FlowStarter = async function startOAuthFlow(res, origin, returnToValue) {
+      const returnTo = redirects.checkReturnTo(returnToValue, origin);
+      // The site is chosen now, while the request can still say which it comes from, and rides
+      // in the signed flow cookie: the provider's redirect back carries no Origin of ours.
+      const site = redirects.siteFor(origin, returnTo);
+      const { url, secrets } = await strategy.createAuthorizationRequest();
+      cookie.set(res, { ...secrets, site, ...(returnTo ? { returnTo } : {}) });
+      noStore(res);
+      return url;
+    };
+    providers.set(name, { strategy, cookie, start });
+  }
+  // Only once every check above has passed: a router that failed to build mounts nothing.
+  // strategy.getAuthorizationUrl(res) then starts a flow through this very code.
+  for (const [name, provider] of providers) {
+    mountFlowStarter(strategies.get(name)!, provider.start);
   }
 
-  const providerOf = (name: unknown): OAuthProvider => {
+  const providerOf = (name: unknown) => {
     const provider = typeof name === 'string' ? providers.get(name) : undefined;
     if (!provider) throw new AuthError('Unknown sign-in provider', 'NOT_FOUND', 404);
     return provider;
@@ -61,15 +75,8 @@ export function registerOAuthRoutes(
     ...ctx.sensitive,
     ctx.limit('oauth'),
     asyncHandler(async (req, res) => {
-      const { strategy, cookie } = providerOf(req.params.name);
-      const origin = req.get('origin');
-      const returnTo = redirects.checkReturnTo(req.query['returnTo'], origin);
-      // The site is chosen now, while the request can still say which it comes from, and rides
-      // in the signed flow cookie: the provider's redirect back carries no Origin of ours.
-      const site = redirects.siteFor(origin, returnTo);
-      const { url, secrets } = await strategy.createAuthorizationRequest();
-      cookie.set(res, { ...secrets, site, ...(returnTo ? { returnTo } : {}) });
-      noStore(res);
+      const { start } = providerOf(req.params.name);
+      const url = await start(res, req.get('origin'), req.query['returnTo']);
       res.redirect(302, url.href);
     }),
   );

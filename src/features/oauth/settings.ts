@@ -11,8 +11,11 @@ export interface OAuthStrategyOptions {
   clientSecret: string;
   /** The redirect URI registered at the provider, e.g. `https://api.example.com/auth/oauth/google/callback`. */
   callbackUrl: string;
-  /** Space-separated scopes. Including `openid` makes the flow OpenID Connect (nonce, ID token). */
-  scope?: string;
+  /**
+   * Space-separated scopes, or a list of them (`['openid', 'email']` is `'openid email'`).
+   * Including `openid` makes the flow OpenID Connect (nonce, ID token).
+   */
+  scope?: string | readonly string[];
   /** Overrides the provider's authorization endpoint (self-hosted identity providers, tests). */
   authorizationUrl?: string;
   /** Overrides the provider's token endpoint. */
@@ -112,6 +115,25 @@ const RESERVED_PARAMS = new Set([
 ]);
 
 /**
+ * One space-separated scope string from a string or a list: `['openid', 'email']` and
+ * `'openid  email'` both become `'openid email'`, so the OpenID Connect check, discovery and the
+ * authorization URL all see the same scope. A list entry must be one non-empty scope token.
+ */
+function normaliseScope(value: unknown, problems: string[], where: string): string {
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean).join(' ');
+  if (
+    Array.isArray(value) &&
+    value.every((token) => typeof token === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(token))
+  ) {
+    return (value as string[]).join(' ');
+  }
+  problems.push(
+    `${where}: scope must be a space-separated string or a list of scope tokens (no spaces, quotes or backslashes)`,
+  );
+  return '';
+}
+
+/**
  * Validates a strategy's options once, at construction, and lists every problem in one
  * AuthConfigError. Plain HTTP is refused except on the loopback interface.
  */
@@ -151,8 +173,8 @@ export function resolveOAuthSettings(
     }
     return parsed;
   };
-  const scope = o.scope ?? defaults.scope ?? '';
-  const oidc = scope.split(/\s+/).includes('openid');
+  const scope = normaliseScope(o.scope ?? defaults.scope ?? '', problems, where);
+  const oidc = scope.split(' ').includes('openid');
   const callbackUrl = url('callbackUrl', o.callbackUrl, true);
   const given = {
     authorizationUrl: o.authorizationUrl ?? defaults.authorizationUrl,

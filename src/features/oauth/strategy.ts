@@ -1,5 +1,8 @@
+import type { Response } from 'express';
+import { AuthError } from '../../core/errors';
 import type { BaseUser } from '../../stores/user';
 import { DiscoveredEndpoints } from './discovery';
+import { flowStarterOf } from './flow-start';
 import { describeEndpoints, fixedEndpoints, type OAuthProviderEndpoints } from './endpoints';
 import { checkProfile, type OAuthProfile } from './profile';
 import { OAuthProtocol, type FlowSecrets, type TokenResult } from './protocol';
@@ -14,6 +17,12 @@ import {
 export interface OAuthAuthorizationRequest {
   url: URL;
   secrets: FlowSecrets;
+}
+
+/** Options of {@link BaseOAuthStrategy.getAuthorizationUrl}. */
+export interface AuthorizationUrlOptions {
+  /** Where the browser lands after signing in; checked as `GET /oauth/:name?returnTo=` checks it. */
+  returnTo?: string;
 }
 
 /**
@@ -67,6 +76,31 @@ export abstract class BaseOAuthStrategy<U extends BaseUser = BaseUser> {
   async createAuthorizationRequest(): Promise<OAuthAuthorizationRequest> {
     const secrets = this.protocol.newSecrets();
     return { url: await this.protocol.authorizationUrl(secrets), secrets };
+  }
+
+  /**
+   * Starts a sign-in from the application's own route, exactly as `GET /oauth/<name>` does: a
+   * fresh state, PKCE S256 verifier and (OpenID Connect) nonce, kept in the flow cookie set on
+   * `res`, so the router's callback finishes the sign-in. Returns the provider URL to send the
+   * browser to. The strategy must be mounted by one router (`auth.router({ oauthStrategies })`).
+   * Unlike the reference's `getAuthorizationUrl(state?)`, it takes `res` and returns a promise:
+   * a URL alone cannot carry the verifier, and the state is never the caller's.
+   */
+  getAuthorizationUrl(res: Response, options: AuthorizationUrlOptions = {}): Promise<string> {
+    // Checked before anything else, synchronously: a reference-style call (no `res`, or a state
+    // string) throws at once instead of yielding a URL whose callback is bound to fail.
+    if (typeof res !== 'object' || res === null || typeof res.cookie !== 'function') {
+      throw new AuthError(
+        `getAuthorizationUrl needs the Express response, to set the flow cookie the callback ` +
+          `reads: call strategy.getAuthorizationUrl(res, { returnTo }) and await the URL ` +
+          `(the state is created by keyward, never passed in)`,
+        'OAUTH_RESPONSE_REQUIRED',
+        500,
+      );
+    }
+    const start = flowStarterOf(this, this.name);
+    const origin = (res.req as Response['req'] | undefined)?.get('origin');
+    return start(res, origin, options.returnTo).then((url) => url.href);
   }
 
   /**
