@@ -154,6 +154,29 @@ describe('migrateTotpSecrets on the in-memory store', () => {
     } as unknown as IUserStore;
     await expect(migrateTotpSecrets(withoutListing, { config })).rejects.toThrow(/listUsers/);
   });
+
+  it("pages a store written to the reference's listUsers(limit, offset)", async () => {
+    const store = new InMemoryUserStore();
+    for (let i = 0; i < 5; i++) {
+      await store.create({
+        email: `ref${i}@example.test`,
+        totpSecret: 'JBSWY3DPEHPK3PXP',
+        isTotpEnabled: true,
+      });
+    }
+    // The reference's shape: positional paging, nothing else.
+    const referenceShaped = {
+      findById: store.findById.bind(store),
+      updateTotpSecret: store.updateTotpSecret.bind(store),
+      async listUsers(limit: number, offset: number) {
+        return (await store.listUsers()).slice(offset, offset + limit);
+      },
+    } as unknown as IUserStore;
+    const report = await migrateTotpSecrets(referenceShaped, { config, batchSize: 2 });
+    expect(report).toMatchObject({ scanned: 5, sealed: 5 });
+    for (const user of await store.listUsers())
+      expect(isSealedTotpSecret(user.totpSecret!)).toBe(true);
+  });
 });
 
 describe('migrateTotpSecrets while the app serves traffic', () => {

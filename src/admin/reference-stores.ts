@@ -1,7 +1,6 @@
 import type { ApiKey, IApiKeyStore, ListApiKeysOptions } from '../stores/api-key';
 import type { IRolesPermissionsStore, RoleInfo } from '../stores/profile-stores';
 import type { ISessionStore, SessionInfo } from '../stores/session';
-import type { BaseUser, IUserStore, ListUsersOptions } from '../stores/user';
 import type { IWebhookStore, WebhookConfig } from '../stores/webhook';
 import {
   findIn,
@@ -11,7 +10,8 @@ import {
   takesPositionalPage,
   withMethods,
   type PositionalList,
-} from './paged-scan';
+} from '../stores/paged-scan';
+export { adaptUserStore } from '../stores/adapt-user-store';
 
 /*
  * Stores written to the reference SDK's interfaces, adapted once when the admin router is
@@ -23,27 +23,6 @@ import {
  * - a webhook store with `listAll` and no `findById`: webhooks found through the listing.
  * keyward's own shapes pass through untouched.
  */
-
-/** The user store with a reference-shaped `listUsers(limit, offset)` adapted. */
-export function adaptUserStore<U extends BaseUser>(users: IUserStore<U>): IUserStore<U> {
-  const list = memberOf(users, 'listUsers');
-  if (!takesPositionalPage(list)) return users;
-  const positional: PositionalList<U> = (limit, offset) =>
-    (list as PositionalList<U>).call(users, limit, offset);
-  return withMethods(users, {
-    listUsers: (options: ListUsersOptions = {}) => {
-      const { filter } = options;
-      const keep = filter
-        ? (u: U) => mentions(u.email, filter) || mentions(fullName(u), filter)
-        : undefined;
-      return pageOf(positional, options, keep);
-    },
-  });
-}
-
-function fullName(user: BaseUser): string {
-  return [user.firstName, user.lastName].filter(Boolean).join(' ');
-}
 
 /** The session store with a reference-shaped `getAllSessions(limit, offset)` adapted. */
 export function adaptSessionStore(store: ISessionStore | undefined): ISessionStore | undefined {

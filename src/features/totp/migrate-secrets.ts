@@ -1,6 +1,7 @@
 import { asResolvedConfig } from '../../core/config/resolve';
 import type { ResolvedConfig } from '../../core/config/resolved';
 import type { AuthConfig } from '../../core/config/types';
+import { adaptUserStore } from '../../stores/adapt-user-store';
 import type { BaseUser, IUserStore } from '../../stores/user';
 import { TotpSecretBox } from './secret-box';
 import { classifyStoredSecret, normalisePlainSecret } from './stored-secret';
@@ -56,9 +57,12 @@ const DEFAULT_BATCH = 200;
  * each user is read again just before the write).
  */
 export async function migrateTotpSecrets<U extends BaseUser>(
-  store: IUserStore<U>,
+  userStore: IUserStore<U>,
   options: MigrateTotpSecretsOptions,
 ): Promise<TotpSecretMigrationReport> {
+  // A reference-shaped `listUsers(limit, offset)` would read `{ limit, offset }` as its limit and
+  // answer nobody: the migration would report nothing to do and seal nothing.
+  const store = adaptUserStore(userStore);
   if (!store.listUsers || !store.updateTotpSecret) {
     throw new TypeError(
       'migrateTotpSecrets needs a user store with listUsers and updateTotpSecret (see docs/stores.md)',
