@@ -32,6 +32,8 @@ import type { SharedRouterOptions } from './router/options';
 import type { OAuthRouterOptions } from './features/oauth/options';
 import type { ApiKeyRouterOptions } from './features/api-keys/router-options';
 import { registerApiKeyRoutes } from './features/api-keys/self-service-routes';
+import { assertSessionStore } from './core/sessions/assert-session-store';
+import type { ISessionStore } from './stores/session';
 import { DoctorRegistry, attachDoctor, attachHealth } from './doctor';
 import type { DoctorRouterOptions } from './doctor/types';
 import type { ApiDocsOptions } from './core/openapi/options';
@@ -103,7 +105,7 @@ export function createAuthCore(
     users: userStore,
     tokens: new TokenService(resolved),
     passwords: extras.passwords ?? createPasswordService(resolved),
-    sessionStore: extras.sessionStore ?? new UserRecordSessionStore(userStore),
+    sessionStore: checkedSessionStore(extras.sessionStore) ?? new UserRecordSessionStore(userStore),
     bus: extras.bus,
     oneTime: new KeyedMutex(),
     // In process memory unless a store is given: fine for one instance; several instances need
@@ -115,6 +117,11 @@ export function createAuthCore(
   };
 }
 
+function checkedSessionStore(store: ISessionStore | undefined): ISessionStore | undefined {
+  assertSessionStore(store, 'sessionStore');
+  return store;
+}
+
 /**
  * Builds the router from an existing core (what AuthConfigurator.router() uses). `doctor`
  * collects what the start-up doctor learns, shared by the routers of one configurator.
@@ -124,6 +131,7 @@ export function buildAuthRouter(
   options: RouterOptions = {},
   doctor: DoctorRegistry = new DoctorRegistry(),
 ): AuthRouter {
+  assertSessionStore(options.sessionStore, 'RouterOptions.sessionStore');
   const routerCore = {
     ...core,
     ...(options.sessionStore && { sessionStore: options.sessionStore }),

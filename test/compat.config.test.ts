@@ -229,3 +229,33 @@ describe('createAuthMiddleware(config, sessionStore)', () => {
     ).toThrow(AuthConfigError);
   });
 });
+
+describe('a session store without rotateRefreshToken', () => {
+  const config: AuthConfig = {
+    accessTokenSecret: ACCESS_SECRET,
+    refreshTokenSecret: REFRESH_SECRET,
+  };
+  const store = () => new ReferenceSessionStore() as unknown as ISessionStore;
+
+  // Without the check it signs users in, then answers their first refresh with a 500.
+  it('is refused when the router or the configurator is built, with the fix named', async () => {
+    const auth = new AuthConfigurator(config, new InMemoryUserStore());
+    const attempts = [
+      () => new AuthConfigurator(config, new InMemoryUserStore(), { sessionStore: store() }),
+      () => createAuthRouter(new InMemoryUserStore(), config, { sessionStore: store() }),
+      () => auth.router({ sessionStore: store() }),
+    ];
+    try {
+      for (const attempt of attempts) {
+        expect(attempt).toThrow(AuthConfigError);
+        expect(attempt).toThrow(/no rotateRefreshToken[\s\S]*compare-and-set/);
+      }
+    } finally {
+      await auth.close();
+    }
+  });
+
+  it('still serves createAuthMiddleware, which never rotates', () => {
+    expect(() => createAuthMiddleware(config, store())).not.toThrow();
+  });
+});
