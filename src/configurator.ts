@@ -186,6 +186,16 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
     return this.core.revocations.start();
   }
 
+  /**
+   * Resolves once the work the routers started after an answer has settled: mail and SMS sent
+   * after answering (forgot-password, magic links, SMS codes, email changes, welcome mail,
+   * recovery-code notices). Failures were logged, so it never rejects. Await it before
+   * `close()` on a graceful shutdown, or in a test before asserting what was (not) sent.
+   */
+  idle(): Promise<void> {
+    return this.core.background.idle();
+  }
+
   /** A first-factor strategy by name. */
   strategy(name: 'local'): LocalStrategy<U>;
   strategy(name: string): BaseAuthStrategy<unknown, U>;

@@ -8,7 +8,6 @@ import {
   appFactory,
   cookieValue,
   createTestApp,
-  sleep,
   within,
   type TestAppOptions,
 } from './helpers/app';
@@ -131,7 +130,6 @@ describe('brute-force protection, default configuration', () => {
       .post('/auth/reset-password')
       .send({ token, newPassword: 'a fresh passphrase here' })
       .expect(200);
-    await sleep(20);
     expect((await login(t.app, user.email, 'a fresh passphrase here')).status).toBe(200);
   });
 
@@ -144,7 +142,7 @@ describe('brute-force protection, default configuration', () => {
     const b = await request(t.app).post('/auth/forgot-password').send({ email: user.email });
     expect(b.status).toBe(200);
     expect(b.body).toEqual(a.body);
-    await sleep(100);
+    await t.auth.idle();
     expect(t.mails.filter((m) => m.to === user.email)).toHaveLength(1);
     await request(t.app)
       .post('/auth/reset-password')
@@ -159,7 +157,7 @@ describe('brute-force protection, default configuration', () => {
     await request(t.app).post('/auth/magic-link/send').send({ email: user.email }).expect(200);
     const { token } = await within(first);
     await request(t.app).post('/auth/magic-link/send').send({ email: user.email }).expect(200);
-    await sleep(100);
+    await t.auth.idle();
     expect(t.mails.filter((m) => m.kind === 'magic')).toHaveLength(1);
     const res = await request(t.app).post('/auth/magic-link/verify').send({ token });
     expect(res.status).toBe(200);

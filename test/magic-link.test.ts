@@ -12,7 +12,6 @@ import {
   PASSWORD,
   cookieValue,
   createTestApp,
-  sleep,
   within,
   type CapturedMail,
   type TestApp,
@@ -129,7 +128,7 @@ describe('Signing in with a magic link: POST /auth/magic-link/send then /verify'
     expect(unknown.status).toBe(known.status);
     expect(unknown.body).toEqual(known.body);
     expect(unknown.body).toEqual({ success: true, message: expect.any(String) });
-    await sleep(100);
+    await t.auth.idle();
     expect(t.mails.filter((m) => m.to === 'nobody-here@example.test')).toEqual([]);
   });
 

@@ -170,7 +170,7 @@ describe('Signing in with an SMS code: POST /auth/sms/send then /verify (mode lo
       await send(t, { email: noPhone.email }),
     ];
     await next;
-    await sleep(100);
+    await t.auth.idle();
     for (const res of answers) {
       expect(res.status).toBe(200);
       expect(res.body).toEqual(answers[0]!.body);
@@ -286,7 +286,7 @@ describe('SMS codes: attempt limit, resend throttle, expiry, storage', () => {
     const first = await next;
     await send(t, { email: user.email }).expect(200);
     await send(t, { email: user.email }).expect(200);
-    await sleep(200);
+    await t.auth.idle();
     expect(gateway.received.length - before).toBe(1);
     await verify(t, { email: user.email, code: codeIn(first) }).expect(200);
   });
@@ -403,7 +403,7 @@ describe('SMS as the second factor (mode 2fa)', () => {
     expect(again.status).toBe(429);
     expect(again.body.code).toBe('SMS_RESEND_TOO_SOON');
     expect(again.headers['retry-after']).toBe('30');
-    await sleep(100);
+    await t.auth.idle();
     expect(gateway.received.length).toBe(before);
   });
 
@@ -502,7 +502,7 @@ describe('SMS configuration', () => {
     try {
       const user = await t.createUser({ phoneNumber: PHONE });
       await send(t, { userId: user.id }).expect(200);
-      for (let i = 0; i < 50 && texts.length === 0; i++) await sleep(10);
+      await t.auth.idle();
       expect(texts).toHaveLength(1);
       expect(texts[0]![0]).toBe(PHONE);
       expect(texts[0]![1]).toMatch(/^\d{6} \(3 min\)$/);
