@@ -8,7 +8,6 @@ import {
   appFactory,
   cookieValue,
   createTestApp,
-  within,
   type TestAppOptions,
 } from './helpers/app';
 
@@ -125,7 +124,7 @@ describe('brute-force protection, default configuration', () => {
     expect(await failures(t.app, user.email, 12)).toContain(429);
     const mail = t.nextMail();
     await request(t.app).post('/auth/forgot-password').send({ email: user.email }).expect(200);
-    const { token } = await within(mail);
+    const { token } = await mail;
     await request(t.app)
       .post('/auth/reset-password')
       .send({ token, newPassword: 'a fresh passphrase here' })
@@ -138,7 +137,7 @@ describe('brute-force protection, default configuration', () => {
     const user = await t.createUser();
     const first = t.nextMail();
     const a = await request(t.app).post('/auth/forgot-password').send({ email: user.email });
-    const { token } = await within(first);
+    const { token } = await first;
     const b = await request(t.app).post('/auth/forgot-password').send({ email: user.email });
     expect(b.status).toBe(200);
     expect(b.body).toEqual(a.body);
@@ -155,7 +154,7 @@ describe('brute-force protection, default configuration', () => {
     const user = await t.createUser();
     const first = t.nextMail();
     await request(t.app).post('/auth/magic-link/send').send({ email: user.email }).expect(200);
-    const { token } = await within(first);
+    const { token } = await first;
     await request(t.app).post('/auth/magic-link/send').send({ email: user.email }).expect(200);
     await t.auth.idle();
     expect(t.mails.filter((m) => m.kind === 'magic')).toHaveLength(1);

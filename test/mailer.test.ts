@@ -9,6 +9,7 @@ import {
   type MailerConfig,
 } from 'keyward';
 import { bearerLogin, appFactory, type TestAppOptions, SITE_URL, sha256Hex } from './helpers/app';
+import { Waiters } from './helpers/waiters';
 
 const API_KEY = 'mail-api-key-for-tests';
 
@@ -40,7 +41,7 @@ class MailSink {
   status = 202;
   /** When true the sink reads the request and never answers. */
   hang = false;
-  private readonly waiters: Array<(r: RecordedRequest) => void> = [];
+  private readonly waiters = new Waiters<RecordedRequest>();
   private readonly server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -52,7 +53,7 @@ class MailSink {
         body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as MailBody,
       };
       this.requests.push(recorded);
-      this.waiters.shift()?.(recorded);
+      this.waiters.deliver(recorded);
       if (this.hang) return;
       res.statusCode = this.status;
       res.setHeader('Content-Type', 'application/json');
@@ -69,9 +70,9 @@ class MailSink {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/send`;
   }
 
-  /** Resolves with the next request the sink receives. */
-  next(): Promise<RecordedRequest> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+  /** Resolves with the next request the sink receives; rejects (and stops waiting) after 5 s. */
+  next(what = 'a request at the mail endpoint'): Promise<RecordedRequest> {
+    return this.waiters.next(what);
   }
 
   async stop(): Promise<void> {

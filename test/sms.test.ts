@@ -18,13 +18,13 @@ import {
   cookieValue,
   createTestApp,
   sleep,
-  within,
   type TestApp,
   type TestAppOptions,
   bearerLoginRequest,
 } from './helpers/app';
 import { bearer, challenge, codeForStep, enrol, stepAt } from './helpers/totp';
 
+import { Waiters } from './helpers/waiters';
 /** One message as the SMS gateway received it. */
 interface ReceivedSms {
   to: string;
@@ -41,7 +41,7 @@ class SmsGateway {
   readonly received: ReceivedSms[] = [];
   answer = 200;
   private holding: Array<() => void> | undefined;
-  private waiters: Array<(sms: ReceivedSms) => void> = [];
+  private readonly waiters = new Waiters<ReceivedSms>();
   private readonly server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
@@ -53,7 +53,7 @@ class SmsGateway {
         authorization: req.headers.authorization,
       };
       this.received.push(sms);
-      this.waiters.shift()?.(sms);
+      this.waiters.deliver(sms);
       const reply = () =>
         res.writeHead(this.answer, { 'Content-Type': 'application/json' }).end('{}');
       if (this.holding) this.holding.push(reply);
@@ -65,8 +65,9 @@ class SmsGateway {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/send`;
   }
-  next(): Promise<ReceivedSms> {
-    return within(new Promise((resolve) => this.waiters.push(resolve)));
+  /** The next SMS the gateway receives; rejects (and stops waiting) after 5 s. */
+  next(what = 'an SMS at the gateway'): Promise<ReceivedSms> {
+    return this.waiters.next(what);
   }
   hold(): void {
     this.holding = [];

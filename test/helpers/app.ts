@@ -14,6 +14,7 @@ import {
   type RouterOptions,
 } from 'keyward';
 import { openBackendStores, type FullUserStore } from './store-backend';
+import { Waiters } from './waiters';
 
 /** Secrets long enough for validation; tests never reuse them elsewhere. */
 export const ACCESS_SECRET = 'test-access-secret-0123456789abcdef0123456789';
@@ -44,8 +45,11 @@ export interface TestApp {
   bus: AuthEventBus;
   events: AuthEventPayload[];
   mails: CapturedMail[];
-  /** Resolves with the next captured mail (callbacks run after the response for some flows). */
-  nextMail(): Promise<CapturedMail>;
+  /**
+   * Resolves with the next captured mail (callbacks run after the response for some flows);
+   * rejects after `ms`, naming `what`, and stops waiting so a later mail goes to a later test.
+   */
+  nextMail(what?: string, ms?: number): Promise<CapturedMail>;
   /** Creates a user with a hashed password (default {@link PASSWORD}). */
   createUser(data?: Partial<BaseUser> & { plainPassword?: string }): Promise<BaseUser>;
   close(): Promise<void>;
@@ -81,10 +85,10 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
     events.push(e);
   });
   const mails: CapturedMail[] = [];
-  const waiters: Array<(m: CapturedMail) => void> = [];
+  const waiters = new Waiters<CapturedMail>();
   const capture = (mail: CapturedMail) => {
     mails.push(mail);
-    waiters.shift()?.(mail);
+    waiters.deliver(mail);
     return Promise.resolve();
   };
   const mailCallbacks =
@@ -142,7 +146,7 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
     bus,
     events,
     mails,
-    nextMail: () => new Promise((resolve) => waiters.push(resolve)),
+    nextMail: (what = 'a captured mail', ms) => waiters.next(what, ms),
     async createUser(data = {}) {
       const { plainPassword = PASSWORD, ...rest } = data;
       return store.create({
@@ -225,23 +229,6 @@ export function cookieValue(res: request.Response, name: string): string | undef
   const line = cookieLine(res, name);
   if (!line) return undefined;
   return decodeURIComponent(line.slice(name.length + 1).split(';')[0] ?? '');
-}
-
-/** Rejects when `promise` has not settled within `ms` (mail sent after the answer, say). */
-export function within<T>(promise: Promise<T>, ms = 2000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nothing within ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 /** Waits `ms` milliseconds. */

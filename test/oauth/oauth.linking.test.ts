@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AuthEventNames } from 'keyward';
-import { PASSWORD, bearerLogin, within } from '../helpers/app';
+import { PASSWORD, bearerLogin } from '../helpers/app';
 import { CookieJar, send } from './browser';
 import { startOidcEnv, type OidcEnv } from './oidc-env';
 
@@ -43,7 +43,7 @@ describe('OAuth with second factors, account conflicts and linking', () => {
       .post('/auth/magic-link/send')
       .send({ mode: '2fa', tempToken })
       .expect(200);
-    const { token } = await within(mail);
+    const { token } = await mail;
     const done = await request(env.t.app)
       .post('/auth/magic-link/verify')
       .set('X-Auth-Strategy', 'bearer')
@@ -92,7 +92,7 @@ describe('OAuth with second factors, account conflicts and linking', () => {
         .send({ email: 'dave@example.test', provider: 'idp' });
       expect(asked.status).toBe(200);
       // …and the address by opening the mail.
-      const { to, token, link } = await within(mail);
+      const { to, token, link } = await mail;
       expect(to).toBe('dave@example.test');
       expect(link).toBe(
         `https://app.example.test/auth/link-verify?token=${encodeURIComponent(token!)}`,
@@ -206,7 +206,7 @@ describe('OAuth with second factors, account conflicts and linking', () => {
       .set('Authorization', `Bearer ${accessToken}`)
       .send({ email: 'max.work@example.test' })
       .expect(200);
-    const { token } = await within(mail);
+    const { token } = await mail;
     const res = await request(env.t.app).post('/auth/link-verify').send({ token });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
