@@ -17,7 +17,6 @@ import {
   REFRESH_SECRET,
   cookieValue,
   createTestApp,
-  sleep,
   type TestApp,
   type TestAppOptions,
   bearerLoginRequest,
@@ -25,6 +24,7 @@ import {
 import { bearer, challenge, codeForStep, enrol, stepAt } from './helpers/totp';
 
 import { Waiters } from './helpers/waiters';
+import { advanceClock, fakeDateOnly } from './helpers/clock';
 /** One message as the SMS gateway received it. */
 interface ReceivedSms {
   to: string;
@@ -249,7 +249,10 @@ describe('SMS codes: attempt limit, resend throttle, expiry, storage', () => {
     },
   );
   afterAll(() => t.close());
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+    jest.useRealTimers();
+  });
 
   it('kills a code after 5 wrong attempts: even the right one is refused then', async () => {
     const user = await t.createUser({ phoneNumber: PHONE });
@@ -264,7 +267,8 @@ describe('SMS codes: attempt limit, resend throttle, expiry, storage', () => {
     const dead = await verify(t, { email: user.email, code });
     expect(dead.status).toBe(401);
 
-    await sleep(1100); // past the resend interval: a new code works
+    fakeDateOnly();
+    advanceClock(1100); // past the resend interval: a new code works
     const fresh = gateway.next();
     await send(t, { email: user.email }).expect(200);
     await verify(t, { email: user.email, code: codeIn(await fresh) }).expect(200);
@@ -314,7 +318,8 @@ describe('SMS codes: attempt limit, resend throttle, expiry, storage', () => {
     await send(t, { mode: '2fa', tempToken }).expect(200);
     await verify(t, { mode: '2fa', tempToken, code: codeIn(await first) }).expect(200);
 
-    await sleep(1100); // past the resend interval
+    fakeDateOnly();
+    advanceClock(1100); // past the resend interval
     const second = gateway.next();
     await send(t, { mode: '2fa', tempToken }).expect(200);
     const reused = await verify(t, { mode: '2fa', tempToken, code: codeIn(await second) });
