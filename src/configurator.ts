@@ -189,8 +189,10 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
   /**
    * Resolves once the work the routers started after an answer has settled: mail and SMS sent
    * after answering (forgot-password, magic links, SMS codes, email changes, welcome mail,
-   * recovery-code notices). Failures were logged, so it never rejects. Await it before
-   * `close()` on a graceful shutdown, or in a test before asserting what was (not) sent.
+   * recovery-code notices) and the brute-force protection's bookkeeping after a success
+   * (clearing counters, remembering a known IP). Failures were logged, so it never rejects.
+   * Await it before `close()` on a graceful shutdown, or in a test before asserting what was
+   * (not) sent.
    */
   idle(): Promise<void> {
     return this.core.background.idle();

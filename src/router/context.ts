@@ -170,6 +170,7 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
       core.rateLimitStore,
       config.cookies.accessName.startsWith('__Host-'),
     ),
+    core.background,
   );
   const publish: RouterContext['publish'] = (event, req, input = {}) =>
     bus?.publish(event, { ip: req.ip, ...input });
