@@ -68,6 +68,8 @@ export interface TestAppOptions {
   captureMagicLinks?: boolean;
   /** The user store to use (default: a fresh InMemoryUserStore), e.g. a subclass adding latency. */
   userStore?: InMemoryUserStore;
+  /** No session store: one session on the user record, even on the SQL and Redis runs. */
+  sessionsOnUserRecord?: boolean;
 }
 
 /**
@@ -75,8 +77,8 @@ export interface TestAppOptions {
  * cheap hashing parameters, mails captured through the public email callbacks, events recorded.
  */
 export function createTestApp(opts: TestAppOptions = {}): TestApp {
-  // On the SQL runs the app's user store is SQL (sessions then live on its user records); a test
-  // that brings its own stores keeps them.
+  // On the SQL and Redis runs the app's stores (users, sessions, second factors, rate limits,
+  // revocations) are the backend's; a test that brings its own user store keeps the defaults.
   const backend = opts.userStore ? undefined : openBackendStores();
   const store: FullUserStore = opts.userStore ?? backend?.userStore ?? new InMemoryUserStore();
   const bus = new AuthEventBus();
@@ -129,6 +131,9 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
   const auth = new AuthConfigurator(config, store, {
     eventBus: bus,
     twoFactorStore: backend?.twoFactorStore,
+    sessionStore: opts.sessionsOnUserRecord ? undefined : backend?.sessionStore,
+    rateLimitStore: backend?.rateLimitStore,
+    revocationFeed: backend?.revocationFeed,
     ...opts.configurator,
   });
   const app = express();
@@ -157,6 +162,8 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
       });
     },
     async close() {
+      // Work the router started after its last answers goes to the stores before they close.
+      await auth.idle();
       await auth.close();
       await backend?.close();
     },
