@@ -28,7 +28,7 @@ import { registerTotpRoutes } from './features/totp/routes';
 import type { BaseUser, IUserStore } from './stores/user';
 import { createRouterContext, type AuthCore, type RouterContext } from './router/context';
 import { registerOriginGuard } from './router/origin-guard';
-import { BackgroundWork } from './router/background';
+import { BackgroundWork } from './core/background';
 import type { SharedRouterOptions } from './router/options';
 import type { OAuthRouterOptions } from './features/oauth/options';
 import type { ApiKeyRouterOptions } from './features/api-keys/router-options';

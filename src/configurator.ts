@@ -17,6 +17,7 @@ import {
   ApiKeyService,
   createApiKeyMiddleware,
   type ApiKeyHashOptions,
+  type ApiKeyMiddleware,
   type ApiKeyMiddlewareOptions,
 } from './features/api-keys';
 import type { IRevocationFeed, Revocation } from './stores/revocation';
@@ -127,7 +128,7 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
    */
   apiKeyMiddleware(
     options: ApiKeyMiddlewareOptions & { store?: IApiKeyStore } = {},
-  ): RequestHandler {
+  ): ApiKeyMiddleware {
     const { store = this.apiKeyOptions.apiKeyStore, ...rest } = options;
     if (!store) {
       throw new TypeError('keyward: apiKeyMiddleware() needs an apiKeyStore (configurator option)');

@@ -128,6 +128,7 @@ export {
   ApiKeyHasher,
   createApiKeyMiddleware,
   API_KEY_PATTERN,
+  type ApiKeyMiddleware,
   type ApiKeyServiceOptions,
   type ApiKeyActor,
   type ApiKeyContext,

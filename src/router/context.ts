@@ -19,7 +19,7 @@ import type { ISessionStore } from '../stores/session';
 import type { AuthSettings } from '../stores/settings';
 import type { ITwoFactorStore } from '../stores/two-factor';
 import type { BaseUser, IUserStore } from '../stores/user';
-import type { BackgroundWork } from './background';
+import type { BackgroundWork } from '../core/background';
 import type { SharedRouterOptions } from './options';
 import { createRecentAuthGuard, passwordProof, type ReauthProof } from './reauth';
 import { createRateLimiter, type RateLimiter } from './rate-limit/limiter';

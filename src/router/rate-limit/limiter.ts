@@ -15,7 +15,7 @@ import {
   type SendRoute,
 } from './options';
 import { deliversSession } from './session-delivered';
-import type { BackgroundWork } from '../background';
+import type { BackgroundWork } from '../../core/background';
 
 /** Names the account a request is about (`email:…` or `user:…`), or undefined for none. */
 export type AccountKey = (req: Request) => string | undefined;
