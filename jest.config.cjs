@@ -64,6 +64,8 @@ const base = {
       },
     ],
   },
+  // A test that makes no assertion fails (test/helpers/has-assertions.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/has-assertions.ts'],
   // Tests import the package by its public name, exactly as users do.
   moduleNameMapper: {
     '^keyward$': '<rootDir>/src/index.ts',
@@ -113,7 +115,7 @@ const onStore = (name) => ({
   displayName: name,
   testMatch: ENDPOINT_SUITES,
   setupFiles: [`<rootDir>/test/helpers/use-${name}.ts`],
-  setupFilesAfterEnv: ['<rootDir>/test/helpers/backend-cleanup.ts'],
+  setupFilesAfterEnv: [...base.setupFilesAfterEnv, '<rootDir>/test/helpers/backend-cleanup.ts'],
 });
 
 const projects = [
