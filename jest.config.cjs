@@ -1,8 +1,14 @@
 /**
- * One `npm test` runs three projects:
+ * One `npm test` runs five projects:
  * - memory: every test, with in-memory stores;
- * - sqlite: the auth endpoint suite again, on SQLite stores;
- * - postgres: the endpoint suite again, on PostgreSQL stores (needs KEYWARD_PG_URL; .ci/run sets it).
+ * - sqlite: the auth endpoint suite again, on SQLite stores (users, sessions, second factors,
+ *   rate limits, revocations: see test/helpers/store-backend.ts);
+ * - postgres: the endpoint suite again, on PostgreSQL stores (needs KEYWARD_PG_URL; .ci/run sets it);
+ * - mysql: the endpoint suite again, on MariaDB/MySQL stores (needs KEYWARD_MYSQL_URL);
+ * - redis: the endpoint suite again, users in memory and every other store in Redis (needs
+ *   KEYWARD_REDIS_URL).
+ * The service projects create their tables (or keys) under a prefix unique to each test app and
+ * remove them afterwards.
  */
 /**
  * otplib 13 is ESM-first and its dependencies `@scure/base` and `@noble/hashes` (2.x), like
@@ -62,6 +68,8 @@ const base = {
       },
     ],
   },
+  // A test that makes no assertion fails (test/helpers/has-assertions.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/has-assertions.ts'],
   // Tests import the package by its public name, exactly as users do.
   moduleNameMapper: {
     '^keyward$': '<rootDir>/src/index.ts',
@@ -117,16 +125,21 @@ const onStore = (name) => ({
   displayName: name,
   testMatch: ENDPOINT_SUITES,
   setupFiles: [`<rootDir>/test/helpers/use-${name}.ts`],
+  setupFilesAfterEnv: [...base.setupFilesAfterEnv, '<rootDir>/test/helpers/backend-cleanup.ts'],
 });
 
 const projects = [
   { ...base, displayName: 'memory', testMatch: ['<rootDir>/test/**/*.test.ts'] },
   onStore('sqlite'),
 ];
-if (process.env.KEYWARD_PG_URL) {
-  projects.push(onStore('postgres'));
-} else {
-  console.warn('\n!!! KEYWARD_PG_URL is not set: SKIPPING the endpoint suite on PostgreSQL.\n');
+const SERVICE_PROJECTS = [
+  ['postgres', 'KEYWARD_PG_URL', 'PostgreSQL'],
+  ['mysql', 'KEYWARD_MYSQL_URL', 'MariaDB'],
+  ['redis', 'KEYWARD_REDIS_URL', 'Redis'],
+];
+for (const [name, variable, label] of SERVICE_PROJECTS) {
+  if (process.env[variable]) projects.push(onStore(name));
+  else console.warn(`\n!!! ${variable} is not set: SKIPPING the endpoint suite on ${label}.\n`);
 }
 
 /** @type {import('jest').Config} */

@@ -28,6 +28,7 @@ import { registerTotpRoutes } from './features/totp/routes';
 import type { BaseUser, IUserStore } from './stores/user';
 import { createRouterContext, type AuthCore, type RouterContext } from './router/context';
 import { registerOriginGuard } from './router/origin-guard';
+import { BackgroundWork } from './core/background';
 import type { SharedRouterOptions } from './router/options';
 import type { OAuthRouterOptions } from './features/oauth/options';
 import type { ApiKeyRouterOptions } from './features/api-keys/router-options';
@@ -101,6 +102,7 @@ export function createAuthCore(
   // app may construct the configurator before it migrates the tables the feed reads.
   return {
     revocations,
+    background: new BackgroundWork(),
     config: resolved,
     users: userStore,
     tokens: new TokenService(resolved),

@@ -17,6 +17,7 @@ import {
   ApiKeyService,
   createApiKeyMiddleware,
   type ApiKeyHashOptions,
+  type ApiKeyMiddleware,
   type ApiKeyMiddlewareOptions,
 } from './features/api-keys';
 import type { IRevocationFeed, Revocation } from './stores/revocation';
@@ -144,7 +145,7 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
    */
   apiKeyMiddleware(
     options: ApiKeyMiddlewareOptions & { store?: IApiKeyStore } = {},
-  ): RequestHandler {
+  ): ApiKeyMiddleware {
     const { store = this.apiKeyOptions.apiKeyStore, ...rest } = options;
     if (!store) {
       throw new TypeError('keyward: apiKeyMiddleware() needs an apiKeyStore (configurator option)');
@@ -201,6 +202,18 @@ export class AuthConfigurator<U extends BaseUser = BaseUser> {
    */
   ready(): Promise<void> {
     return this.core.revocations.start();
+  }
+
+  /**
+   * Resolves once the work the routers started after an answer has settled: mail and SMS sent
+   * after answering (forgot-password, magic links, SMS codes, email changes, welcome mail,
+   * recovery-code notices) and the brute-force protection's bookkeeping after a success
+   * (clearing counters, remembering a known IP). Failures were logged, so it never rejects.
+   * Await it before `close()` on a graceful shutdown, or in a test before asserting what was
+   * (not) sent.
+   */
+  idle(): Promise<void> {
+    return this.core.background.idle();
   }
 
   /** A first-factor strategy by name. */

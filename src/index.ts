@@ -154,6 +154,7 @@ export {
   ApiKeyHasher,
   createApiKeyMiddleware,
   API_KEY_PATTERN,
+  type ApiKeyMiddleware,
   type ApiKeyServiceOptions,
   type ApiKeyActor,
   type ApiKeyContext,

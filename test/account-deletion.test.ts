@@ -148,7 +148,7 @@ describe('account deletion and the rich profile', () => {
 });
 
 describe('account deletion without a session store', () => {
-  const t = createTestApp();
+  const t = createTestApp({ sessionsOnUserRecord: true });
   afterAll(() => t.close());
 
   it('never exposes the session state kept on the user record in GET /auth/me', async () => {

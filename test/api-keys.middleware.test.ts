@@ -12,6 +12,7 @@ import {
 } from 'keyward';
 import { describeApiKeyBackends } from './helpers/describe-backends';
 import type { ApiKeyBackend } from './helpers/api-key-backends';
+import { advanceClock, fakeDateOnly } from './helpers/clock';
 
 const service = new ApiKeyService();
 
@@ -19,17 +20,15 @@ const service = new ApiKeyService();
 function appWith(backend: ApiKeyBackend, options: ApiKeyMiddlewareOptions = {}) {
   const app = express();
   app.set('trust proxy', true);
-  app.get(
-    '/tools/data',
-    createApiKeyMiddleware(backend.store, {
-      rateLimit: { store: backend.rateLimitStore },
-      ...options,
-    }),
-    (req, res) => {
-      res.json({ apiKey: req.apiKey });
-    },
-  );
-  return app;
+  const guard = createApiKeyMiddleware(backend.store, {
+    rateLimit: { store: backend.rateLimitStore },
+    ...options,
+  });
+  app.get('/tools/data', guard, (req, res) => {
+    res.json({ apiKey: req.apiKey });
+  });
+  // idle(): the store writes the middleware makes after answering have settled.
+  return Object.assign(app, { idle: () => guard.idle() });
 }
 
 let ipCounter = 0;
@@ -46,6 +45,7 @@ function wrongSecret(rawKey: string): string {
 }
 
 describeApiKeyBackends('API key middleware', (backend) => {
+  afterEach(() => jest.useRealTimers());
   const create = (input: Parameters<ApiKeyService['createKey']>[1] = { name: 'svc' }) =>
     service.createKey(backend().store, input);
 
@@ -305,7 +305,7 @@ describeApiKeyBackends('API key middleware', (backend) => {
         .set('X-Api-Key', rawKey);
       expect(owner.status).toBe(200);
       // The owner's success cleared the prefix's counter (written after the answer).
-      await new Promise((r) => setTimeout(r, 100));
+      await app.idle();
       expect((await guess()).status).toBe(401);
     });
 
@@ -343,7 +343,7 @@ describeApiKeyBackends('API key middleware', (backend) => {
         .set('X-Forwarded-For', ip)
         .set('X-Api-Key', rawKey)
         .expect(401);
-      await new Promise((r) => setTimeout(r, 100));
+      await app.idle();
       const entries = await backend().store.listUsage(record.id, { limit: 10 });
       expect(entries.map((e) => [e.success, e.reason ?? null])).toEqual([
         [false, 'API_KEY_REVOKED'],
@@ -373,16 +373,18 @@ describeApiKeyBackends('API key middleware', (backend) => {
       .set('X-Forwarded-For', ip)
       .set('X-Api-Key', rawKey)
       .expect(200);
-    await new Promise((r) => setTimeout(r, 50));
+    await app.idle();
     const first = (await backend().store.findById(record.id))!.lastUsedAt;
     expect(Number.isFinite(first!.getTime())).toBe(true);
-    await new Promise((r) => setTimeout(r, 20));
+    // A second later (within the minute): a new write would carry a different time.
+    fakeDateOnly();
+    advanceClock(1000);
     await request(app)
       .get('/tools/data')
       .set('X-Forwarded-For', ip)
       .set('X-Api-Key', rawKey)
       .expect(200);
-    await new Promise((r) => setTimeout(r, 50));
+    await app.idle();
     expect((await backend().store.findById(record.id))!.lastUsedAt).toEqual(first);
   });
 });

@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import request from 'supertest';
 import { InMemoryApiKeyStore, createAdminRouter } from 'keyward';
 import { PASSWORD, appFactory, bearerLogin, cookieValue, type TestApp } from './helpers/app';
+import { advanceClock, fakeDateOnly } from './helpers/clock';
 
 const app = appFactory();
 const PEPPER = 'pepper-for-tests-0123456789abcdef0123456789';
@@ -212,6 +213,7 @@ describe('self-service API keys (apiKeys.selfService)', () => {
 });
 
 describe('self-service API key limits', () => {
+  afterEach(() => jest.useRealTimers());
   it('holds at most maxKeysPerUser active keys (409 API_KEY_LIMIT_REACHED)', async () => {
     const { t } = keysApp({ maxKeysPerUser: 2 });
     const { auth } = await signedIn(t);
@@ -232,7 +234,9 @@ describe('self-service API key limits', () => {
   it('asks for a recent sign-in to create a key (a key outlives every session)', async () => {
     const { t } = keysApp({ reauthWindow: '1s' });
     const { auth } = await signedIn(t);
-    await new Promise((r) => setTimeout(r, 1_100));
+    // Past the one-second window on a moved clock, without waiting.
+    fakeDateOnly();
+    advanceClock(1_100);
     const stale = await request(t.app)
       .post('/auth/api-keys')
       .set('Authorization', auth)

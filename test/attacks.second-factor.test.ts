@@ -87,7 +87,7 @@ describe('attack: the password alone enrols a new authenticator for a require2FA
     const victim = await t.createUser({ require2FA: true, phoneNumber: '+15550002222' });
     // The attacker holds the SIM (one factor).
     await request(t.app).post('/auth/sms/send').send({ email: victim.email });
-    for (let i = 0; i < 50 && texts.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await t.auth.idle();
     const code = texts[0]!.code;
     const verify = await request(t.app)
       .post('/auth/sms/verify')

@@ -8,8 +8,6 @@ import {
   appFactory,
   cookieValue,
   createTestApp,
-  sleep,
-  within,
   type TestAppOptions,
 } from './helpers/app';
 
@@ -126,12 +124,11 @@ describe('brute-force protection, default configuration', () => {
     expect(await failures(t.app, user.email, 12)).toContain(429);
     const mail = t.nextMail();
     await request(t.app).post('/auth/forgot-password').send({ email: user.email }).expect(200);
-    const { token } = await within(mail);
+    const { token } = await mail;
     await request(t.app)
       .post('/auth/reset-password')
       .send({ token, newPassword: 'a fresh passphrase here' })
       .expect(200);
-    await sleep(20);
     expect((await login(t.app, user.email, 'a fresh passphrase here')).status).toBe(200);
   });
 
@@ -140,11 +137,11 @@ describe('brute-force protection, default configuration', () => {
     const user = await t.createUser();
     const first = t.nextMail();
     const a = await request(t.app).post('/auth/forgot-password').send({ email: user.email });
-    const { token } = await within(first);
+    const { token } = await first;
     const b = await request(t.app).post('/auth/forgot-password').send({ email: user.email });
     expect(b.status).toBe(200);
     expect(b.body).toEqual(a.body);
-    await sleep(100);
+    await t.auth.idle();
     expect(t.mails.filter((m) => m.to === user.email)).toHaveLength(1);
     await request(t.app)
       .post('/auth/reset-password')
@@ -157,9 +154,9 @@ describe('brute-force protection, default configuration', () => {
     const user = await t.createUser();
     const first = t.nextMail();
     await request(t.app).post('/auth/magic-link/send').send({ email: user.email }).expect(200);
-    const { token } = await within(first);
+    const { token } = await first;
     await request(t.app).post('/auth/magic-link/send').send({ email: user.email }).expect(200);
-    await sleep(100);
+    await t.auth.idle();
     expect(t.mails.filter((m) => m.kind === 'magic')).toHaveLength(1);
     const res = await request(t.app).post('/auth/magic-link/verify').send({ token });
     expect(res.status).toBe(200);

@@ -5,7 +5,6 @@ import {
   bearerLoginRequest,
   createTestApp,
   type CapturedMail,
-  sleep,
   SITE_URL,
   sha256Hex,
 } from './helpers/app';
@@ -122,7 +121,7 @@ describe('change email', () => {
     const forTaken = await requestChange(accessToken, holder.email);
     expect(forTaken.status).toBe(forFree.status);
     expect(forTaken.body).toEqual(forFree.body);
-    await sleep(50);
+    await t.auth.idle();
     expect(t.mails.length).toBe(before);
     expect(t.mails.some((m) => m.to === holder.email)).toBe(false);
     // The pending change still points at the free address.

@@ -96,7 +96,13 @@ describe('AuthConfigurator configuration validation', () => {
         { accessTokenSecret: 'a'.repeat(32), refreshTokenSecret: 'b'.repeat(32) },
         new InMemoryUserStore(),
       );
-      await auth.close();
+      try {
+        // The accepted secrets sign and verify.
+        const token = auth.tokenService.signAccessToken({ sub: 'u1' });
+        expect(auth.tokenService.verifyAccessToken(token)?.sub).toBe('u1');
+      } finally {
+        await auth.close();
+      }
     });
 
     it('counts bytes, not characters: 16 two-byte characters are enough', async () => {

@@ -1,12 +1,5 @@
 import request from 'supertest';
-import {
-  PASSWORD,
-  createTestApp,
-  within,
-  type CapturedMail,
-  type TestApp,
-  SITE_URL,
-} from './helpers/app';
+import { PASSWORD, createTestApp, type CapturedMail, type TestApp, SITE_URL } from './helpers/app';
 
 const APP_ORIGIN = 'https://app.example.test';
 const ADMIN_ORIGIN = 'https://admin.example.test';
@@ -122,7 +115,7 @@ describe('CORS (router option cors.origins)', () => {
   describe('links in mails', () => {
     it('start with an allowed Origin of the request', async () => {
       const user = await t.createUser();
-      const mail = within(t.nextMail());
+      const mail = t.nextMail();
       const res = await request(t.app)
         .post('/auth/forgot-password')
         .set('Origin', ADMIN_ORIGIN)
@@ -139,7 +132,7 @@ describe('CORS (router option cors.origins)', () => {
 
     it('fall back to email.siteUrl for a disallowed Origin', async () => {
       const user = await t.createUser();
-      const mail = within(t.nextMail());
+      const mail = t.nextMail();
       await request(t.app)
         .post('/auth/forgot-password')
         .set('Origin', 'https://evil.test')
@@ -151,7 +144,7 @@ describe('CORS (router option cors.origins)', () => {
 
     it('ignore Host and X-Forwarded-Host', async () => {
       const user = await t.createUser();
-      const mail = within(t.nextMail());
+      const mail = t.nextMail();
       await request(t.app)
         .post('/auth/forgot-password')
         .set('Host', 'evil.test')
@@ -169,7 +162,7 @@ describe('CORS (router option cors.origins)', () => {
       try {
         proxied.app.set('trust proxy', true);
         const user = await proxied.createUser();
-        const mail = within(proxied.nextMail());
+        const mail = proxied.nextMail();
         await request(proxied.app)
           .post('/auth/forgot-password')
           .set('X-Forwarded-Host', 'evil.test')
@@ -214,7 +207,7 @@ describe('CORS edge cases', () => {
       const pre = await preflight(t, APP_ORIGIN);
       expect(pre.headers['access-control-allow-origin']).toBeUndefined();
       const user = await t.createUser();
-      const mail = within(t.nextMail());
+      const mail = t.nextMail();
       await request(t.app)
         .post('/auth/forgot-password')
         .set('Origin', ADMIN_ORIGIN)
@@ -233,7 +226,7 @@ describe('CORS edge cases', () => {
     });
     try {
       const user = await t.createUser();
-      const mail = within(t.nextMail());
+      const mail = t.nextMail();
       await request(t.app)
         .post('/auth/forgot-password')
         .set('Origin', ADMIN_ORIGIN)
@@ -261,7 +254,7 @@ describe('CORS edge cases', () => {
       },
     });
     try {
-      const mail = within(t.nextMail());
+      const mail = t.nextMail();
       await request(t.app)
         .post('/auth/register')
         .set('Origin', ADMIN_ORIGIN)

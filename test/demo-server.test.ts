@@ -55,7 +55,7 @@ describe('demo server (npm start)', () => {
       .post('/auth/register')
       .send({ email: 'reset@example.test', password: 'demo password 1' });
     await request(app).post('/auth/forgot-password').send({ email: 'reset@example.test' });
-    await new Promise((r) => setTimeout(r, 50));
+    await auth.idle();
     expect(
       lines.some((l) =>
         l.startsWith(

@@ -96,7 +96,7 @@ describe('own devices with a session store', () => {
 });
 
 describe('own devices without a session store (one session on the user record)', () => {
-  const t = app();
+  const t = app({ sessionsOnUserRecord: true });
 
   it('lists the one session as current, without token material', async () => {
     const user = await t.createUser();

@@ -8,14 +8,8 @@ import {
   type BaseUser,
   type MailerConfig,
 } from 'keyward';
-import {
-  bearerLogin,
-  appFactory,
-  type TestAppOptions,
-  sleep,
-  SITE_URL,
-  sha256Hex,
-} from './helpers/app';
+import { bearerLogin, appFactory, type TestAppOptions, SITE_URL, sha256Hex } from './helpers/app';
+import { Waiters } from './helpers/waiters';
 
 const API_KEY = 'mail-api-key-for-tests';
 
@@ -47,7 +41,7 @@ class MailSink {
   status = 202;
   /** When true the sink reads the request and never answers. */
   hang = false;
-  private readonly waiters: Array<(r: RecordedRequest) => void> = [];
+  private readonly waiters = new Waiters<RecordedRequest>();
   private readonly server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -59,7 +53,7 @@ class MailSink {
         body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as MailBody,
       };
       this.requests.push(recorded);
-      this.waiters.shift()?.(recorded);
+      this.waiters.deliver(recorded);
       if (this.hang) return;
       res.statusCode = this.status;
       res.setHeader('Content-Type', 'application/json');
@@ -76,9 +70,9 @@ class MailSink {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/send`;
   }
 
-  /** Resolves with the next request the sink receives. */
-  next(): Promise<RecordedRequest> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+  /** Resolves with the next request the sink receives; rejects (and stops waiting) after 5 s. */
+  next(what = 'a request at the mail endpoint'): Promise<RecordedRequest> {
+    return this.waiters.next(what);
   }
 
   async stop(): Promise<void> {
@@ -388,7 +382,7 @@ describe('the router sending through email.mailer', () => {
     const reset = t.nextMail();
     await request(t.app).post('/auth/forgot-password').send({ email: user.email }).expect(200);
     expect((await reset).kind).toBe('reset');
-    await sleep(50);
+    await t.auth.idle();
     expect(s.requests).toHaveLength(0);
   });
 
@@ -427,7 +421,7 @@ describe('the router sending through email.mailer', () => {
       expect(known.body).toEqual(unknown.body);
       expect(known.body.success).toBe(true);
       // The failure is logged, not reported to the client.
-      for (let i = 0; i < 100 && errors.length === 0; i++) await sleep(20);
+      await t.auth.idle();
       expect(errors.length).toBeGreaterThan(0);
     },
   );

@@ -7,7 +7,8 @@ import {
   type BaseUser,
   type ITwoFactorStore,
 } from 'keyward';
-import { ACCESS_SECRET, PASSWORD, REFRESH_SECRET, sleep, within } from './helpers/app';
+import { ACCESS_SECRET, PASSWORD, REFRESH_SECRET, sleep } from './helpers/app';
+import { Waiters } from './helpers/waiters';
 
 /** A user store shared by two app instances, with a database's latency on the token look-up. */
 class SharedSlowUserStore extends InMemoryUserStore {
@@ -25,7 +26,7 @@ class SharedSlowUserStore extends InMemoryUserStore {
 function twoInstances(twoFactorStore: ITwoFactorStore) {
   const users = new SharedSlowUserStore();
   const tokens: string[] = [];
-  const waiters: Array<() => void> = [];
+  const waiters = new Waiters<string>();
   const instance = () => {
     const auth = new AuthConfigurator(
       {
@@ -36,7 +37,7 @@ function twoInstances(twoFactorStore: ITwoFactorStore) {
           siteUrl: 'https://app.example.test',
           sendPasswordReset: async (_to, token) => {
             tokens.push(token);
-            waiters.shift()?.();
+            waiters.deliver(token);
           },
         },
       },
@@ -52,7 +53,7 @@ function twoInstances(twoFactorStore: ITwoFactorStore) {
     users,
     a,
     b,
-    nextToken: () => within(new Promise<void>((resolve) => waiters.push(resolve))),
+    nextToken: () => waiters.next('a mailed reset token'),
     tokens,
     close: () => Promise.all([a.auth.close(), b.auth.close()]),
   };

@@ -7,7 +7,6 @@ import {
   createTestApp,
   type CapturedMail,
   type TestApp,
-  sleep,
   SITE_URL,
   sha256Hex,
   bearerRefresh,
@@ -58,10 +57,46 @@ describe('password reset', () => {
     expect(forKnown.body.success).toBe(true);
 
     expect((await mail).to).toBe(user.email);
-    await sleep(50);
+    await t.auth.idle();
     const sent = t.mails.slice(mailsBefore);
     expect(sent.map((m) => m.to)).toEqual([user.email]);
     expect(sent.some((m) => m.to === unknown)).toBe(false);
+  });
+
+  it('auth.idle() resolves only once the reset mail sent after the answer has gone out', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const sending = new Promise<void>((resolve) => (entered = resolve));
+    const sent: string[] = [];
+    const slow = createTestApp({
+      config: {
+        email: {
+          siteUrl: SITE_URL,
+          sendPasswordReset: async (to: string) => {
+            entered();
+            await gate;
+            sent.push(to);
+          },
+        },
+      },
+    });
+    try {
+      const user = await slow.createUser();
+      await request(slow.app).post('/auth/forgot-password').send({ email: user.email }).expect(200);
+      await sending;
+      let idle = false;
+      const waiting = slow.auth.idle().then(() => (idle = true));
+      // The mail is held at the gate: nothing has settled, so idle() is still waiting.
+      await Promise.resolve();
+      expect(idle).toBe(false);
+      expect(sent).toEqual([]);
+      release();
+      await waiting;
+      expect(sent).toEqual([user.email]);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('mails a link of the form siteUrl/auth/reset-password?token=... of kind reset', async () => {

@@ -8,9 +8,9 @@ import {
   bearerRefresh,
   cookieValue,
   serverFactory,
-  sleep,
   type TestApp,
 } from './helpers/app';
+import { advanceClock, fakeDateOnly } from './helpers/clock';
 
 // Servers first: the afterAll hooks run in this order, closing servers before their apps.
 const listen = serverFactory();
@@ -87,6 +87,7 @@ describe('refresh grace window (default configuration)', () => {
 });
 
 describe('refresh grace window: reuse after it still revokes', () => {
+  afterEach(() => jest.useRealTimers());
   it('revokes the session when the rotated token comes back after the window', async () => {
     // Rotation times are kept to the second, so a window of N seconds is open for N-1 to N
     // seconds: 2 leaves the concurrent pair at least one second, even on a loaded machine.
@@ -99,7 +100,9 @@ describe('refresh grace window: reuse after it still revokes', () => {
     expect(results.map((r) => r.status)).toEqual([200, 200]);
     const r1 = results[0]!.body.refreshToken as string;
 
-    await sleep(2100);
+    // Past the window on a moved clock: no waiting, and no race with a slow machine.
+    fakeDateOnly();
+    advanceClock(2100);
     const late = await bearerRefresh(server, r0);
     expect(late.status).toBe(401);
     expect(late.body.code).toBe('REFRESH_TOKEN_REUSED');

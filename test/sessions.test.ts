@@ -181,7 +181,7 @@ describe('checkSessionOnRequest', () => {
 });
 
 describe('sessions without a session store', () => {
-  const t = app();
+  const t = app({ sessionsOnUserRecord: true });
 
   it('keeps a single session per user: a second login replaces the first', async () => {
     const user = await t.createUser();

@@ -17,14 +17,14 @@ import {
   REFRESH_SECRET,
   cookieValue,
   createTestApp,
-  sleep,
-  within,
   type TestApp,
   type TestAppOptions,
   bearerLoginRequest,
 } from './helpers/app';
 import { bearer, challenge, codeForStep, enrol, stepAt } from './helpers/totp';
 
+import { Waiters } from './helpers/waiters';
+import { advanceClock, fakeDateOnly } from './helpers/clock';
 /** One message as the SMS gateway received it. */
 interface ReceivedSms {
   to: string;
@@ -41,7 +41,7 @@ class SmsGateway {
   readonly received: ReceivedSms[] = [];
   answer = 200;
   private holding: Array<() => void> | undefined;
-  private waiters: Array<(sms: ReceivedSms) => void> = [];
+  private readonly waiters = new Waiters<ReceivedSms>();
   private readonly server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
@@ -53,7 +53,7 @@ class SmsGateway {
         authorization: req.headers.authorization,
       };
       this.received.push(sms);
-      this.waiters.shift()?.(sms);
+      this.waiters.deliver(sms);
       const reply = () =>
         res.writeHead(this.answer, { 'Content-Type': 'application/json' }).end('{}');
       if (this.holding) this.holding.push(reply);
@@ -65,8 +65,9 @@ class SmsGateway {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/send`;
   }
-  next(): Promise<ReceivedSms> {
-    return within(new Promise((resolve) => this.waiters.push(resolve)));
+  /** The next SMS the gateway receives; rejects (and stops waiting) after 5 s. */
+  next(what = 'an SMS at the gateway'): Promise<ReceivedSms> {
+    return this.waiters.next(what);
   }
   hold(): void {
     this.holding = [];
@@ -170,7 +171,7 @@ describe('Signing in with an SMS code: POST /auth/sms/send then /verify (mode lo
       await send(t, { email: noPhone.email }),
     ];
     await next;
-    await sleep(100);
+    await t.auth.idle();
     for (const res of answers) {
       expect(res.status).toBe(200);
       expect(res.body).toEqual(answers[0]!.body);
@@ -248,7 +249,10 @@ describe('SMS codes: attempt limit, resend throttle, expiry, storage', () => {
     },
   );
   afterAll(() => t.close());
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+    jest.useRealTimers();
+  });
 
   it('kills a code after 5 wrong attempts: even the right one is refused then', async () => {
     const user = await t.createUser({ phoneNumber: PHONE });
@@ -263,7 +267,8 @@ describe('SMS codes: attempt limit, resend throttle, expiry, storage', () => {
     const dead = await verify(t, { email: user.email, code });
     expect(dead.status).toBe(401);
 
-    await sleep(1100); // past the resend interval: a new code works
+    fakeDateOnly();
+    advanceClock(1100); // past the resend interval: a new code works
     const fresh = gateway.next();
     await send(t, { email: user.email }).expect(200);
     await verify(t, { email: user.email, code: codeIn(await fresh) }).expect(200);
@@ -274,8 +279,10 @@ describe('SMS codes: attempt limit, resend throttle, expiry, storage', () => {
     const next = gateway.next();
     await send(t, { email: user.email }).expect(200);
     const code = codeIn(await next);
-    for (let i = 0; i < 4; i++) await verify(t, { email: user.email, code: wrong(code) });
-    await verify(t, { email: user.email, code }).expect(200);
+    for (let i = 0; i < 4; i++) {
+      expect((await verify(t, { email: user.email, code: wrong(code) })).status).toBe(401);
+    }
+    expect((await verify(t, { email: user.email, code })).status).toBe(200);
   });
 
   it('sends at most one code per resend interval; the earlier code stays valid', async () => {
@@ -286,7 +293,7 @@ describe('SMS codes: attempt limit, resend throttle, expiry, storage', () => {
     const first = await next;
     await send(t, { email: user.email }).expect(200);
     await send(t, { email: user.email }).expect(200);
-    await sleep(200);
+    await t.auth.idle();
     expect(gateway.received.length - before).toBe(1);
     await verify(t, { email: user.email, code: codeIn(first) }).expect(200);
   });
@@ -313,7 +320,8 @@ describe('SMS codes: attempt limit, resend throttle, expiry, storage', () => {
     await send(t, { mode: '2fa', tempToken }).expect(200);
     await verify(t, { mode: '2fa', tempToken, code: codeIn(await first) }).expect(200);
 
-    await sleep(1100); // past the resend interval
+    fakeDateOnly();
+    advanceClock(1100); // past the resend interval
     const second = gateway.next();
     await send(t, { mode: '2fa', tempToken }).expect(200);
     const reused = await verify(t, { mode: '2fa', tempToken, code: codeIn(await second) });
@@ -403,7 +411,7 @@ describe('SMS as the second factor (mode 2fa)', () => {
     expect(again.status).toBe(429);
     expect(again.body.code).toBe('SMS_RESEND_TOO_SOON');
     expect(again.headers['retry-after']).toBe('30');
-    await sleep(100);
+    await t.auth.idle();
     expect(gateway.received.length).toBe(before);
   });
 
@@ -502,7 +510,7 @@ describe('SMS configuration', () => {
     try {
       const user = await t.createUser({ phoneNumber: PHONE });
       await send(t, { userId: user.id }).expect(200);
-      for (let i = 0; i < 50 && texts.length === 0; i++) await sleep(10);
+      await t.auth.idle();
       expect(texts).toHaveLength(1);
       expect(texts[0]![0]).toBe(PHONE);
       expect(texts[0]![1]).toMatch(/^\d{6} \(3 min\)$/);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AuthEventNames, InMemoryTwoFactorStore } from 'keyward';
-import { bearerLogin, createTestApp, sha256Hex, within } from './helpers/app';
+import { bearerLogin, createTestApp, sha256Hex } from './helpers/app';
 import { bearer, challenge, codeForStep, enrol } from './helpers/totp';
 
 describe('TOTP recovery codes', () => {
@@ -118,14 +118,11 @@ describe('recovery codes at rest and in use', () => {
 
   it('publishes the use and mails the owner, with the count left', async () => {
     const notices: Array<{ to: string; remaining: number }> = [];
-    let noticed: () => void = () => undefined;
-    const arrived = new Promise<void>((resolve) => (noticed = resolve));
     const t = createTestApp({
       config: {
         email: {
           sendRecoveryCodeUsed: async (to, data) => {
             notices.push({ to, remaining: data.remaining });
-            noticed();
           },
         },
       },
@@ -137,7 +134,7 @@ describe('recovery codes at rest and in use', () => {
         .post('/auth/2fa/verify')
         .send({ tempToken, recoveryCode: recoveryCodes[3] })
         .expect(200);
-      await within(arrived);
+      await t.auth.idle();
       expect(notices).toEqual([{ to: user.email, remaining: 9 }]);
       const event = t.events.find((e) => e.event === AuthEventNames.USER_2FA_RECOVERY_CODE_USED);
       expect(event).toMatchObject({ userId: user.id, data: { remaining: 9 } });

@@ -19,6 +19,7 @@ import type { ISessionStore } from '../stores/session';
 import type { AuthSettings } from '../stores/settings';
 import type { ITwoFactorStore } from '../stores/two-factor';
 import type { BaseUser, IUserStore } from '../stores/user';
+import type { BackgroundWork } from '../core/background';
 import type { SharedRouterOptions } from './options';
 import { createRecentAuthGuard, passwordProof, type ReauthProof } from './reauth';
 import { createRateLimiter, type RateLimiter } from './rate-limit/limiter';
@@ -48,6 +49,8 @@ export interface AuthCore {
   rateLimitStore: IRateLimitStore;
   /** Revoked sessions of the last access-token lifetime, shared through the revocation feed. */
   revocations: Revocations;
+  /** Work started after an answer went out, which `auth.idle()` waits for. */
+  background: BackgroundWork;
 }
 
 /** Everything a feature's routes need, built once per router. */
@@ -169,6 +172,7 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
       core.rateLimitStore,
       config.cookies.accessName.startsWith('__Host-'),
     ),
+    core.background,
   );
   const publish: RouterContext['publish'] = (event, req, input = {}) =>
     bus?.publish(event, { ip: req.ip, ...input });
@@ -230,7 +234,7 @@ export function createRouterContext(core: AuthCore, options: SharedRouterOptions
     publish,
     deliver,
     afterResponse(label, work) {
-      work().catch((err: unknown) => config.logger.error(label, err));
+      core.background.run(work, (err: unknown) => config.logger.error(label, err));
     },
     linkBase(req) {
       const base = linkBaseUrl(req, allowedOrigins, config.siteUrls);

@@ -354,9 +354,11 @@ describeInBrowser('admin panel in Chromium', () => {
       });
     });
     await page.click('button:has-text("Create role")');
-    await page
-      .locator('.create-form .form-error', { hasText: 'Role name is not valid (INVALID_INPUT)' })
-      .waitFor();
+    const shown = page.locator('.create-form .form-error', {
+      hasText: 'Role name is not valid (INVALID_INPUT)',
+    });
+    await shown.waitFor();
+    expect(await shown.isVisible()).toBe(true);
   });
 
   test('signs out when the secret stops being accepted', async () => {

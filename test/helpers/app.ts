@@ -16,6 +16,7 @@ import {
 } from 'keyward';
 import { recordResponses, type SpecDocument } from './openapi-check';
 import { openBackendStores, type FullUserStore } from './store-backend';
+import { Waiters } from './waiters';
 
 /** Random secrets (the start-up doctor warns about typed ones); tests never reuse them elsewhere. */
 export const ACCESS_SECRET = 'S3FlEGJBi42hBqYB6dX5ud5fTNYUv2GP-z8qmwhS2yML';
@@ -46,8 +47,11 @@ export interface TestApp {
   bus: AuthEventBus;
   events: AuthEventPayload[];
   mails: CapturedMail[];
-  /** Resolves with the next captured mail (callbacks run after the response for some flows). */
-  nextMail(): Promise<CapturedMail>;
+  /**
+   * Resolves with the next captured mail (callbacks run after the response for some flows);
+   * rejects after `ms`, naming `what`, and stops waiting so a later mail goes to a later test.
+   */
+  nextMail(what?: string, ms?: number): Promise<CapturedMail>;
   /** Creates a user with a hashed password (default {@link PASSWORD}). */
   createUser(data?: Partial<BaseUser> & { plainPassword?: string }): Promise<BaseUser>;
   close(): Promise<void>;
@@ -66,6 +70,8 @@ export interface TestAppOptions {
   captureMagicLinks?: boolean;
   /** The user store to use (default: a fresh InMemoryUserStore), e.g. a subclass adding latency. */
   userStore?: InMemoryUserStore;
+  /** No session store: one session on the user record, even on the SQL and Redis runs. */
+  sessionsOnUserRecord?: boolean;
 }
 
 /** The spec a router that serves none (`swagger: false`) is checked against: every feature's. */
@@ -89,8 +95,8 @@ const everyAuthFeature = () =>
  * cheap hashing parameters, mails captured through the public email callbacks, events recorded.
  */
 export function createTestApp(opts: TestAppOptions = {}): TestApp {
-  // On the SQL runs the app's user store is SQL (sessions then live on its user records); a test
-  // that brings its own stores keeps them.
+  // On the SQL and Redis runs the app's stores (users, sessions, second factors, rate limits,
+  // revocations) are the backend's; a test that brings its own user store keeps the defaults.
   const backend = opts.userStore ? undefined : openBackendStores();
   const store: FullUserStore = opts.userStore ?? backend?.userStore ?? new InMemoryUserStore();
   const bus = new AuthEventBus();
@@ -99,10 +105,10 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
     events.push(e);
   });
   const mails: CapturedMail[] = [];
-  const waiters: Array<(m: CapturedMail) => void> = [];
+  const waiters = new Waiters<CapturedMail>();
   const capture = (mail: CapturedMail) => {
     mails.push(mail);
-    waiters.shift()?.(mail);
+    waiters.deliver(mail);
     return Promise.resolve();
   };
   const mailCallbacks =
@@ -143,6 +149,9 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
   const auth = new AuthConfigurator(config, store, {
     eventBus: bus,
     twoFactorStore: backend?.twoFactorStore,
+    sessionStore: opts.sessionsOnUserRecord ? undefined : backend?.sessionStore,
+    rateLimitStore: backend?.rateLimitStore,
+    revocationFeed: backend?.revocationFeed,
     ...opts.configurator,
   });
   const app = express();
@@ -162,7 +171,7 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
     bus,
     events,
     mails,
-    nextMail: () => new Promise((resolve) => waiters.push(resolve)),
+    nextMail: (what = 'a captured mail', ms) => waiters.next(what, ms),
     async createUser(data = {}) {
       const { plainPassword = PASSWORD, ...rest } = data;
       return store.create({
@@ -173,6 +182,8 @@ export function createTestApp(opts: TestAppOptions = {}): TestApp {
       });
     },
     async close() {
+      // Work the router started after its last answers goes to the stores before they close.
+      await auth.idle();
       await auth.close();
       await backend?.close();
     },
@@ -245,23 +256,6 @@ export function cookieValue(res: request.Response, name: string): string | undef
   const line = cookieLine(res, name);
   if (!line) return undefined;
   return decodeURIComponent(line.slice(name.length + 1).split(';')[0] ?? '');
-}
-
-/** Rejects when `promise` has not settled within `ms` (mail sent after the answer, say). */
-export function within<T>(promise: Promise<T>, ms = 2000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nothing within ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 /** Waits `ms` milliseconds. */

@@ -109,9 +109,18 @@ describe('GithubStrategy against a server with GitHub’s API shape', () => {
     });
   });
 
-  it('sends the client credentials in the token-request body by default (client_secret_post)', () => {
-    expect(env.github.clientAuth).not.toHaveLength(0);
-    expect(new Set(env.github.clientAuth)).toEqual(new Set(['client_secret_post']));
+  it('sends the client credentials in the token-request body by default (client_secret_post)', async () => {
+    env.github.accounts.set('poster', {
+      id: 7001,
+      login: 'poster',
+      name: 'Poster',
+      email: 'poster@example.test',
+      emails: [{ email: 'poster@example.test', primary: true, verified: true }],
+    });
+    const before = env.github.clientAuth.length;
+    const { location } = await env.signIn('poster');
+    expect(location.href).toBe('https://app.example.test/');
+    expect(env.github.clientAuth.slice(before)).toEqual(['client_secret_post']);
   });
 
   it('reports an account without a verified primary address as unverified', async () => {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AuthEventNames } from 'keyward';
-import { PASSWORD, bearerLogin, within } from '../helpers/app';
+import { PASSWORD, bearerLogin } from '../helpers/app';
 import { CookieJar, send } from './browser';
 import { startOidcEnv, type OidcEnv } from './oidc-env';
 
@@ -11,6 +11,39 @@ describe('OAuth with second factors, account conflicts and linking', () => {
     env = await startOidcEnv({ captureMagicLinks: true });
   });
   afterAll(() => env.close());
+
+  // Each test makes its own accounts (names unique within the file), so none depends on another.
+  let serial = 0;
+
+  /** A verified local account with a password, and a provider account with the same address. */
+  async function conflictingAccounts(name: string) {
+    serial += 1;
+    const email = `${name}-${serial}@example.test`;
+    const sub = `${name}-${serial}-idp`;
+    const local = await env.t.createUser({ email, isEmailVerified: true });
+    await env.provider.addAccount({ sub, email, email_verified: true });
+    return { local, email, sub };
+  }
+
+  /** Signs in at the provider as `sub`: its address is taken, so the app stashes the account. */
+  async function stashConflict(sub: string): Promise<URL> {
+    const { location } = await env.signIn(new CookieJar(), 'idp', { login: sub });
+    expect(location.searchParams.get('code')).toBe('OAUTH_ACCOUNT_CONFLICT');
+    return location;
+  }
+
+  /** The owner of `email` links the stashed provider account (link-request, then the mail). */
+  async function linkStashed(email: string): Promise<void> {
+    const { accessToken } = await bearerLogin(env.t.app, email, PASSWORD);
+    const mail = env.t.nextMail(`the link mail to ${email}`);
+    await request(env.t.app)
+      .post('/auth/link-request')
+      .set('Authorization', `Bearer ${accessToken}`)
+      .send({ email, provider: 'idp' })
+      .expect(200);
+    const { token } = await mail;
+    await request(env.t.app).post('/auth/link-verify').send({ token }).expect(200);
+  }
 
   it('sends a user with 2FA to {site}/auth/2fa with a temporary token instead of a session', async () => {
     const user = await env.t.createUser({
@@ -43,7 +76,7 @@ describe('OAuth with second factors, account conflicts and linking', () => {
       .post('/auth/magic-link/send')
       .send({ mode: '2fa', tempToken })
       .expect(200);
-    const { token } = await within(mail);
+    const { token } = await mail;
     const done = await request(env.t.app)
       .post('/auth/magic-link/verify')
       .set('X-Auth-Strategy', 'bearer')
@@ -58,42 +91,36 @@ describe('OAuth with second factors, account conflicts and linking', () => {
 
   describe('an OAuth sign-in whose email belongs to an existing account', () => {
     it('redirects to the account-conflict page and stashes the provider account', async () => {
-      await env.t.createUser({ email: 'dave@example.test', isEmailVerified: true });
-      await env.provider.addAccount({
-        sub: 'dave-idp',
-        email: 'dave@example.test',
-        email_verified: true,
-      });
+      const { email, sub } = await conflictingAccounts('dave');
       const jar = new CookieJar();
-      const { location } = await env.signIn(jar, 'idp', { login: 'dave-idp' });
+      const { location } = await env.signIn(jar, 'idp', { login: sub });
       expect(`${location.origin}${location.pathname}`).toBe(
         'https://app.example.test/auth/account-conflict',
       );
       expect(Object.fromEntries(location.searchParams)).toEqual({
         provider: 'idp',
         code: 'OAUTH_ACCOUNT_CONFLICT',
-        email: 'dave@example.test',
+        email,
       });
       expect(jar.has('accessToken')).toBe(false);
-      expect(await env.pending.retrieve('dave@example.test', 'idp')).toEqual({
-        providerAccountId: 'dave-idp',
-      });
+      expect(await env.pending.retrieve(email, 'idp')).toEqual({ providerAccountId: sub });
       expect(env.t.events.map((e) => e.event)).toContain(AuthEventNames.AUTH_OAUTH_CONFLICT);
     });
 
     it('links the stashed account after link-request and link-verify, with loginAfterLinking', async () => {
-      const dave = (await env.t.store.findByEmail('dave@example.test'))!;
+      const { local: dave, email, sub } = await conflictingAccounts('dave');
+      await stashConflict(sub);
       // The owner proves the account is theirs by signing in to it…
-      const { accessToken } = await bearerLogin(env.t.app, 'dave@example.test', PASSWORD);
+      const { accessToken } = await bearerLogin(env.t.app, email, PASSWORD);
       const mail = env.t.nextMail();
       const asked = await request(env.t.app)
         .post('/auth/link-request')
         .set('Authorization', `Bearer ${accessToken}`)
-        .send({ email: 'dave@example.test', provider: 'idp' });
+        .send({ email, provider: 'idp' });
       expect(asked.status).toBe(200);
       // …and the address by opening the mail.
-      const { to, token, link } = await within(mail);
-      expect(to).toBe('dave@example.test');
+      const { to, token, link } = await mail;
+      expect(to).toBe(email);
       expect(link).toBe(
         `https://app.example.test/auth/link-verify?token=${encodeURIComponent(token!)}`,
       );
@@ -108,10 +135,8 @@ describe('OAuth with second factors, account conflicts and linking', () => {
         .send({ token, loginAfterLinking: true });
       expect(verified.status).toBe(200);
       expect(verified.body.accessToken).toBeTruthy();
-      expect(await env.linked.findUserByProviderAccount('idp', 'dave-idp')).toEqual({
-        userId: dave.id,
-      });
-      expect(await env.pending.retrieve('dave@example.test', 'idp')).toBeNull();
+      expect(await env.linked.findUserByProviderAccount('idp', sub)).toEqual({ userId: dave.id });
+      expect(await env.pending.retrieve(email, 'idp')).toBeNull();
 
       // The token works once.
       const again = await request(env.t.app).post('/auth/link-verify').send({ token });
@@ -120,15 +145,17 @@ describe('OAuth with second factors, account conflicts and linking', () => {
 
       // From now on the provider account signs in as dave.
       const jar = new CookieJar();
-      const { location } = await env.signIn(jar, 'idp', { login: 'dave-idp' });
+      const { location } = await env.signIn(jar, 'idp', { login: sub });
       expect(location.href).toBe('https://app.example.test/');
       expect((await env.whoAmI(jar)).sub).toBe(dave.id);
     });
 
     it('refuses link-request without a signed-in user', async () => {
+      const { email, sub } = await conflictingAccounts('dora');
+      await stashConflict(sub);
       const res = await request(env.t.app)
         .post('/auth/link-request')
-        .send({ email: 'dave@example.test', provider: 'idp' });
+        .send({ email, provider: 'idp' });
       expect(res.status).toBe(401);
     });
 
@@ -155,21 +182,23 @@ describe('OAuth with second factors, account conflicts and linking', () => {
 
   describe('GET and DELETE /linked-accounts', () => {
     it('lists the links of the signed-in user and unlinks one when a password remains', async () => {
-      const dave = (await env.t.store.findByEmail('dave@example.test'))!;
-      const { accessToken } = await bearerLogin(env.t.app, 'dave@example.test', PASSWORD);
+      const { local: dan, email, sub } = await conflictingAccounts('dan');
+      await stashConflict(sub);
+      await linkStashed(email);
+      const { accessToken } = await bearerLogin(env.t.app, email, PASSWORD);
       const auth = { Authorization: `Bearer ${accessToken}` };
       const list = await request(env.t.app).get('/auth/linked-accounts').set(auth);
       expect(list.status).toBe(200);
       expect(list.body.linkedAccounts).toEqual([
-        expect.objectContaining({ provider: 'idp', providerAccountId: 'dave-idp' }),
+        expect.objectContaining({ provider: 'idp', providerAccountId: sub }),
       ]);
-      const del = await request(env.t.app).delete('/auth/linked-accounts/idp/dave-idp').set(auth);
+      const del = await request(env.t.app).delete(`/auth/linked-accounts/idp/${sub}`).set(auth);
       expect(del.status).toBe(200);
-      expect(await env.linked.getLinkedAccounts(dave.id)).toEqual([]);
-      expect(env.t.events.map((e) => e.event)).toContain(AuthEventNames.USER_UNLINKED);
-      const missing = await request(env.t.app)
-        .delete('/auth/linked-accounts/idp/dave-idp')
-        .set(auth);
+      expect(await env.linked.getLinkedAccounts(dan.id)).toEqual([]);
+      expect(
+        env.t.events.filter((e) => e.event === AuthEventNames.USER_UNLINKED && e.userId === dan.id),
+      ).toHaveLength(1);
+      const missing = await request(env.t.app).delete(`/auth/linked-accounts/idp/${sub}`).set(auth);
       expect(missing.status).toBe(404);
     });
 
@@ -206,7 +235,7 @@ describe('OAuth with second factors, account conflicts and linking', () => {
       .set('Authorization', `Bearer ${accessToken}`)
       .send({ email: 'max.work@example.test' })
       .expect(200);
-    const { token } = await within(mail);
+    const { token } = await mail;
     const res = await request(env.t.app).post('/auth/link-verify').send({ token });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({

@@ -6,42 +6,53 @@ describe('OAuth sign-in against a real OpenID Provider', () => {
   let env: OidcEnv;
   beforeAll(async () => {
     env = await startOidcEnv({ corsOrigins: ['https://spa.example.test'] });
-    await env.provider.addAccount({
-      sub: 'alice-idp',
-      email: 'alice@example.test',
-      email_verified: true,
-      name: 'Alice Liddell',
-    });
   });
   afterAll(() => env.close());
 
+  // Each test signs in with a provider account of its own, so none depends on another's sign-in.
+  let serial = 0;
+  /** A new account at the provider (no user in the app yet); its sub and email. */
+  async function providerAccount(name: string) {
+    serial += 1;
+    const sub = `${name}-${serial}-idp`;
+    const email = `${name}-${serial}@example.test`;
+    await env.provider.addAccount({ sub, email, email_verified: true, name });
+    return { sub, email };
+  }
+
   it('signs a new user in: PKCE, nonce and ID token, session cookies, redirect to the site', async () => {
+    const { sub, email } = await providerAccount('alice');
     const jar = new CookieJar();
-    const { location } = await env.signIn(jar, 'idp', { login: 'alice-idp' });
+    const { location } = await env.signIn(jar, 'idp', { login: sub });
     expect(location.href).toBe(`${SITE}/`);
     expect(jar.has('accessToken')).toBe(true);
     const me = await env.whoAmI(jar);
     expect(me.status).toBe(200);
-    const user = await env.t.store.findByEmail('alice@example.test');
-    expect(user).toMatchObject({ loginProvider: 'idp', providerAccountId: 'alice-idp' });
+    const user = await env.t.store.findByEmail(email);
+    expect(user).toMatchObject({ loginProvider: 'idp', providerAccountId: sub });
     expect(user!.isEmailVerified).toBe(true);
     expect(me.sub).toBe(user!.id);
     expect(await env.linked.getLinkedAccounts(user!.id)).toEqual([
-      expect.objectContaining({ provider: 'idp', providerAccountId: 'alice-idp' }),
+      expect.objectContaining({ provider: 'idp', providerAccountId: sub }),
     ]);
-    const names = env.t.events.map((e) => e.event);
-    expect(names).toContain(AuthEventNames.AUTH_OAUTH_SUCCESS);
-    expect(env.t.events.find((e) => e.event === AuthEventNames.AUTH_LOGIN_SUCCESS)?.data).toEqual({
+    const own = env.t.events.filter((e) => e.userId === user!.id);
+    expect(own.map((e) => e.event)).toContain(AuthEventNames.AUTH_OAUTH_SUCCESS);
+    expect(own.find((e) => e.event === AuthEventNames.AUTH_LOGIN_SUCCESS)?.data).toEqual({
       provider: 'idp',
     });
   });
 
   it('signs the same user in again through the recorded link', async () => {
+    const { sub, email } = await providerAccount('alice');
+    await env.signIn(new CookieJar(), 'idp', { login: sub });
+    const user = await env.t.store.findByEmail(email);
+    expect(user).not.toBeNull();
     const jar = new CookieJar();
-    const { location } = await env.signIn(jar, 'idp', { login: 'alice-idp' });
+    const { location } = await env.signIn(jar, 'idp', { login: sub });
     expect(location.href).toBe(`${SITE}/`);
-    const user = await env.t.store.findByEmail('alice@example.test');
     expect((await env.whoAmI(jar)).sub).toBe(user!.id);
+    // Still one user and one link for the provider account.
+    expect(await env.linked.getLinkedAccounts(user!.id)).toHaveLength(1);
   });
 
   it('sends the authorization request with PKCE S256, a nonce, a 256-bit state and a flow cookie', async () => {
@@ -87,15 +98,16 @@ describe('OAuth sign-in against a real OpenID Provider', () => {
   });
 
   it('returns to a page of the site or of an allowed origin given as returnTo', async () => {
+    const { sub } = await providerAccount('rita');
     const jar = new CookieJar();
     const onSite = await env.signIn(jar, 'idp', {
-      login: 'alice-idp',
+      login: sub,
       returnTo: '/dashboard?tab=1',
     });
     expect(onSite.location.href).toBe(`${SITE}/dashboard?tab=1`);
     const jar2 = new CookieJar();
     const spa = await env.signIn(jar2, 'idp', {
-      login: 'alice-idp',
+      login: sub,
       returnTo: 'https://spa.example.test/home',
     });
     expect(spa.location.href).toBe('https://spa.example.test/home');

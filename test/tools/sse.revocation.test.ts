@@ -63,8 +63,10 @@ describe('revoked sessions', () => {
     const tab2 = await app.stream(user);
     await app.t.auth.revoke({ kind: 'session', sessionId: user.sessionId, at: new Date() });
     for (const tab of [tab1, tab2]) {
-      await tab.waitFor(revokedNotice);
+      const notice = await tab.waitFor(revokedNotice);
+      expect(notice.json).toMatchObject({ sessionId: user.sessionId });
       await tab.waitForEnd();
+      expect(tab.messages.at(-1)).toBe(notice);
     }
   });
 

@@ -1,6 +1,6 @@
 /** API keys for machines: service, middleware, strategy and the self-service routes. */
 export { ApiKeyService, type ApiKeyServiceOptions, type ApiKeyActor } from './service';
-export { createApiKeyMiddleware } from './middleware';
+export { createApiKeyMiddleware, type ApiKeyMiddleware } from './middleware';
 export { ApiKeyStrategy, type ApiKeyContext, type ApiKeyRequirements } from './strategy';
 export { ApiKeyHasher, type ApiKeyHashOptions } from './key-hasher';
 export type { ApiKeyMiddlewareOptions } from './options';

@@ -1,3 +1,4 @@
+import type { BackgroundWork } from '../../core/background';
 import type { IApiKeyStore } from '../../stores/api-key';
 
 /** Keys remembered; past it the map starts again (a key then writes once more, early). */
@@ -14,6 +15,7 @@ export class LastUsedRecorder {
     private readonly store: IApiKeyStore,
     private readonly intervalMs: number,
     private readonly onError: (err: unknown) => void,
+    private readonly background?: BackgroundWork,
   ) {}
 
   touch(keyId: string, now = Date.now()): void {
@@ -21,6 +23,8 @@ export class LastUsedRecorder {
     if (last !== undefined && now - last < this.intervalMs) return;
     if (this.written.size >= MAX_TRACKED_KEYS) this.written.clear();
     this.written.set(keyId, now);
-    this.store.updateLastUsed(keyId, new Date(now)).catch(this.onError);
+    const write = () => this.store.updateLastUsed(keyId, new Date(now));
+    if (this.background) this.background.run(write, this.onError);
+    else write().catch(this.onError);
   }
 }

@@ -11,6 +11,7 @@ import { LastUsedRecorder } from './last-used';
 import type { ApiKeyMiddlewareOptions } from './options';
 import './request';
 import { ApiKeyStrategy, apiKeyErrors, type ApiKeyOutcome } from './strategy';
+import { BackgroundWork } from '../../core/background';
 
 const defaultLogger = consoleLogger('keyward api-keys');
 
@@ -40,6 +41,12 @@ function tooManyAttempts(res: Response, until: Date): AuthError {
 const auditPath = (req: Request) => (req.originalUrl ?? req.url).split('?')[0]!.slice(0, 512);
 
 /**
+ * The API key middleware, plus `idle()`: resolves once the store writes it started after its
+ * answers (lastUsedAt, audit entries, clearing a prefix's failure counter) have settled.
+ */
+export type ApiKeyMiddleware = RequestHandler & { idle(): Promise<void> };
+
+/**
  * Guards routes with API keys: reads the key, checks it (see {@link ApiKeyStrategy}), sets
  * `req.apiKey` and calls the next handler, or answers `{ error, code }` with 401, 403 or 429.
  * Failed attempts are limited per client address and per key prefix by default.
@@ -47,12 +54,18 @@ const auditPath = (req: Request) => (req.originalUrl ?? req.url).split('?')[0]!.
 export function createApiKeyMiddleware(
   store: IApiKeyStore,
   options: ApiKeyMiddlewareOptions = {},
-): RequestHandler {
+): ApiKeyMiddleware {
   const logger = options.logger ?? defaultLogger;
+  // Store writes that follow the answer (lastUsedAt, audit entries, clearing a prefix's
+  // failures): tracked so that `idle()` can tell a graceful shutdown, or a test, when they are done.
+  const background = new BackgroundWork();
   const strategy = new ApiKeyStrategy(store, new ApiKeyHasher(options));
   const limit = options.rateLimit === false ? undefined : new GuessingLimit(options.rateLimit);
-  const lastUsed = new LastUsedRecorder(store, options.lastUsedIntervalMs ?? 60_000, (err) =>
-    logger.error('API key: lastUsedAt not written', err),
+  const lastUsed = new LastUsedRecorder(
+    store,
+    options.lastUsedIntervalMs ?? 60_000,
+    (err) => logger.error('API key: lastUsedAt not written', err),
+    background,
   );
   const requirements = {
     requiredScopes: [...(options.requiredScopes ?? [])],
@@ -78,7 +91,10 @@ export function createApiKeyMiddleware(
       at: new Date(),
     };
     res.once('finish', () => {
-      audit(full).catch((err: unknown) => logger.error('API key: audit entry not written', err));
+      background.run(
+        () => audit(full),
+        (err: unknown) => logger.error('API key: audit entry not written', err),
+      );
     });
   }
 
@@ -125,9 +141,10 @@ export function createApiKeyMiddleware(
       req.apiKey = outcome.context;
       lastUsed.touch(outcome.key.id);
       if (state?.prefixHasFailures) {
-        limit!
-          .clearPrefix(prefix)
-          .catch((err: unknown) => logger.error('API key: failure counter not cleared', err));
+        background.run(
+          () => limit!.clearPrefix(prefix),
+          (err: unknown) => logger.error('API key: failure counter not cleared', err),
+        );
       }
       if (audit) record(req, res, { keyId: outcome.key.id, keyPrefix: prefix, success: true });
       return undefined;
@@ -152,11 +169,12 @@ export function createApiKeyMiddleware(
     return lockedUntil ? tooManyAttempts(res, lockedUntil) : outcome.error;
   }
 
-  return function apiKeyMiddleware(req, res, next) {
+  const apiKeyMiddleware: RequestHandler = function apiKeyMiddleware(req, res, next) {
     check(req, res).then(
       (error) => (error ? sendAuthError(res, error) : next()),
       // A store that reports itself unavailable answers 503 here; anything else is the app's.
       (err: unknown) => (err instanceof AuthError ? sendAuthError(res, err) : next(err)),
     );
   };
+  return Object.assign(apiKeyMiddleware, { idle: () => background.idle() });
 }

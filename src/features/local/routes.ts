@@ -40,9 +40,11 @@ export function registerLocalRoutes(router: Router, ctx: RouterContext): void {
           const lang = typeof data.emailLang === 'string' ? data.emailLang : undefined;
           // The account exists either way: a failed welcome mail is logged (by the dispatcher),
           // not reported as a failed registration.
-          ctx.mail
-            .send('sendWelcome', user.email, { loginUrl, firstName: user.firstName }, lang)
-            .catch(() => undefined);
+          ctx.afterResponse('register: welcome mail not sent', async () => {
+            await ctx.mail
+              .send('sendWelcome', user.email, { loginUrl, firstName: user.firstName }, lang)
+              .catch(() => undefined);
+          });
         }
         res.status(201).json({ success: true, userId: user.id });
       }),

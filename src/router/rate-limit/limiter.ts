@@ -15,6 +15,7 @@ import {
   type SendRoute,
 } from './options';
 import { deliversSession } from './session-delivered';
+import type { BackgroundWork } from '../../core/background';
 
 /** Names the account a request is about (`email:…` or `user:…`), or undefined for none. */
 export type AccountKey = (req: Request) => string | undefined;
@@ -110,6 +111,7 @@ export function createRateLimiter(
   tokens: TokenService,
   users: Pick<IUserStore, 'findById'>,
   resolved: ResolvedRateLimit | undefined,
+  background?: BackgroundWork,
 ): RateLimiter {
   if (!resolved) {
     return {
@@ -163,12 +165,17 @@ export function createRateLimiter(
       const countsAccounts = accountTiers.length > 0;
 
       /** Remembers the address once the account is known by its email (logged, never thrown). */
-      const rememberAddress = (known: KnownAddresses, who: string, ip: string) =>
-        loginAccount(who)
-          .then((signIn) => (signIn ? known.remember(signIn, ip) : undefined))
-          .catch((err: unknown) =>
-            config.logger.error('rate limit: known IP not recorded after a sign-in', err),
-          );
+      const rememberAddress = (known: KnownAddresses, who: string, ip: string) => {
+        const work = async () => {
+          const signIn = await loginAccount(who);
+          if (signIn) await known.remember(signIn, ip);
+        };
+        const onError = (err: unknown) =>
+          config.logger.error('rate limit: known IP not recorded after a sign-in', err);
+        // Tracked where the router tracks its work after the answer, so auth.idle() covers it.
+        if (background) background.run(work, onError);
+        else work().catch(onError);
+      };
 
       async function check(req: Request, res: Response): Promise<void> {
         const ip = clientAddressKey(req.ip);
@@ -195,11 +202,13 @@ export function createRateLimiter(
             issuing.issue(res, signIn);
           }
           // Only a completed sign-in (not a second-factor challenge) makes the address known.
-          if (remembering && deliversSession(res)) void rememberAddress(remembering, who, ip);
+          if (remembering && deliversSession(res)) rememberAddress(remembering, who, ip);
           if (!countsAccounts) return;
-          clear(base, accountTiers).catch((err: unknown) =>
-            config.logger.error('rate limit: counters not cleared after a success', err),
-          );
+          const clearing = () => clear(base, accountTiers);
+          const onError = (err: unknown) =>
+            config.logger.error('rate limit: counters not cleared after a success', err);
+          if (background) background.run(clearing, onError);
+          else clearing().catch(onError);
         });
       }
 
