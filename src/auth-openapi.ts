@@ -16,6 +16,7 @@ import { oauthStrategiesOf } from './features/oauth/routes';
 import { sessionOperations } from './features/sessions/openapi';
 import { smsOperations } from './features/sms/openapi';
 import { totpOperations } from './features/totp/openapi';
+import { healthOperations } from './doctor/openapi';
 import type { AuthApiFeatures } from './router/api-features';
 import type { RouterContext } from './router/context';
 import type { RouterOptions } from './auth-router';
@@ -39,6 +40,7 @@ function authOperations(features: AuthSpecFeatures): ApiOperation[] {
     ...(features.oauth ? oauthOperations(features) : []),
     ...linkingOperations(features),
     ...apiKeyOperations(features),
+    ...(features.health ? healthOperations() : []),
     ...(features.docs ? docsOperations() : []),
   ];
   // The origin guard stands before every unsafe route of the auth router.
@@ -84,6 +86,7 @@ export function authFeaturesOf(ctx: RouterContext, options: RouterOptions): Auth
     linkedAccounts: linked,
     linkRequests: linked && supportsLinkTokens(ctx.users),
     apiKeys: options.apiKeys?.selfService === true,
+    health: options.health !== false,
     docs: docsEnabled(options.swagger),
   };
 }

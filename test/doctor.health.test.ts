@@ -66,7 +66,12 @@ describe('GET /auth/health', () => {
     const { app: a, lines } = app(users);
     const res = await request(a).get('/auth/health');
     expect(res.status).toBe(503);
-    expect(res.body).toEqual({ status: 'unavailable', code: 'STORE_UNAVAILABLE', store: 'user' });
+    expect(res.body).toEqual({
+      error: 'A store is not answering',
+      code: 'STORE_UNAVAILABLE',
+      status: 'unavailable',
+      store: 'user',
+    });
     expect(res.text).not.toContain('10.20.30.40');
     expect(res.text).not.toContain('ECONNREFUSED');
     expect(res.text).not.toMatch(/\bat .*\.ts:\d+/);
@@ -92,8 +97,9 @@ describe('GET /auth/health', () => {
     const res = await request(a).get('/auth/health');
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
-      status: 'unavailable',
+      error: 'A store is not answering',
       code: 'STORE_UNAVAILABLE',
+      status: 'unavailable',
       store: 'session',
     });
     expect(res.text).not.toContain('10.20.30.40');

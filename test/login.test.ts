@@ -199,8 +199,9 @@ describe('POST /auth/login', () => {
         noPasswordTimes.push(await time(oauthUser.email));
       }
       const wrong = median(wrongTimes);
-      // An argon2id comparison at OWASP parameters is far above request overhead, so the comparison is meaningful.
-      expect(wrong).toBeGreaterThan(10);
+      // An argon2id comparison at OWASP parameters (about 9 ms on a quiet 2-core machine, more
+      // under load) is well above request overhead (about 1 ms), so the comparison is meaningful.
+      expect(wrong).toBeGreaterThan(5);
       expect(median(unknownTimes)).toBeGreaterThanOrEqual(0.4 * wrong);
       expect(median(noPasswordTimes)).toBeGreaterThanOrEqual(0.4 * wrong);
     });

@@ -30,7 +30,8 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 
 /**
  * GET /health: 200 `{ status: 'ok' }` when the user and session stores answer a cheap read in
- * time, else 503 `{ status: 'unavailable', code: 'STORE_UNAVAILABLE', store }`. The cause goes to
+ * time, else 503 `{ error, code: 'STORE_UNAVAILABLE', status: 'unavailable', store }` (the
+ * shape of every error answer, plus the two fields monitors read). The cause goes to
  * the logger (once per outage), never into the answer, which anyone may fetch.
  */
 export function registerHealthRoute(
@@ -70,9 +71,12 @@ export function registerHealthRoute(
       noStore(res);
       if (result.ok) res.json({ status: 'ok' });
       else {
-        res
-          .status(503)
-          .json({ status: 'unavailable', code: 'STORE_UNAVAILABLE', store: result.store });
+        res.status(503).json({
+          error: 'A store is not answering',
+          code: 'STORE_UNAVAILABLE',
+          status: 'unavailable',
+          store: result.store,
+        });
       }
     }, next);
   });

@@ -24,4 +24,6 @@ export interface AuthApiFeatures {
   linkRequests?: boolean;
   /** GET, POST and DELETE /api-keys (self-service API keys). */
   apiKeys?: boolean;
+  /** GET /health (on unless the router's `health` is false). */
+  health?: boolean;
 }
