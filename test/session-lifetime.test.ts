@@ -1,37 +1,10 @@
 import request from 'supertest';
 import { AuthEventNames, InMemorySessionStore } from 'keyward';
 import { appFactory, bearerLogin, bearerRefresh, sidOf } from './helpers/app';
+import { advanceClock as advance, fakeDateOnly } from './helpers/clock';
 
 const app = appFactory();
 const HOUR = 3_600_000;
-
-/**
- * A fake clock for `Date` only: timers, I/O callbacks and microtasks stay real, so supertest,
- * the password worker threads and the stores run as usual while tokens, sessions and the
- * lifetime check read the moved clock. No production code knows it is being tested.
- */
-function fakeDateOnly(): void {
-  jest.useFakeTimers({
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'requestAnimationFrame',
-      'cancelAnimationFrame',
-      'requestIdleCallback',
-      'cancelIdleCallback',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
-}
-
-const advance = (ms: number) => jest.setSystemTime(Date.now() + ms);
 
 describe('sessionMaxLifetime', () => {
   afterEach(() => jest.useRealTimers());

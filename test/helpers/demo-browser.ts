@@ -8,18 +8,9 @@ import { createServer, type Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { AuthConfigurator } from 'keyward';
 import { createDemoApp } from '../../examples/demo-server/app';
+import { CHROMIUM_ARGS, EXECUTABLE } from '../admin/panel-browser-setup';
 
-export const EXECUTABLE = process.env.KEYWARD_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { EXECUTABLE };
 
 const haveChromium = existsSync(EXECUTABLE);
 if (!haveChromium) {

@@ -12,37 +12,12 @@ import {
   type OidcProvider,
 } from './servers';
 import { AppOidcStrategy } from './strategies';
+import { advanceClock as advance, fakeDateOnly } from '../helpers/clock';
 
 const CLIENT_SECRET = 'keyward-discovery-secret-0123456789';
 const HOUR = 3_600_000;
 /** The strategies that sign in at the real provider (their callbacks are registered there). */
 const AT_PROVIDER = ['disc', 'disc-jwks', 'disc-authz'];
-
-/**
- * A fake clock for `Date` only: sockets, timers and the provider's child process keep real
- * time, while the discovery cache reads the moved clock.
- */
-function fakeDateOnly(): void {
-  jest.useFakeTimers({
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'requestAnimationFrame',
-      'cancelAnimationFrame',
-      'requestIdleCallback',
-      'cancelIdleCallback',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
-}
-const advance = (ms: number) => jest.setSystemTime(Date.now() + ms);
 
 describe('GenericOAuthStrategy configured from an issuer (OpenID Connect discovery)', () => {
   let provider: OidcProvider;
