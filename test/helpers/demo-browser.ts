@@ -3,39 +3,12 @@
  * on 127.0.0.1 with in-memory stores, and pages watched for script errors and CSP violations.
  * Chromium is launched as the admin panel's browser suites launch it.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AuthConfigurator } from 'keyward';
 import { createDemoApp } from '../../examples/demo-server/app';
-import { CHROMIUM_ARGS, EXECUTABLE } from '../admin/panel-browser-setup';
-
-export { EXECUTABLE };
-
-const haveChromium = existsSync(EXECUTABLE);
-if (!haveChromium) {
-  console.warn(
-    `\n!!! No Chromium at ${EXECUTABLE}: SKIPPING the demo page browser tests.\n` +
-      '!!! Install Debian\'s "chromium" package (.ci/run does) or set KEYWARD_CHROMIUM.\n',
-  );
-}
-/** `describe` where Chromium is installed; skipped, loudly, where it is not. */
-export const describeInBrowser = haveChromium ? describe : describe.skip;
-
-/** One Chromium for the enclosing describe block; a getter, as it exists after `beforeAll`. */
-export function useChromium(): () => Browser {
-  let browser: Browser | undefined;
-  beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: EXECUTABLE, args: CHROMIUM_ARGS });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  return () => {
-    if (!browser) throw new Error('Chromium is not running (useChromium outside a describe?)');
-    return browser;
-  };
-}
+// Launched, and skipped loudly where missing, as the admin panel's browser suites do.
+export { EXECUTABLE, describeInBrowser, useChromium } from '../admin/panel-browser-setup';
 
 export interface RunningDemo {
   /** `http://127.0.0.1:<port>`, also the demo's siteUrl, so mailed links come back here. */
