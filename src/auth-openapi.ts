@@ -19,7 +19,7 @@ import { totpOperations } from './features/totp/openapi';
 import { healthOperations } from './doctor/openapi';
 import type { AuthApiFeatures } from './router/api-features';
 import type { RouterContext } from './router/context';
-import type { RouterOptions } from './auth-router';
+import type { RouterOptions } from './router-options';
 
 /** `buildAuthOpenApiSpec`'s first argument: the optional features, and the docs routes. */
 export interface AuthSpecFeatures extends AuthApiFeatures {

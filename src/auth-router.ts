@@ -29,31 +29,14 @@ import type { BaseUser, IUserStore } from './stores/user';
 import { createRouterContext, type AuthCore, type RouterContext } from './router/context';
 import { registerOriginGuard } from './router/origin-guard';
 import { BackgroundWork } from './core/background';
-import type { SharedRouterOptions } from './router/options';
-import type { OAuthRouterOptions } from './features/oauth/options';
-import type { ApiKeyRouterOptions } from './features/api-keys/router-options';
 import { registerApiKeyRoutes } from './features/api-keys/self-service-routes';
 import { assertSessionStore } from './core/sessions/assert-session-store';
 import type { ISessionStore } from './stores/session';
 import { DoctorRegistry, attachDoctor, attachHealth } from './doctor';
-import type { DoctorRouterOptions } from './doctor/types';
-import type { ApiDocsOptions } from './core/openapi/options';
 import { registerAuthDocs } from './auth-openapi';
+import type { RouterOptions } from './router-options';
 
-/** Options of `auth.router()` / `createAuthRouter()`. Every store is optional. */
-export interface RouterOptions
-  extends
-    SharedRouterOptions,
-    OAuthRouterOptions,
-    ApiKeyRouterOptions,
-    DoctorRouterOptions,
-    ApiDocsOptions {
-  /**
-   * Shares revocations between instances, for `createAuthRouter()` (an AuthConfigurator takes
-   * it in its own options and ignores this one). Default: in process memory.
-   */
-  revocationFeed?: IRevocationFeed;
-}
+export type { RouterOptions };
 
 /** Mounts one feature's routes; `options` are the router's, for options a feature declares itself. */
 type RegisterFeature = (router: Express, ctx: RouterContext, options: RouterOptions) => void;
