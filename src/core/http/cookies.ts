@@ -1,25 +1,9 @@
-import cookieParser from 'cookie-parser';
-import type { CookieOptions as ExpressCookieOptions, Request, Response } from 'express';
+import type { CookieOptions as ExpressCookieOptions, Response } from 'express';
 import type { ResolvedConfig } from '../config/resolved';
 import type { TokenPair } from '../tokens/claims';
 import { issueCsrfToken } from './csrf';
 
-const parseCookies = cookieParser();
-const noop = () => undefined;
-
-/**
- * Reads one cookie, parsing the header only when no cookie parser ran before us. `res` may be
- * left out: cookie-parser only reads the request.
- */
-export function readCookie(
-  req: Request,
-  res: Response | undefined,
-  name: string,
-): string | undefined {
-  if (req.cookies === undefined) parseCookies(req, res ?? ({} as Response), noop);
-  const value = (req.cookies as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
+export { readCookie } from './read-cookie';
 
 function base(config: ResolvedConfig): ExpressCookieOptions {
   const { secure, sameSite, domain } = config.cookies;

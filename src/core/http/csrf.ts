@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { ResolvedConfig } from '../config/resolved';
 import { AuthError } from '../errors';
 import { constantTimeEqual, generateToken, hmac } from '../secrets';
-import { readCookie } from './cookies';
+import { readCookie } from './read-cookie';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
