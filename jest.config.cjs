@@ -42,8 +42,12 @@ const ESM_ONLY = [
 const base = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  // Checks the answers of test/helpers/app.ts's apps against their OpenAPI document.
-  setupFilesAfterEnv: ['<rootDir>/test/helpers/openapi-setup.ts'],
+  // Checks the answers of the watched apps against their OpenAPI document, and makes a test
+  // that asserts nothing fail.
+  setupFilesAfterEnv: [
+    '<rootDir>/test/helpers/openapi-setup.ts',
+    '<rootDir>/test/helpers/has-assertions.ts',
+  ],
   transformIgnorePatterns: [`node_modules/(?!(?:${ESM_ONLY})/)`],
   transform: {
     [`node_modules/(?:${ESM_ONLY})/.+\\.[cm]?js$`]: [
@@ -68,8 +72,6 @@ const base = {
       },
     ],
   },
-  // A test that makes no assertion fails (test/helpers/has-assertions.ts).
-  setupFilesAfterEnv: ['<rootDir>/test/helpers/has-assertions.ts'],
   // Tests import the package by its public name, exactly as users do.
   moduleNameMapper: {
     '^keyward$': '<rootDir>/src/index.ts',

@@ -158,6 +158,10 @@ describe('email.siteUrl validation', () => {
     'com.example.app://oauth',
   ])('accepts %s', async (siteUrl) => {
     const auth = build([siteUrl, 'https://app.example.test'])();
-    await auth.close();
+    try {
+      expect(auth.config.siteUrls).toContain(siteUrl);
+    } finally {
+      await auth.close();
+    }
   });
 });

@@ -13,6 +13,7 @@ import { createRoleBody } from './routes/roles';
 import { settingsBody } from './routes/settings';
 import { createTenantBody, memberBody } from './routes/tenants';
 import { assignRoleBody } from './routes/user-relations';
+import { createInboundBody, dryRunBody, patchInboundBody } from './routes/inbound-webhook-input';
 import { createWebhookBody, deliveriesQuery, patchWebhookBody } from './routes/webhook-input';
 
 /** `buildAdminOpenApiSpec`'s first argument: which parts of the admin API to document. */
@@ -84,6 +85,39 @@ const webhook = z.object({
   maxRetries: z.number().nullable(),
   retryDelayMs: z.number().nullable(),
   createdAt: z.iso.datetime().nullable(),
+  direction: z.enum(['inbound', 'outgoing']),
+  provider: z.string().nullable(),
+  verify: z
+    .union([z.string(), z.looseObject({ kind: z.literal('hmac'), header: z.string() })])
+    .nullable(),
+  allowedActions: z.array(z.string()),
+  jsScript: z.string().nullable(),
+});
+/** A dry run of an inbound webhook's script: what it would do, no action made. */
+const dryRun = z.object({
+  dryRun: z.literal(true),
+  result: z.unknown(),
+  calls: z.array(z.object({ id: z.string(), args: z.array(z.unknown()) })),
+  logs: z.array(z.string()),
+  error: z.string().nullable(),
+  durationMs: z.number(),
+  actions: z.array(z.string()),
+});
+/** `GET /webhook-actions`: the registry, with what is enabled and what governance offers. */
+const webhookActions = z.object({
+  actions: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      category: z.string(),
+      description: z.string(),
+      dependsOn: z.array(z.string()),
+      enabled: z.boolean(),
+      available: z.boolean(),
+      missing: z.array(z.string()),
+    }),
+  ),
+  enabled: z.array(z.string()),
 });
 /** `toAdminDelivery`: without the payload. */
 const delivery = z.object({
@@ -148,7 +182,7 @@ const OPERATIONS: Record<string, Op[]> = {
       method: 'get',
       path: '/users/:id',
       summary: 'One user',
-      responses: ok(z.object({ user }), 'The user.'),
+      responses: ok(user, 'The user itself (the reference SDK’s shape).'),
       errors: notFound('USER_NOT_FOUND'),
     },
     {
@@ -198,7 +232,7 @@ const OPERATIONS: Record<string, Op[]> = {
       method: 'get',
       path: '/users/:id/metadata',
       summary: 'A user’s metadata',
-      responses: ok(z.object({ metadata: z.record(z.string(), z.unknown()) }), 'Metadata.'),
+      responses: ok(z.record(z.string(), z.unknown()), 'The metadata object itself.'),
       errors: notFound('USER_NOT_FOUND'),
     },
     {
@@ -330,7 +364,7 @@ const OPERATIONS: Record<string, Op[]> = {
       method: 'get',
       path: '/settings',
       summary: 'Run-time settings',
-      responses: ok(z.object({ settings: z.record(z.string(), z.unknown()) })),
+      responses: ok(z.record(z.string(), z.unknown()), 'The settings object itself.'),
     },
     {
       when: 'settings',
@@ -401,19 +435,52 @@ const OPERATIONS: Record<string, Op[]> = {
       when: 'webhookStore',
       method: 'post',
       path: '/webhooks',
-      summary: 'Create a webhook (the signing secret is shown once)',
-      body: createWebhookBody,
-      responses: { 201: { description: 'Created.', body: z.looseObject({ webhook }) } },
-      errors: { 400: ['WEBHOOK_URL_REFUSED'] },
+      summary:
+        'Create a webhook: outgoing (`url`), or inbound with a `provider` (the signing secret is shown once)',
+      body: z.union([createWebhookBody, createInboundBody]),
+      responses: {
+        201: {
+          description: 'Created.',
+          body: z.object({ webhook, secret: z.string().optional() }),
+        },
+      },
+      errors: { 400: ['WEBHOOK_URL_REFUSED'], 409: ['WEBHOOK_PROVIDER_TAKEN'] },
     },
     {
       when: 'webhookStore',
       method: 'patch',
       path: '/webhooks/:id',
-      summary: 'Change a webhook',
-      body: patchWebhookBody,
+      summary: 'Change a webhook (an inbound one: its scheme, secret, actions and script)',
+      body: z.union([patchWebhookBody, patchInboundBody]),
       responses: ok(z.object({ success: z.literal(true), webhook })),
-      errors: { 400: ['WEBHOOK_URL_REFUSED'], 404: ['WEBHOOK_NOT_FOUND'] },
+      errors: {
+        400: ['WEBHOOK_URL_REFUSED'],
+        404: ['WEBHOOK_NOT_FOUND'],
+        409: ['WEBHOOK_PROVIDER_TAKEN'],
+      },
+    },
+    {
+      when: 'webhookStore',
+      method: 'post',
+      path: '/webhooks/dry-run',
+      summary: 'Run a draft inbound script in the sandbox against a sample body (no action made)',
+      body: dryRunBody,
+      responses: ok(dryRun, 'What the script did.'),
+    },
+    {
+      when: 'webhookStore',
+      method: 'post',
+      path: '/webhooks/:id/dry-run',
+      summary: 'Run an inbound webhook’s script (or a draft of it) against a sample body',
+      body: dryRunBody,
+      responses: ok(dryRun, 'What the script did.'),
+      errors: notFound('WEBHOOK_NOT_FOUND'),
+    },
+    {
+      method: 'get',
+      path: '/webhook-actions',
+      summary: 'The actions inbound scripts may call, with the Control tab’s switches',
+      responses: ok(webhookActions),
     },
     {
       when: 'webhookStore',

@@ -78,7 +78,9 @@ const baseType = (contentType: string | undefined) =>
  */
 const ROUTER_WIDE: Record<number, string[]> = {
   400: ['INVALID_JSON', 'VALIDATION_ERROR'],
-  401: ['ADMIN_UNAUTHORIZED'],
+  // The admin guard, and the tools router's sign-in, which stands before all its routes but the
+  // inbound webhook: a method or path it does not serve is answered 401 before any route.
+  401: ['ADMIN_UNAUTHORIZED', 'UNAUTHORIZED'],
   403: ['CSRF_ORIGIN_MISMATCH', 'CSRF_INVALID'],
   501: ['NOT_SUPPORTED', 'FEATURE_NOT_ENABLED'],
   413: ['PAYLOAD_TOO_LARGE'],

@@ -6,12 +6,18 @@ import {
   AuthEventBus,
   AuthTools,
   InMemoryUserStore,
+  buildOpenApiSpec,
   createToolsRouter,
   type AuthLogger,
   type InboundWebhookHandler,
   type ToolsRouterOptions,
 } from 'keyward';
 import { ACCESS_SECRET, REFRESH_SECRET } from '../helpers/app';
+import { recordResponses, type SpecDocument } from '../helpers/openapi-check';
+
+/** A router that serves no spec is checked against the spec of every endpoint. */
+export const everyToolsEndpoint = () =>
+  buildOpenApiSpec({ telemetry: true, notify: true, stream: true, webhook: true }) as SpecDocument;
 
 export const GITHUB_SECRET = 'gh-secret-0123456789';
 export const STRIPE_SECRET = 'whsec_stripe_0123456789';
@@ -105,6 +111,8 @@ export function inboundApp(options: Partial<ToolsRouterOptions> = {}) {
   const { lines, logger } = recordingLogger();
   const tools = new AuthTools(bus, { logger });
   const app = express();
+  // Every answer under /tools is checked against the router's OpenAPI document.
+  app.use(recordResponses(app, '/tools', everyToolsEndpoint));
   app.use(
     '/tools',
     createToolsRouter(tools, {

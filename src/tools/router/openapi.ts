@@ -41,6 +41,8 @@ function operations(features: ToolsSpecFeatures): ApiOperation[] {
         },
       },
       errors: { 401: ['WEBHOOK_SIGNATURE_INVALID'], 404: ['WEBHOOK_PROVIDER_UNKNOWN'] },
+      // An AuthError thrown by your onWebhook is its answer.
+      appErrors: true,
     });
   }
   if (features.telemetry) {
