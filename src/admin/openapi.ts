@@ -4,8 +4,21 @@ import { docsOperations } from '../core/openapi/docs-routes';
 import type { AuthErrorCode } from '../core/errors';
 import type { ApiOperation } from '../core/openapi/operation';
 import { mergeErrors, successBody } from '../core/openapi/operation';
-import { apiKeyView } from '../features/api-keys/openapi';
 import type { AdminContext } from './context';
+import {
+  apiKey,
+  item,
+  delivery,
+  dryRun,
+  loggedEvent,
+  page,
+  paging,
+  session,
+  tenant,
+  user,
+  webhook,
+  webhookActions,
+} from './openapi-schemas';
 import { adminFeatures, type AdminFeatures } from './routes/ping';
 import { createKeyBody } from './routes/api-keys';
 import { eventsQuery, overviewQuery } from './routes/events';
@@ -29,124 +42,6 @@ export type AdminSpecFeatures = Partial<AdminFeatures> & {
 };
 
 const ADMIN = [['adminBearer']] as const;
-const paging = z.object({
-  limit: z.string().optional().meta({ description: '1–100, default 20.' }),
-  offset: z.string().optional(),
-  filter: z.string().optional(),
-});
-/** Items are shown with their main fields; stores may add their own. */
-const item = (fields: Record<string, z.ZodType>) => z.looseObject(fields);
-const page = (name: string, row: z.ZodType) =>
-  z.object({
-    [name]: z.array(row),
-    total: z.number().int().optional(),
-    limit: z.number().int(),
-    offset: z.number().int(),
-    hasMore: z.boolean(),
-  });
-
-/** `toAdminUser`: the safe fields, plus the record's other non-secret fields. */
-const user = item({
-  id: z.string(),
-  email: z.string(),
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  role: z.string().nullable(),
-  loginProvider: z.string(),
-  isEmailVerified: z.boolean(),
-  isTotpEnabled: z.boolean(),
-  require2FA: z.boolean(),
-  phoneNumber: z.string().nullable(),
-  hasPassword: z.boolean(),
-  createdAt: z.iso.datetime().nullable(),
-});
-/** `toAdminSession`. */
-const session = z.object({
-  sessionHandle: z.string(),
-  userId: z.string(),
-  tenantId: z.string().nullable(),
-  createdAt: z.iso.datetime(),
-  expiresAt: z.iso.datetime(),
-  lastActiveAt: z.iso.datetime().nullable(),
-  userAgent: z.string().nullable(),
-  ipAddress: z.string().nullable(),
-});
-/** `toAdminApiKey`: the self-service view and its status. */
-const apiKey = apiKeyView.extend({ status: z.enum(['active', 'revoked', 'expired']) });
-/** `toAdminWebhook`: the secret masked. */
-const webhook = z.object({
-  id: z.string(),
-  url: z.string(),
-  events: z.array(z.string()),
-  tenantId: z.string().nullable(),
-  isActive: z.boolean(),
-  secret: z.literal('***').nullable(),
-  hasSecret: z.boolean(),
-  maxRetries: z.number().nullable(),
-  retryDelayMs: z.number().nullable(),
-  createdAt: z.iso.datetime().nullable(),
-  direction: z.enum(['inbound', 'outgoing']),
-  provider: z.string().nullable(),
-  verify: z
-    .union([z.string(), z.looseObject({ kind: z.literal('hmac'), header: z.string() })])
-    .nullable(),
-  allowedActions: z.array(z.string()),
-  jsScript: z.string().nullable(),
-});
-/** A dry run of an inbound webhook's script: what it would do, no action made. */
-const dryRun = z.object({
-  dryRun: z.literal(true),
-  result: z.unknown(),
-  calls: z.array(z.object({ id: z.string(), args: z.array(z.unknown()) })),
-  logs: z.array(z.string()),
-  error: z.string().nullable(),
-  durationMs: z.number(),
-  actions: z.array(z.string()),
-});
-/** `GET /webhook-actions`: the registry, with what is enabled and what governance offers. */
-const webhookActions = z.object({
-  actions: z.array(
-    z.object({
-      id: z.string(),
-      label: z.string(),
-      category: z.string(),
-      description: z.string(),
-      dependsOn: z.array(z.string()),
-      enabled: z.boolean(),
-      available: z.boolean(),
-      missing: z.array(z.string()),
-    }),
-  ),
-  enabled: z.array(z.string()),
-});
-/** `toAdminDelivery`: without the payload. */
-const delivery = z.object({
-  id: z.string(),
-  webhookId: z.string(),
-  eventId: z.string(),
-  event: z.string(),
-  status: z.string(),
-  attempts: z.number().int(),
-  nextAttemptAt: z.iso.datetime().nullable(),
-  lastStatus: z.number().nullable(),
-  lastError: z.string().nullable(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-});
-/** `toAdminEvent`. */
-const loggedEvent = z.object({
-  id: z.string(),
-  event: z.string(),
-  timestamp: z.iso.datetime(),
-  userId: z.string().nullable(),
-  tenantId: z.string().nullable(),
-  sessionId: z.string().nullable(),
-  ip: z.string().nullable(),
-  topic: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
-});
-const tenant = item({ id: z.string(), name: z.string() });
-
 type Op = Omit<ApiOperation, 'tag' | 'security'> & {
   when?: Exclude<keyof AdminSpecFeatures, 'docs'>;
 };
