@@ -41,7 +41,13 @@ export function oauthOperations(features: AuthApiFeatures): ApiOperation[] {
       responses: {
         302: { description: 'To the provider’s authorization page.', headers: REDIRECT_HEADERS },
       },
-      errors: { ...RATE_LIMIT_ERRORS, 400: ['OAUTH_INVALID_RETURN_TO'], 404: ['NOT_FOUND'] },
+      errors: {
+        ...RATE_LIMIT_ERRORS,
+        400: ['OAUTH_INVALID_RETURN_TO'],
+        404: ['NOT_FOUND'],
+        // A provider configured from its issuer whose discovery document could not be read.
+        502: ['OAUTH_DISCOVERY_FAILED', 'OAUTH_DISCOVERY_ISSUER_MISMATCH'],
+      },
     },
     { ...callback, method: 'get', path: '/oauth/:name/callback' },
     {
