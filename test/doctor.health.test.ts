@@ -7,6 +7,7 @@ import {
   type AuthConfiguratorOptions,
   type RouterOptions,
 } from 'keyward';
+import { advanceClock, fakeDateOnly } from './helpers/clock';
 import { cleanConfig, recordingLogger } from './helpers/doctor';
 
 const opened: AuthConfigurator[] = [];
@@ -21,6 +22,15 @@ class SwitchableUserStore extends InMemoryUserStore {
   down = false;
   override async findById(id: string) {
     if (this.down) throw new Error(DRIVER_ERROR);
+    return super.findById(id);
+  }
+}
+
+/** A user store that counts the reads reaching it. */
+class CountingUserStore extends InMemoryUserStore {
+  reads = 0;
+  override async findById(id: string) {
+    this.reads += 1;
     return super.findById(id);
   }
 }
@@ -81,7 +91,7 @@ describe('GET /auth/health', () => {
 
   it('logs an outage once, and answers 200 again when the store is back', async () => {
     const users = new SwitchableUserStore();
-    const { app: a, lines } = app(users);
+    const { app: a, lines } = app(users, {}, { health: { cacheMs: 0 } });
     users.down = true;
     await request(a).get('/auth/health').expect(503);
     await request(a).get('/auth/health').expect(503);
@@ -117,6 +127,43 @@ describe('GET /auth/health', () => {
     expect(res.status).toBe(503);
     expect(res.body.store).toBe('user');
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  describe('a flood of requests', () => {
+    beforeEach(() => fakeDateOnly());
+    afterEach(() => jest.useRealTimers());
+
+    it('reaches the stores once a second, however many requests arrive', async () => {
+      const users = new CountingUserStore();
+      const { app: a } = app(users);
+      for (let i = 0; i < 50; i += 1) await request(a).get('/auth/health').expect(200);
+      expect(users.reads).toBe(1);
+      advanceClock(999);
+      await request(a).get('/auth/health').expect(200);
+      expect(users.reads).toBe(1);
+      advanceClock(1);
+      await request(a).get('/auth/health').expect(200);
+      expect(users.reads).toBe(2);
+    });
+
+    it('answers an outage from the cache too, and sees the recovery after a second', async () => {
+      const users = new SwitchableUserStore();
+      const { app: a } = app(users);
+      users.down = true;
+      await request(a).get('/auth/health').expect(503);
+      users.down = false;
+      // The cached answer still says down: nobody can turn one failure into a read per request.
+      expect((await request(a).get('/auth/health')).status).toBe(503);
+      advanceClock(1000);
+      expect((await request(a).get('/auth/health')).body).toEqual({ status: 'ok' });
+    });
+
+    it('probes on every request with cacheMs: 0', async () => {
+      const users = new CountingUserStore();
+      const { app: a } = app(users, {}, { health: { cacheMs: 0 } });
+      for (let i = 0; i < 3; i += 1) await request(a).get('/auth/health').expect(200);
+      expect(users.reads).toBe(3);
+    });
   });
 
   it('is not mounted with health: false', async () => {

@@ -7,6 +7,13 @@ import type { IUserStore } from '../stores/user';
 /** How long each store has to answer the health probe. */
 export const DEFAULT_HEALTH_TIMEOUT_MS = 2000;
 
+/**
+ * How long a probe's result answers later requests. The route is public, so without this a
+ * flood of requests would be a flood of store reads; a monitor polling every few seconds never
+ * sees a stale answer.
+ */
+export const DEFAULT_HEALTH_CACHE_MS = 1000;
+
 /** Looked up and never found: a read that proves the store answers, and touches no real row. */
 const PROBE_ID = 'keyward-health-probe';
 
@@ -38,9 +45,10 @@ export function registerHealthRoute(
   router: Router,
   stores: { users: IUserStore; sessionStore: () => ISessionStore },
   logger: AuthLogger,
-  timeoutMs = DEFAULT_HEALTH_TIMEOUT_MS,
+  { timeoutMs = DEFAULT_HEALTH_TIMEOUT_MS, cacheMs = DEFAULT_HEALTH_CACHE_MS } = {},
 ): void {
   let inFlight: Promise<Probe> | undefined;
+  let last: { at: number; result: Probe } | undefined;
   let wasDown = false;
 
   const probe = async (): Promise<Probe> => {
@@ -59,15 +67,22 @@ export function registerHealthRoute(
     ]);
     const down = user ?? session;
     wasDown = down !== undefined;
-    return down === undefined ? { ok: true } : { ok: false, store: down };
+    const result: Probe = down === undefined ? { ok: true } : { ok: false, store: down };
+    last = { at: Date.now(), result };
+    return result;
   };
 
-  router.get('/health', function keywardHealth(_req, res, next) {
+  const current = (): Promise<Probe> => {
+    if (last && Date.now() - last.at < cacheMs) return Promise.resolve(last.result);
     // Probes from several load balancers at once share one round of store reads.
     inFlight ??= probe().finally(() => {
       inFlight = undefined;
     });
-    inFlight.then((result) => {
+    return inFlight;
+  };
+
+  router.get('/health', function keywardHealth(_req, res, next) {
+    current().then((result) => {
       noStore(res);
       if (result.ok) res.json({ status: 'ok' });
       else {

@@ -79,12 +79,11 @@ export function attachDoctor(
 /** Mounts GET /health unless the router options turn it off. */
 export function attachHealth(router: Express, core: AuthCore, options: DoctorRouterOptions): void {
   if (options.health === false) return;
-  const timeoutMs = typeof options.health === 'object' ? options.health.timeoutMs : undefined;
   registerHealthRoute(
     router,
     { users: core.users, sessionStore: () => core.sessionStore },
     core.config.logger,
-    timeoutMs,
+    typeof options.health === 'object' ? options.health : {},
   );
 }
 

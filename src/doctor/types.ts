@@ -62,9 +62,11 @@ export interface DoctorRouterOptions {
   doctor?: boolean | Pick<DoctorOptions, 'clockSkew' | 'timeoutMs'>;
   /**
    * GET /health: 200 while the user and session stores answer, 503 when one does not within
-   * `timeoutMs` (default 2000). `false` removes the route. Default true.
+   * `timeoutMs` (default 2000). A result answers for `cacheMs` (default 1000; 0 probes on every
+   * request), so a flood of requests cannot become a flood of store reads. `false` removes the
+   * route. Default true.
    */
-  health?: boolean | { timeoutMs?: number };
+  health?: boolean | { timeoutMs?: number; cacheMs?: number };
 }
 
 /** The router options the checks read (a subset of `RouterOptions`). */
