@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { AuthEventInput, AuthEventPayload } from '../stores/event-payload';
 
 /** Standard event names, `domain.resource.action`. */
 export const AuthEventNames = {
@@ -66,20 +67,8 @@ export const AuthEventNames = {
 
 export type AuthEventName = (typeof AuthEventNames)[keyof typeof AuthEventNames];
 
-/** What a publisher passes. */
-export interface AuthEventInput {
-  userId?: string;
-  tenantId?: string;
-  sessionId?: string;
-  ip?: string;
-  data?: Record<string, unknown>;
-}
-
-/** What a subscriber receives. */
-export interface AuthEventPayload extends AuthEventInput {
-  event: string;
-  timestamp: string;
-}
+// The shapes live with the stores, since the event log keeps them; the bus is their source.
+export type { AuthEventInput, AuthEventPayload } from '../stores/event-payload';
 
 export type AuthEventHandler = (payload: AuthEventPayload) => void | Promise<void>;
 

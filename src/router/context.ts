@@ -10,7 +10,7 @@ import { createAuthMiddleware } from '../core/middleware';
 import type { KeyedMutex } from '../core/mutex';
 import type { PasswordService } from '../core/passwords/password-service';
 import type { Revocations } from '../core/sessions/revocations';
-import { SessionManager, type IssuedSession } from '../core/sessions/session-manager';
+import { SessionManager } from '../core/sessions/session-manager';
 import type { TempTokenPayload, TempTokenPurpose } from '../core/tokens/claims';
 import type { TokenService } from '../core/tokens/token-service';
 import { MailDispatcher } from '../mail/mail-dispatcher';
@@ -30,6 +30,7 @@ import {
   type BeginSignInOptions,
   type SecondFactorCheck,
   type SecondFactorMethod,
+  type SignInDeps,
   type SignInOutcome,
 } from './sign-in';
 
@@ -135,12 +136,7 @@ export interface RouterContext extends AuthCore {
   /** The settings store's current values ({} without one). */
   runtimeSettings(): Promise<AuthSettings>;
   /** Sends a session's tokens as cookies, or in the body for `X-Auth-Strategy: bearer`. */
-  deliver(
-    req: Request,
-    res: Response,
-    issued: IssuedSession,
-    extra?: Record<string, unknown>,
-  ): void;
+  deliver: SignInDeps['deliver'];
   /**
    * Runs work after the answer has gone out, logging (never throwing) its failure. Used where
    * the answer must not depend on whether an account exists.

@@ -1,13 +1,16 @@
 import type { Request, Response } from 'express';
+import type { ResolvedConfig } from '../core/config/resolved';
 import { assertEmailVerified } from '../core/email-verification';
 import { AuthError } from '../core/errors';
-import { AuthEventNames } from '../core/events';
+import { AuthEventNames, type AuthEventInput } from '../core/events';
 import { noStore } from '../core/http/cookies';
 import { requestContext } from '../core/http/request-context';
-import type { IssuedSession } from '../core/sessions/session-manager';
+import type { IssuedSession, SessionManager } from '../core/sessions/session-manager';
 import type { TempTokenPayload, TempTokenPurpose } from '../core/tokens/claims';
-import type { BaseUser } from '../stores/user';
-import type { RouterContext } from './context';
+import type { TokenService } from '../core/tokens/token-service';
+import type { AuthSettings } from '../stores/settings';
+import type { ITwoFactorStore } from '../stores/two-factor';
+import type { BaseUser, IUserStore } from '../stores/user';
 
 /** A second factor a feature offers (`'totp'`, `'sms'`, `'magic-link'`). */
 export interface SecondFactorMethod {
@@ -18,19 +21,27 @@ export interface SecondFactorMethod {
   enrollable?: boolean;
 }
 
-/** What the sign-in pipeline needs from the router. */
-export type SignInDeps = Pick<
-  RouterContext,
-  | 'config'
-  | 'users'
-  | 'tokens'
-  | 'sessions'
-  | 'twoFactor'
-  | 'secondFactors'
-  | 'runtimeSettings'
-  | 'publish'
-  | 'deliver'
->;
+/**
+ * What the sign-in pipeline needs from the router: the router context provides each of these
+ * (spelled out here, so the pipeline does not depend on the context it is part of).
+ */
+export interface SignInDeps {
+  config: ResolvedConfig;
+  users: IUserStore;
+  tokens: TokenService;
+  sessions: SessionManager;
+  twoFactor: ITwoFactorStore;
+  secondFactors: SecondFactorMethod[];
+  runtimeSettings(): Promise<AuthSettings>;
+  publish(event: string, req: Request, input?: AuthEventInput): void;
+  /** Sends a session's tokens as cookies, or in the body for `X-Auth-Strategy: bearer`. */
+  deliver(
+    req: Request,
+    res: Response,
+    issued: IssuedSession,
+    extra?: Record<string, unknown>,
+  ): void;
+}
 
 /**
  * Checks a second factor for `user`; throws an AuthError (e.g. INVALID_2FA_CODE) when it fails.

@@ -1,4 +1,4 @@
-import type { AuthEventPayload } from '../core/events';
+import type { AuthEventPayload } from './event-payload';
 
 /**
  * One entry of the event log: an event as the bus published it, plus the id the log gave it.

@@ -1,4 +1,4 @@
-import { generateToken } from '../core/secrets';
+import { randomBytes } from 'node:crypto';
 
 /** One signed-in device. */
 export interface SessionInfo {
@@ -63,5 +63,5 @@ export interface ISessionStore {
  * inside a token, a Redis key or a URL). Shared by keyward's own session stores.
  */
 export function newSessionHandle(): string {
-  return generateToken(24);
+  return randomBytes(24).toString('base64url');
 }

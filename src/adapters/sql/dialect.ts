@@ -15,7 +15,7 @@ import {
 import { EncodedText, PostgresTextPlugin, encodePgText } from './codec';
 import { TablePrefixPlugin } from './prefix';
 import type { SqlDatabase } from './schema';
-import type { SqlRevocationFeedOptions } from './revocation-feed';
+import type { SqlRevocationFeedOptions } from './revocation-feed-options';
 
 export type SqlDialectName = 'postgres' | 'mysql' | 'sqlite';
 

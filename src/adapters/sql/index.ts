@@ -20,7 +20,7 @@ import type { BaseUser, IUserStore } from '../../stores/user';
 import type { IWebhookStore } from '../../stores/webhook';
 import { SqlApiKeyStore, retentionMsOf } from './api-key-store';
 import { openContext, type SqlStoresOptions } from './dialect';
-export type { SqlRevocationFeedOptions } from './revocation-feed';
+export type { SqlRevocationFeedOptions } from './revocation-feed-options';
 import { guardStore, mapSqlError } from './errors';
 import { SqlEventLog, gapHoldMsOf } from './event-log';
 import { SqlUserMetadataStore, SqlSettingsStore } from './key-value-stores';

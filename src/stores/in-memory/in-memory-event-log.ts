@@ -1,4 +1,4 @@
-import type { AuthEventPayload } from '../../core/events';
+import type { AuthEventPayload } from '../event-payload';
 import type {
   EventDayCount,
   IEventLog,
