@@ -17,7 +17,6 @@ import { sessionOperations } from './features/sessions/openapi';
 import { smsOperations } from './features/sms/openapi';
 import { totpOperations } from './features/totp/openapi';
 import { healthOperations } from './doctor/openapi';
-import type { AuthErrorCode } from './core/errors';
 import type { AuthApiFeatures } from './router/api-features';
 import type { RouterContext } from './router/context';
 import type { RouterOptions } from './router-options';
@@ -27,23 +26,6 @@ export interface AuthSpecFeatures extends AuthApiFeatures {
   /** GET /openapi.json and /docs themselves. */
   docs?: boolean;
 }
-
-/**
- * The reference SDK's codes for a required field that is absent (`assertPresent` in the routes),
- * by route: a present but malformed field stays `VALIDATION_ERROR`.
- */
-const MISSING_FIELD_CODES: Record<string, AuthErrorCode[]> = {
-  '/verify-email': ['TOKEN_REQUIRED'],
-  '/forgot-password': ['EMAIL_REQUIRED'],
-  '/reset-password': ['TOKEN_REQUIRED'],
-  '/change-email/confirm': ['TOKEN_REQUIRED'],
-  '/link-verify': ['TOKEN_REQUIRED'],
-  '/magic-link/send': ['EMAIL_REQUIRED', 'TEMP_TOKEN_REQUIRED'],
-  '/magic-link/verify': ['TOKEN_REQUIRED', 'TEMP_TOKEN_REQUIRED'],
-  '/sms/send': ['TEMP_TOKEN_REQUIRED'],
-  '/sms/verify': ['TEMP_TOKEN_REQUIRED'],
-  '/2fa/verify': ['TEMP_TOKEN_REQUIRED'],
-};
 
 /** The operations of the enabled features, in the router's mount order. */
 function authOperations(features: AuthSpecFeatures): ApiOperation[] {
@@ -63,11 +45,7 @@ function authOperations(features: AuthSpecFeatures): ApiOperation[] {
   ];
   // The origin guard stands before every unsafe route of the auth router.
   return ops.map((op) => {
-    const missing = MISSING_FIELD_CODES[op.path];
-    const errors = missing ? mergeErrors(op.errors, { 400: missing }) : op.errors;
-    return op.method === 'get'
-      ? { ...op, errors }
-      : { ...op, errors: mergeErrors(CSRF_ERRORS, errors) };
+    return op.method === 'get' ? op : { ...op, errors: mergeErrors(CSRF_ERRORS, op.errors) };
   });
 }
 

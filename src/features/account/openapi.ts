@@ -89,7 +89,7 @@ export function accountOperations(features: AuthApiFeatures): ApiOperation[] {
         },
       },
       errors: {
-        400: ['INVALID_OR_EXPIRED_TOKEN'],
+        400: ['TOKEN_REQUIRED', 'INVALID_OR_EXPIRED_TOKEN'],
         409: ['EMAIL_IN_USE'],
         501: ['NOT_SUPPORTED'],
       },

@@ -37,7 +37,7 @@ export function emailVerificationOperations(): ApiOperation[] {
       responses: { 200: { description: 'Verified.', body: successBody } },
       errors: {
         ...RATE_LIMIT_ERRORS,
-        400: ['INVALID_OR_EXPIRED_TOKEN'],
+        400: ['TOKEN_REQUIRED', 'INVALID_OR_EXPIRED_TOKEN'],
         501: ['NOT_SUPPORTED'],
       },
     },

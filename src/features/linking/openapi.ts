@@ -89,7 +89,7 @@ export function linkingOperations(features: AuthApiFeatures): ApiOperation[] {
         403: SIGN_IN_REFUSED,
       },
       errors: mergeErrors(RATE_LIMIT_ERRORS, {
-        400: ['INVALID_OR_EXPIRED_TOKEN'],
+        400: ['TOKEN_REQUIRED', 'INVALID_OR_EXPIRED_TOKEN'],
         409: ['ACCOUNT_ALREADY_LINKED'],
       }),
     },

@@ -72,7 +72,7 @@ export function localOperations(features: AuthApiFeatures): ApiOperation[] {
       description: 'The same answer whether or not the account exists.',
       body: forgotBody,
       responses: { 200: { description: 'Accepted.', body: messageBody } },
-      errors: { ...RATE_LIMIT_ERRORS, 501: ['MAIL_NOT_CONFIGURED'] },
+      errors: { 400: ['EMAIL_REQUIRED'], ...RATE_LIMIT_ERRORS, 501: ['MAIL_NOT_CONFIGURED'] },
     },
     {
       method: 'post',
@@ -82,7 +82,7 @@ export function localOperations(features: AuthApiFeatures): ApiOperation[] {
       body: resetBody,
       responses: { 200: { description: 'Password set.', body: successBody } },
       errors: {
-        400: [...PASSWORD_RULES, 'INVALID_OR_EXPIRED_TOKEN'],
+        400: ['TOKEN_REQUIRED', ...PASSWORD_RULES, 'INVALID_OR_EXPIRED_TOKEN'],
         ...RATE_LIMIT_ERRORS,
         501: ['NOT_SUPPORTED'],
       },

@@ -24,6 +24,7 @@ export function magicLinkOperations(): ApiOperation[] {
       body: sendBody,
       responses: { 200: { description: 'Accepted.', body: messageBody } },
       errors: mergeErrors(SECOND_FACTOR_ERRORS, RATE_LIMIT_ERRORS, {
+        400: ['EMAIL_REQUIRED', 'TEMP_TOKEN_REQUIRED'],
         404: ['USER_NOT_FOUND'],
         501: ['MAIL_NOT_CONFIGURED'],
         502: ['MAIL_DELIVERY_FAILED'],
@@ -37,7 +38,7 @@ export function magicLinkOperations(): ApiOperation[] {
       body: verifyBody,
       responses: { 200: SIGN_IN_ANSWER, 403: SIGN_IN_REFUSED },
       errors: mergeErrors(SECOND_FACTOR_ERRORS, RATE_LIMIT_ERRORS, {
-        400: ['INVALID_OR_EXPIRED_TOKEN'],
+        400: ['TOKEN_REQUIRED', 'TEMP_TOKEN_REQUIRED', 'INVALID_OR_EXPIRED_TOKEN'],
         401: ['INVALID_OR_EXPIRED_TOKEN'],
       }),
     },

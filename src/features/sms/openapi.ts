@@ -26,7 +26,7 @@ export function smsOperations(): ApiOperation[] {
         200: { description: 'Accepted.', body: messageBody },
       },
       errors: mergeErrors(SECOND_FACTOR_ERRORS, RATE_LIMIT_ERRORS, {
-        400: ['NO_PHONE_NUMBER'],
+        400: ['TEMP_TOKEN_REQUIRED', 'NO_PHONE_NUMBER'],
         404: ['USER_NOT_FOUND'],
         429: ['SMS_RESEND_TOO_SOON'],
         501: ['SMS_NOT_CONFIGURED'],
@@ -41,6 +41,7 @@ export function smsOperations(): ApiOperation[] {
       body: verifyBody,
       responses: { 200: SIGN_IN_ANSWER, 403: SIGN_IN_REFUSED },
       errors: mergeErrors(SECOND_FACTOR_ERRORS, RATE_LIMIT_ERRORS, {
+        400: ['TEMP_TOKEN_REQUIRED'],
         401: ['INVALID_SMS_CODE'],
         404: ['USER_NOT_FOUND'],
         501: ['SMS_NOT_CONFIGURED'],

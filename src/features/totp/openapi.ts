@@ -77,7 +77,7 @@ export function totpOperations(): ApiOperation[] {
       body: challengeBody,
       responses: { 200: SIGN_IN_ANSWER, 403: SIGN_IN_REFUSED },
       errors: mergeErrors(SECOND_FACTOR_ERRORS, CODE_ERRORS, RATE_LIMIT_ERRORS, {
-        400: ['2FA_NOT_ENABLED'],
+        400: ['TEMP_TOKEN_REQUIRED', '2FA_NOT_ENABLED'],
       }),
     },
     {
