@@ -189,7 +189,7 @@ describeInBrowser('demo page in Chromium (npm start)', () => {
     await status(page, 'sign-in link is in the outbox');
     const entry = await outboxEntry(page, 'mail', `sign-in link for ${email}`);
     const link = (await entry.locator('a').getAttribute('href'))!;
-    expect(link).toMatch(new RegExp(`^${demo.url}/auth/magic-link/verify\\?token=`));
+    expect(link).toMatch(new RegExp(`^${demo.url}/magic-link\\?token=`));
     await entry.locator('a').click();
     await page.locator('#signed-in').waitFor();
     expect(await page.textContent('#profile')).toContain(`"email": "${email}"`);

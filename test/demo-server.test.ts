@@ -59,11 +59,11 @@ describe('demo server (npm start)', () => {
     expect(
       lines.some((l) =>
         l.startsWith(
-          '[mail] reset link for reset@example.test: http://localhost:3999/auth/reset-password?token=',
+          '[mail] reset link for reset@example.test: http://localhost:3999/reset-password?token=',
         ),
       ),
     ).toBe(true);
-    expect((await request(app).get('/auth/reset-password?token=x')).status).toBe(200);
+    expect((await request(app).get('/reset-password?token=x')).status).toBe(200);
   });
 
   it('prints SMS codes and magic links, and keeps them in its demo-only outbox', async () => {
@@ -94,7 +94,7 @@ describe('demo server (npm start)', () => {
     const messages = outbox.body.messages as { channel: string; text: string; link?: string }[];
     expect(messages.find((m) => m.channel === 'sms')?.text).toContain(code);
     const link = messages.find((m) => m.text === `sign-in link for ${account.email}`)?.link;
-    expect(link).toMatch(/^http:\/\/localhost:3999\/auth\/magic-link\/verify\?token=/);
+    expect(link).toMatch(/^http:\/\/localhost:3999\/magic-link\?token=/);
     // The link opens the page, which posts the token; a GET spends nothing.
     const landing = await request(app).get(new URL(link!).pathname + new URL(link!).search);
     expect(landing.status).toBe(200);

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import request from 'supertest';
 import {
   AuthConfigurator,
@@ -15,7 +15,8 @@ import {
   type RouterOptions,
 } from 'keyward';
 import { ACCESS_SECRET, REFRESH_SECRET, appFactory, bearerLogin } from './helpers/app';
-import { checkResponse, type SpecDocument } from './helpers/openapi-check';
+import { cleanConfig, recordingLogger } from './helpers/doctor';
+import { checkResponse, verifyAll, type SpecDocument } from './helpers/openapi-check';
 
 const EVERYTHING: AuthSpecFeatures = {
   register: true,
@@ -244,5 +245,27 @@ describe('the response check of the HTTP suites', () => {
     expect(
       checkResponse(spec, { method: 'GET', path: '/auth/nowhere', status: 200, contentType: json }),
     ).toHaveLength(1);
+  });
+
+  it('watches a router a test file mounts itself, and fails on an answer its spec lacks', async () => {
+    const auth = new AuthConfigurator(
+      cleanConfig(recordingLogger().logger),
+      new InMemoryUserStore(),
+    );
+    try {
+      const own = express();
+      own.use('/auth', auth.router({ doctor: false }));
+      own.get('/auth/undocumented', (_req, res) => {
+        res.json({ ok: true });
+      });
+      expect((await request(own).get('/auth/health')).status).toBe(200);
+      await expect(verifyAll()).resolves.toBeUndefined();
+      expect((await request(own).get('/auth/undocumented')).status).toBe(200);
+      await expect(verifyAll()).rejects.toThrow(
+        /GET \/auth\/undocumented → 200: no such operation/,
+      );
+    } finally {
+      await auth.close();
+    }
   });
 });

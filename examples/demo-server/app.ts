@@ -53,6 +53,12 @@ export function createDemoApp(
     csrf: { enabled: true },
     email: {
       siteUrl,
+      // Links in mails open pages of the site (this page), apart from the API under /auth.
+      linkPaths: {
+        resetPassword: '/reset-password',
+        confirmEmailChange: '/change-email',
+        magicLink: '/magic-link',
+      },
       sendPasswordReset: async (to, _token, link) =>
         outbox.add('mail', to, `reset link for ${to}`, link),
       sendVerificationEmail: async (to, _token, link) =>
@@ -111,17 +117,14 @@ export function createDemoApp(
   app.use('/demo/outbox', demoOutboxRouter(outbox));
 
   // The page also answers the paths that links in mails point at, and handles them itself.
-  app.get(
-    ['/', '/auth/reset-password', '/auth/change-email/confirm', '/auth/magic-link/verify'],
-    (_req, res) => {
-      // Images may be data: URLs, for the TOTP QR code /2fa/setup returns.
-      res.set(
-        'Content-Security-Policy',
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:",
-      );
-      res.type('html').send(demoPage);
-    },
-  );
+  app.get(['/', '/reset-password', '/change-email', '/magic-link'], (_req, res) => {
+    // Images may be data: URLs, for the TOTP QR code /2fa/setup returns.
+    res.set(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:",
+    );
+    res.type('html').send(demoPage);
+  });
   app.use('/static', express.static(join(__dirname, 'public')));
 
   return { app, auth, eventBus, outbox };

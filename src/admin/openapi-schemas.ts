@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { apiKeyView } from '../features/api-keys/openapi';
+import type { AdminFeatures } from './routes/ping';
+import { OVERVIEW_METRICS } from './routes/overview';
 
 // The answers of the admin API as its OpenAPI document describes them, one schema per
 // `toAdmin…` mapping in routes/; openapi.ts lists the operations that answer with them.
@@ -121,3 +123,66 @@ export const loggedEvent = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export const tenant = item({ id: z.string(), name: z.string() });
+
+/** `GET /users/{id}/tenants`: the ids alone (the reference's field) and the tenants' names. */
+export const userTenants = z.object({
+  tenantIds: z.array(z.string()),
+  tenants: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+/** A role as the rbac store lists it (names alone are completed with their permissions). */
+export const role = item({ name: z.string(), permissions: z.array(z.string()) });
+/** A linked account as the store keeps it. */
+export const linkedAccount = item({
+  provider: z.string(),
+  providerAccountId: z.string(),
+  email: z.string().nullable().optional(),
+  linkedAt: z.iso.datetime().optional(),
+});
+/** `toAdminUsage`: one authentication attempt with an API key. */
+export const usageEntry = z.object({
+  at: z.iso.datetime(),
+  success: z.boolean(),
+  reason: z.string().nullable(),
+  ip: z.string(),
+  method: z.string(),
+  path: z.string(),
+  keyPrefix: z.string(),
+});
+
+const FEATURE_FLAGS: Record<keyof AdminFeatures, z.ZodBoolean> = {
+  users: z.boolean(),
+  deleteUser: z.boolean(),
+  sessions: z.boolean(),
+  roles: z.boolean(),
+  tenants: z.boolean(),
+  metadata: z.boolean(),
+  settings: z.boolean(),
+  linkedAccounts: z.boolean(),
+  apiKeys: z.boolean(),
+  apiKeyUsage: z.boolean(),
+  webhooks: z.boolean(),
+  webhookDeliveries: z.boolean(),
+  events: z.boolean(),
+  webhookActions: z.boolean(),
+};
+/** `GET /ping`: the credentials work, and which tabs the panel shows. */
+export const ping = z.object({ ok: z.literal(true), features: z.object(FEATURE_FLAGS) });
+
+const metricKey = z.enum(OVERVIEW_METRICS.map((m) => m.key));
+/** `GET /overview`: each metric per UTC day of the window, oldest first. */
+export const overview = z.object({
+  days: z.number().int(),
+  from: z.string().meta({ description: 'First day of the window, YYYY-MM-DD (UTC).' }),
+  to: z.string().meta({ description: 'Last day of the window (today), YYYY-MM-DD (UTC).' }),
+  tenantId: z.string().nullable(),
+  dates: z.array(z.string()),
+  metrics: z.array(
+    z.object({
+      key: metricKey,
+      event: z.string(),
+      counts: z.array(z.number().int()),
+      total: z.number().int(),
+    }),
+  ),
+  totals: z.record(metricKey, z.number().int()),
+});

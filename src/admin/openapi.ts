@@ -7,15 +7,20 @@ import { mergeErrors, successBody } from '../core/openapi/operation';
 import type { AdminContext } from './context';
 import {
   apiKey,
-  item,
   delivery,
   dryRun,
+  linkedAccount,
   loggedEvent,
+  overview,
   page,
   paging,
+  ping,
+  role,
   session,
   tenant,
+  usageEntry,
   user,
+  userTenants,
   webhook,
   webhookActions,
 } from './openapi-schemas';
@@ -58,10 +63,7 @@ const OPERATIONS: Record<string, Op[]> = {
       method: 'get',
       path: '/ping',
       summary: 'Check the credentials and list the features',
-      responses: ok(
-        z.object({ ok: z.literal(true), features: z.record(z.string(), z.boolean()) }),
-        'The features.',
-      ),
+      responses: ok(ping, 'The features.'),
     },
   ],
   Users: [
@@ -146,7 +148,7 @@ const OPERATIONS: Record<string, Op[]> = {
       method: 'get',
       path: '/users/:id/linked-accounts',
       summary: 'A user’s linked accounts',
-      responses: ok(z.object({ linkedAccounts: z.array(item({ provider: z.string() })) })),
+      responses: ok(z.object({ linkedAccounts: z.array(linkedAccount) })),
       errors: notFound('USER_NOT_FOUND'),
     },
     {
@@ -154,7 +156,7 @@ const OPERATIONS: Record<string, Op[]> = {
       method: 'get',
       path: '/users/:id/tenants',
       summary: 'A user’s tenants',
-      responses: ok(z.looseObject({})),
+      responses: ok(userTenants),
       errors: notFound('USER_NOT_FOUND'),
     },
   ],
@@ -182,7 +184,7 @@ const OPERATIONS: Record<string, Op[]> = {
       method: 'get',
       path: '/roles',
       summary: 'List roles',
-      responses: ok(z.object({ roles: z.array(item({ name: z.string() })) })),
+      responses: ok(z.object({ roles: z.array(role) })),
     },
     {
       when: 'roles',
@@ -313,7 +315,7 @@ const OPERATIONS: Record<string, Op[]> = {
       path: '/api-keys/:id/usage',
       summary: 'An API key’s usage log',
       query: paging,
-      responses: ok(page('entries', item({})), 'A page.'),
+      responses: ok(page('entries', usageEntry), 'A page.'),
       errors: notFound('API_KEY_NOT_FOUND'),
     },
   ],
@@ -421,7 +423,7 @@ const OPERATIONS: Record<string, Op[]> = {
       path: '/overview',
       summary: 'Counts for the overview tab',
       query: overviewQuery,
-      responses: ok(z.looseObject({})),
+      responses: ok(overview),
     },
   ],
 };

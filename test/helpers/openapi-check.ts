@@ -1,4 +1,4 @@
-import type { Express, RequestHandler } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import request from 'supertest';
 
@@ -35,6 +35,7 @@ export interface SpecDocument {
 interface CompiledSpec {
   routes: Array<{ pattern: RegExp; template: string; item: Record<string, SpecOperation> }>;
   validators: Map<string, ValidateFunction>;
+  guardCodes?: Set<string>;
 }
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
@@ -78,18 +79,36 @@ const baseType = (contentType: string | undefined) =>
  */
 const ROUTER_WIDE: Record<number, string[]> = {
   400: ['INVALID_JSON', 'VALIDATION_ERROR'],
-  // The admin guard, and the tools router's sign-in, which stands before all its routes but the
-  // inbound webhook: a method or path it does not serve is answered 401 before any route.
-  401: ['ADMIN_UNAUTHORIZED', 'UNAUTHORIZED'],
   403: ['CSRF_ORIGIN_MISMATCH', 'CSRF_INVALID'],
   501: ['NOT_SUPPORTED', 'FEATURE_NOT_ENABLED'],
   413: ['PAYLOAD_TOO_LARGE'],
   415: ['UNSUPPORTED_MEDIA_TYPE'],
 };
 
-function isRouterWide(res: RecordedResponse): boolean {
+/**
+ * The 401 codes the spec's operations document: a guard that stands before the routes (the
+ * admin secret, the tools router's sign-in) answers a path or method no route serves with one
+ * of them before any route is matched.
+ */
+function guardCodes(compiled: CompiledSpec): Set<string> {
+  if (compiled.guardCodes) return compiled.guardCodes;
+  const codes = new Set<string>();
+  for (const { item } of compiled.routes) {
+    for (const op of Object.values(item)) {
+      const schema = op.responses?.['401']?.content?.['application/json']?.schema as
+        { properties?: { code?: { enum?: unknown[] } } } | undefined;
+      for (const code of schema?.properties?.code?.enum ?? []) codes.add(String(code));
+    }
+  }
+  compiled.guardCodes = codes;
+  return codes;
+}
+
+function isRouterWide(compiled: CompiledSpec, res: RecordedResponse): boolean {
   const code = (res.body as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && (ROUTER_WIDE[res.status] ?? []).includes(code);
+  if (typeof code !== 'string') return false;
+  if (res.status === 401) return guardCodes(compiled).has(code);
+  return (ROUTER_WIDE[res.status] ?? []).includes(code);
 }
 
 /** The problems with one answer; empty when the spec documents it exactly. */
@@ -103,8 +122,8 @@ export function checkResponse(spec: SpecDocument, res: RecordedResponse): string
   const operation = route?.item[method];
   if (!route || !operation) {
     // No such operation: a 404 says exactly that (Express's own answer for unknown paths).
-    if (res.status === 404 || isRouterWide(res)) return [];
-    return [`${where}: no such operation in the spec`];
+    if (res.status === 404 || isRouterWide(compiled, res)) return [];
+    return [`${where}: no such operation in the spec: ${JSON.stringify(res.body ?? null)}`];
   }
   const declared = operation.responses?.[String(res.status)] ?? operation.responses?.default;
   if (!declared) return [`${where}: status not documented for ${route.template}`];
@@ -141,8 +160,11 @@ interface Watched {
   spec?: SpecDocument;
   /** True while the check itself fetches the spec, so that request is not recorded. */
   fetching: boolean;
-  /** The spec to check against when the router serves none (`swagger: false`). */
-  fallback: () => SpecDocument;
+  /**
+   * The spec to check against when the router serves none (`swagger: false`); without one (a
+   * mount found by {@link watchEveryMount}), an app that serves no spec there is not checked.
+   */
+  fallback?: () => SpecDocument;
 }
 
 const watched: Watched[] = [];
@@ -154,7 +176,7 @@ const watched: Watched[] = [];
 export function recordResponses(
   app: Express,
   basePath: string,
-  fallback: () => SpecDocument,
+  fallback?: () => SpecDocument,
 ): RequestHandler {
   const entry: Watched = { app, basePath, recorded: [], fetching: false, fallback };
   watched.push(entry);
@@ -185,17 +207,72 @@ export function recordResponses(
   };
 }
 
-/** The spec the app's router serves; a router without one is checked against its fallback. */
-async function specOf(entry: Watched): Promise<SpecDocument> {
+const isSpec = (body: unknown): body is SpecDocument =>
+  typeof body === 'object' && body !== null && 'openapi' in body && 'paths' in body;
+
+/**
+ * The spec the app's router serves, at the mount or (the admin router's API) under `/api`,
+ * which then narrows the base path; a router without one is checked against its fallback, and
+ * a mount with neither is not a keyward router.
+ */
+async function specOf(entry: Watched): Promise<SpecDocument | undefined> {
   if (entry.spec) return entry.spec;
   entry.fetching = true;
   try {
-    const res = await request(entry.app).get(`${entry.basePath}/openapi.json`);
-    entry.spec = res.status === 200 ? (res.body as SpecDocument) : entry.fallback();
+    for (const base of [entry.basePath, `${entry.basePath}/api`]) {
+      const res = await request(entry.app).get(`${base}/openapi.json`);
+      if (res.status === 200 && isSpec(res.body)) {
+        entry.basePath = base;
+        entry.spec = res.body;
+        return entry.spec;
+      }
+    }
   } finally {
     entry.fetching = false;
   }
+  entry.spec = entry.fallback?.();
   return entry.spec;
+}
+
+/**
+ * Whether the `use` being made comes from a test file rather than from keyward itself (the
+ * admin router is an app that mounts its API at `/api`: that mount is part of the router).
+ */
+function mountedByTestCode(): boolean {
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  const caller = frames.find(
+    (f) => f.includes('/') && !f.includes('node_modules') && !f.includes('openapi-check'),
+  );
+  return caller !== undefined && !/[/\\]src[/\\]/.test(caller);
+}
+
+/**
+ * Makes every router an app mounts at a path watched, as if the suite had mounted
+ * {@link recordResponses} before it: an answer of a router built by a test file itself is
+ * checked as those of the shared fixtures are. A mount already watched is left alone.
+ */
+export function watchEveryMount(): void {
+  const proto = express.application as unknown as { use: (...args: unknown[]) => unknown };
+  const use = proto.use;
+  if ((use as { watching?: boolean }).watching) return;
+  const watchingUse = function (this: Express, ...args: unknown[]) {
+    const [path, ...handlers] = args;
+    // A router (it has a stack) or a sub-app such as the auth router (it has a handle).
+    const isRouter = (h: unknown) => typeof h === 'function' && ('stack' in h || 'handle' in h);
+    if (
+      typeof path === 'string' &&
+      path !== '/' &&
+      handlers.some(isRouter) &&
+      mountedByTestCode()
+    ) {
+      const basePath = path.replace(/\/$/, '');
+      const known = watched.some((w) => w.app === this && w.basePath === basePath);
+      if (!known) use.call(this, basePath, recordResponses(this, basePath));
+    }
+    return use.apply(this, args);
+  };
+  (watchingUse as { watching?: boolean }).watching = true;
+  proto.use = watchingUse;
 }
 
 /**
@@ -208,7 +285,11 @@ export async function verifyAll(): Promise<void> {
     if (entry.recorded.length === 0) continue;
     const spec = await specOf(entry);
     const answers = entry.recorded.splice(0);
-    for (const answer of answers) problems.push(...checkResponse(spec, answer));
+    if (!spec) continue;
+    for (const answer of answers) {
+      if (answer.path.startsWith(`${entry.basePath}/`))
+        problems.push(...checkResponse(spec, answer));
+    }
   }
   if (problems.length > 0) {
     throw new Error(`Answers the OpenAPI spec does not document:\n  ${problems.join('\n  ')}`);

@@ -1,9 +1,10 @@
-import { forgetAll, verifyAll } from './openapi-check';
+import { forgetAll, verifyAll, watchEveryMount } from './openapi-check';
 
 /**
- * After every test, the answers of the watched routers (test/helpers/app.ts, the admin API
- * fixture) are checked against their OpenAPI document: an undocumented status or body fails
- * the test.
+ * After every test, the answers of every router an app mounts at a path (the shared fixtures'
+ * and those a test file builds itself) are checked against the OpenAPI document the router
+ * serves: an undocumented status or body fails the test.
  */
+watchEveryMount();
 afterEach(() => verifyAll());
 afterAll(() => forgetAll());

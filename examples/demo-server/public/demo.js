@@ -82,14 +82,14 @@ if (landing.endsWith('/reset-password')) {
       status('Password changed. Sign in with the new one.');
     }),
   );
-} else if (landing.endsWith('/change-email/confirm')) {
+} else if (landing.endsWith('/change-email')) {
   void run(async () => {
     await call('POST', '/auth/change-email/confirm', { token });
     status('Email address changed.');
   })();
 }
 // A magic link shows the account once it has signed in; elsewhere, show who is signed in now.
-if (landing.endsWith('/magic-link/verify')) {
+if (landing.endsWith('/magic-link')) {
   void run(async () => {
     try {
       await signInWithMagicLink(token);
