@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeProfileFields } from '../features/account/openapi';
 import { apiKeyView } from '../features/api-keys/openapi';
 import type { AdminFeatures } from './routes/ping';
 import { OVERVIEW_METRICS } from './routes/overview';
@@ -23,20 +24,7 @@ export const page = (name: string, row: z.ZodType) =>
   });
 
 /** `toAdminUser`: the safe fields, plus the record's other non-secret fields. */
-export const user = item({
-  id: z.string(),
-  email: z.string(),
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  role: z.string().nullable(),
-  loginProvider: z.string(),
-  isEmailVerified: z.boolean(),
-  isTotpEnabled: z.boolean(),
-  require2FA: z.boolean(),
-  phoneNumber: z.string().nullable(),
-  hasPassword: z.boolean(),
-  createdAt: z.iso.datetime().nullable(),
-});
+export const user = item(safeProfileFields);
 /** `toAdminSession`. */
 export const session = z.object({
   sessionHandle: z.string(),

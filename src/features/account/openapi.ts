@@ -14,11 +14,8 @@ import { confirmBody, requestBody } from './schemas';
 
 const TAG = 'Account';
 
-/**
- * GET /me's body (see `richProfile`). Loose: `buildTokenPayload` may add the app's own fields,
- * and the metadata and RBAC stores add theirs.
- */
-export const profileBody = z.looseObject({
+/** The fields of `safeProfile`: what any answer may show of a user, never a credential. */
+export const safeProfileFields = {
   id: z.string(),
   email: z.string(),
   firstName: z.string().nullable(),
@@ -31,6 +28,14 @@ export const profileBody = z.looseObject({
   phoneNumber: z.string().nullable(),
   hasPassword: z.boolean(),
   createdAt: z.iso.datetime().nullable(),
+};
+
+/**
+ * GET /me's body (see `richProfile`). Loose: `buildTokenPayload` may add the app's own fields,
+ * and the metadata and RBAC stores add theirs.
+ */
+export const profileBody = z.looseObject({
+  ...safeProfileFields,
   available2faMethods: z.array(z.string()),
   metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   roles: z.array(z.string()).optional(),
