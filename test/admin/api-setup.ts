@@ -13,8 +13,8 @@ import {
 import { recordResponses, type SpecDocument } from '../helpers/openapi-check';
 import { createAdminStores, type AdminStores } from './admin-stores';
 
-/** A router that serves no spec is checked against the spec of every part. */
-const ADMIN_FEATURES = {
+/** Every part of the admin API; a router that serves no spec is checked against their spec. */
+export const EVERY_ADMIN_PART = {
   users: true,
   deleteUser: true,
   sessions: true,
@@ -28,6 +28,7 @@ const ADMIN_FEATURES = {
   webhooks: true,
   webhookDeliveries: true,
   events: true,
+  webhookActions: true,
   sessionStore: true,
   apiKeyStore: true,
   webhookStore: true,
@@ -64,7 +65,11 @@ export function createAdminFixture(
   const app = express();
   // Every answer under /admin/api is checked against the admin router's OpenAPI document.
   app.use(
-    recordResponses(app, '/admin/api', () => buildAdminOpenApiSpec(ADMIN_FEATURES) as SpecDocument),
+    recordResponses(
+      app,
+      '/admin/api',
+      () => buildAdminOpenApiSpec(EVERY_ADMIN_PART) as SpecDocument,
+    ),
   );
   app.use(
     '/admin',

@@ -2,7 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import request from 'supertest';
 import { buildAdminOpenApiSpec } from 'keyward';
 import type { SpecDocument } from '../helpers/openapi-check';
-import { createAdminFixture } from './api-setup';
+import { EVERY_ADMIN_PART, createAdminFixture } from './api-setup';
 
 const paths = (spec: SpecDocument) => Object.keys(spec.paths ?? {});
 
@@ -10,25 +10,7 @@ describe('buildAdminOpenApiSpec', () => {
   it.each([
     ['no optional part', {}],
     ['the reference example', { sessions: true, roles: true, metadata: true, settings: true }],
-    [
-      'every part',
-      {
-        users: true,
-        deleteUser: true,
-        sessions: true,
-        roles: true,
-        tenants: true,
-        metadata: true,
-        settings: true,
-        linkedAccounts: true,
-        apiKeys: true,
-        apiKeyUsage: true,
-        webhooks: true,
-        webhookDeliveries: true,
-        events: true,
-        docs: true,
-      },
-    ],
+    ['every part', { ...EVERY_ADMIN_PART, docs: true }],
   ])('builds a valid OpenAPI 3.1 document with %s', async (_name, features) => {
     const spec = buildAdminOpenApiSpec(features, '/admin');
     await expect(SwaggerParser.validate(structuredClone(spec) as never)).resolves.toBeTruthy();

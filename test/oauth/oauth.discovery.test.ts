@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { AuthError, InMemoryUserStore, type GenericOAuthProviderConfig } from 'keyward';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { CookieJar, SITE, browse, errorCode, send } from './browser';
@@ -6,6 +5,7 @@ import { documentFor, startDocumentServer, type DocumentServer } from './discove
 import { atCallback } from './oidc-env';
 import {
   recordingLogger,
+  startImpostorJwks,
   startOidcProvider,
   startServer,
   type LocalServer,
@@ -33,7 +33,6 @@ describe('GenericOAuthStrategy configured from an issuer (OpenID Connect discove
   beforeAll(async () => {
     app = await startServer();
     decoy = await startServer();
-    badKeys = await startServer();
     const callbackUrl = (name: string) => `${app.url}/auth/oauth/${name}/callback`;
     provider = await startOidcProvider([
       {
@@ -44,22 +43,7 @@ describe('GenericOAuthStrategy configured from an issuer (OpenID Connect discove
       },
     ]);
     const { issuer } = provider;
-    // A JWKS with the provider's key ids but other keys: a signature checked against it fails.
-    const realJwks = (await (await fetch(`${issuer}/jwks`)).json()) as {
-      keys: Array<{ kid: string; kty: string; alg?: string }>;
-    };
-    const otherKeys = realJwks.keys
-      .filter((k) => k.kty === 'RSA')
-      .map((k) => ({
-        ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }),
-        kid: k.kid,
-        alg: k.alg ?? 'RS256',
-        use: 'sig',
-      }));
-    badKeys.handle((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: otherKeys }));
-    });
+    badKeys = await startImpostorJwks(issuer);
     // An address nothing listens on any more.
     const gone = await startServer();
     downIssuer = gone.url;

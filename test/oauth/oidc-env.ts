@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import {
   InMemoryLinkedAccountsStore,
   InMemoryPendingLinkStore,
@@ -10,6 +9,7 @@ import { createTestApp, type TestApp } from '../helpers/app';
 import { CookieJar, browse, send, type BrowseOptions } from './browser';
 import {
   recordingLogger,
+  startImpostorJwks,
   startOidcProvider,
   startServer,
   type LocalServer,
@@ -84,22 +84,7 @@ export async function startOidcEnv(
     },
   ]);
   const { issuer } = provider;
-  const badKeys = await startServer();
-  const realJwks = (await (await fetch(`${issuer}/jwks`)).json()) as {
-    keys: Array<{ kid: string; kty: string; alg?: string }>;
-  };
-  const otherKeys = realJwks.keys
-    .filter((k) => k.kty === 'RSA')
-    .map((k) => ({
-      ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }),
-      kid: k.kid,
-      alg: k.alg ?? 'RS256',
-      use: 'sig',
-    }));
-  badKeys.handle((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: otherKeys }));
-  });
+  const badKeys = await startImpostorJwks(issuer);
 
   const users = new InMemoryUserStore();
   const linked = new InMemoryLinkedAccountsStore();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -99,4 +100,28 @@ export async function startServer(): Promise<LocalServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A server publishing a JWKS with the provider's key ids but other keys: an ID token checked
+ * against it fails its signature check, as one from an impostor would.
+ */
+export async function startImpostorJwks(issuer: string): Promise<LocalServer> {
+  const server = await startServer();
+  const realJwks = (await (await fetch(`${issuer}/jwks`)).json()) as {
+    keys: Array<{ kid: string; kty: string; alg?: string }>;
+  };
+  const otherKeys = realJwks.keys
+    .filter((k) => k.kty === 'RSA')
+    .map((k) => ({
+      ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }),
+      kid: k.kid,
+      alg: k.alg ?? 'RS256',
+      use: 'sig',
+    }));
+  server.handle((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ keys: otherKeys }));
+  });
+  return server;
 }
