@@ -1,5 +1,4 @@
 import { createHmac, createSecretKey } from 'node:crypto';
-import { z } from 'zod';
 import { AuthConfigError } from '../errors';
 import { OWASP_ARGON2ID, loadArgon2 } from '../passwords/argon2-hasher';
 import { DEFAULT_PASSWORD_POLICY } from '../passwords/password-policy';
@@ -7,14 +6,10 @@ import { DEFAULT_MAX_PENDING_HASHES } from '../passwords/password-service';
 import { deriveKey } from '../secrets';
 import { parseDurationSeconds } from './duration';
 import type { ResolvedConfig } from './resolved';
-import { isWebSiteUrl, normaliseSiteUrl, siteUrlProblem } from './site-urls';
+import { authConfigSchema } from './schema';
+import { isWebSiteUrl, normaliseSiteUrl } from './site-urls';
 import { describeUnknownKey, findUnknownKeys } from './unknown-keys';
-import {
-  DEFAULT_SECOND_FACTORS,
-  SECOND_FACTOR_NAMES,
-  type AuthConfig,
-  type AuthLogger,
-} from './types';
+import { DEFAULT_SECOND_FACTORS, type AuthConfig, type AuthLogger } from './types';
 
 const MIN_SECRET_BYTES = 32;
 /**
@@ -23,139 +18,6 @@ const MIN_SECRET_BYTES = 32;
  * default leeway; see docs/tokens-and-sessions.md for the trade-off.
  */
 export const DEFAULT_REFRESH_REUSE_GRACE_SECONDS = 30;
-const fn = z.custom<(...args: never[]) => unknown>(
-  (v) => typeof v === 'function',
-  'must be a function',
-);
-const duration = z.union([z.string(), z.number()]).refine((v) => parseDurationSeconds(v) !== null, {
-  message: "must be seconds or a duration such as '15m', '12h', '7d'",
-});
-const url = z
-  .string()
-  .refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an absolute http(s) URL');
-const path = z.string().startsWith('/', 'must start with /');
-const siteUrl = z.string().superRefine((v, ctx) => {
-  const problem = siteUrlProblem(v);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-
-const schema = z.object({
-  accessTokenSecret: z.string({ error: 'is required (a random string of 32+ bytes)' }),
-  refreshTokenSecret: z.string({ error: 'is required (a random string of 32+ bytes)' }),
-  accessTokenExpiresIn: duration.optional(),
-  refreshTokenExpiresIn: duration.optional(),
-  cookieOptions: z
-    .object({
-      secure: z.boolean().optional(),
-      sameSite: z.enum(['strict', 'lax', 'none']).optional(),
-      domain: z.string().min(1).optional(),
-      refreshTokenPath: path.optional(),
-      hostPrefix: z.boolean().optional(),
-    })
-    .optional(),
-  csrf: z
-    .object({
-      enabled: z.boolean().optional(),
-      checkOrigin: z.boolean().optional(),
-      trustedOrigins: z
-        .array(url.refine(isOrigin, 'must be an origin only (scheme, host, port; no path)'))
-        .max(100)
-        .optional(),
-    })
-    .optional(),
-  bcryptSaltRounds: z.number().int().min(4).max(31).optional(),
-  passwordHashing: z
-    .object({
-      algorithm: z.enum(['argon2id', 'bcrypt']).optional(),
-      // Low values are for tests; the bounds are argon2's own (memory >= 8 KiB per lane).
-      argon2: z
-        .object({
-          memoryCost: z.number().int().min(8).max(4_194_304).optional(),
-          timeCost: z.number().int().min(1).max(100).optional(),
-          parallelism: z.number().int().min(1).max(16).optional(),
-        })
-        .optional(),
-      maxPending: z.number().int().min(1).max(100_000).optional(),
-    })
-    .optional(),
-  passwordPolicy: z
-    .object({
-      minLength: z.number().int().min(8).max(64).optional(),
-      maxLength: z.number().int().min(64).max(512).optional(),
-      rejectCommon: z.boolean().optional(),
-    })
-    .optional(),
-  email: z
-    .object({
-      siteUrl: z.union([siteUrl, z.array(siteUrl).min(1).max(50)]).optional(),
-      mailer: z
-        .object({
-          endpoint: url,
-          apiKey: z.string().min(1),
-          from: z.string().min(3),
-          fromName: z.string().optional(),
-          provider: z.string().optional(),
-          defaultLang: z.enum(['en', 'it']).optional(),
-          timeoutMs: z.number().int().positive().optional(),
-        })
-        .optional(),
-      linkPaths: z
-        .object({
-          resetPassword: path.optional(),
-          verifyEmail: path.optional(),
-          confirmEmailChange: path.optional(),
-          magicLink: path.optional(),
-          accountLink: path.optional(),
-          login: path.optional(),
-        })
-        .optional(),
-      sendPasswordReset: fn.optional(),
-      sendMagicLink: fn.optional(),
-      sendWelcome: fn.optional(),
-      sendVerificationEmail: fn.optional(),
-      sendEmailChanged: fn.optional(),
-      sendRecoveryCodeUsed: fn.optional(),
-    })
-    .optional(),
-  emailVerificationMode: z.enum(['none', 'lazy', 'strict']).optional(),
-  requireEmailVerification: z.boolean().optional(),
-  buildTokenPayload: fn.optional(),
-  refreshReuseGraceSeconds: z.number().min(0).max(60).optional(),
-  checkSessionOnRequest: z.boolean().optional(),
-  sessionMaxLifetime: duration.optional(),
-  logger: z.object({ error: fn, warn: fn }).optional(),
-  twoFactor: z
-    .object({
-      appName: z.string().min(1).max(64).optional(),
-      methods: z.array(z.enum(SECOND_FACTOR_NAMES)).max(3).optional(),
-      maxAttempts: z.number().int().min(1).max(20).optional(),
-    })
-    .optional(),
-  reauthWindow: duration.optional(),
-  sms: z
-    .object({
-      endpoint: url.optional(),
-      apiKey: z.string().min(1).optional(),
-      username: z.string().min(1).optional(),
-      password: z.string().min(1).optional(),
-      sendSms: fn.optional(),
-      message: fn.optional(),
-      codeExpiresInMinutes: z.number().int().min(1).max(60).optional(),
-      maxAttempts: z.number().int().min(1).max(10).optional(),
-      resendIntervalSeconds: z.number().int().min(0).max(3600).optional(),
-      timeoutMs: z.number().int().positive().optional(),
-    })
-    .refine((v) => v.endpoint !== undefined || v.sendSms !== undefined, {
-      message: 'needs endpoint (an HTTP SMS API) or sendSms (your own sender)',
-    })
-    .refine((v) => (v.username === undefined) === (v.password === undefined), {
-      message: 'needs username and password together',
-    })
-    .optional(),
-  oauth: z.record(z.string(), z.unknown()).optional(),
-  strictConfig: z.boolean().optional(),
-});
-
 /** Objects whose keys are not keyward's to check: any logger object, the OAuth feature's own. */
 const OPEN_OBJECTS: ReadonlySet<string> = new Set(['logger', 'oauth']);
 /** Configs already warned about, so a config resolved twice (router, middleware) warns once. */
@@ -177,13 +39,13 @@ const defaultLogger = consoleLogger();
  * Throws one {@link AuthConfigError} naming every problem and what to set instead.
  */
 export function resolveConfig(config: AuthConfig): ResolvedConfig {
-  const parsed = schema.safeParse(config ?? {});
+  const parsed = authConfigSchema.safeParse(config ?? {});
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((i) => `${i.path.join('.') || 'config'} ${i.message}`);
   // Cross-field checks run even when the schema failed, so every problem is listed at once.
   problems.push(...crossFieldProblems(config ?? ({} as AuthConfig)));
-  const unknown = findUnknownKeys(schema, config, OPEN_OBJECTS).map(describeUnknownKey);
+  const unknown = findUnknownKeys(authConfigSchema, config, OPEN_OBJECTS).map(describeUnknownKey);
   if (config?.strictConfig === true) problems.push(...unknown);
   if (problems.length > 0) throw new AuthConfigError(problems);
   if (unknown.length > 0 && !warnedConfigs.has(config)) {
@@ -298,12 +160,6 @@ export function resolveConfig(config: AuthConfig): ResolvedConfig {
     // Signs OAuth flow cookies; a KeyObject, like the JWT keys, so jsonwebtoken uses it as is.
     oauthFlowKey: createSecretKey(deriveKey(config.accessTokenSecret, 'keyward oauth-flow v1')),
   });
-}
-
-function isOrigin(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const { pathname, search, hash } = new URL(value);
-  return pathname === '/' && search === '' && hash === '';
 }
 
 /**
