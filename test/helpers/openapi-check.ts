@@ -1,5 +1,6 @@
 import express, { type Express, type RequestHandler } from 'express';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import { resolve, sep } from 'node:path';
 import request from 'supertest';
 
 /**
@@ -160,6 +161,8 @@ interface Watched {
   spec?: SpecDocument;
   /** True while the check itself fetches the spec, so that request is not recorded. */
   fetching: boolean;
+  /** The spec was looked for (a mount without one is not looked for again). */
+  looked?: boolean;
   /**
    * The spec to check against when the router serves none (`swagger: false`); without one (a
    * mount found by {@link watchEveryMount}), an app that serves no spec there is not checked.
@@ -207,6 +210,9 @@ export function recordResponses(
   };
 }
 
+/** keyward's own source folder (not an example app's `src/`). */
+const KEYWARD_SOURCE = resolve(__dirname, '..', '..', 'src') + sep;
+
 const isSpec = (body: unknown): body is SpecDocument =>
   typeof body === 'object' && body !== null && 'openapi' in body && 'paths' in body;
 
@@ -216,7 +222,8 @@ const isSpec = (body: unknown): body is SpecDocument =>
  * a mount with neither is not a keyward router.
  */
 async function specOf(entry: Watched): Promise<SpecDocument | undefined> {
-  if (entry.spec) return entry.spec;
+  if (entry.looked) return entry.spec;
+  entry.looked = true;
   entry.fetching = true;
   try {
     for (const base of [entry.basePath, `${entry.basePath}/api`]) {
@@ -241,9 +248,9 @@ async function specOf(entry: Watched): Promise<SpecDocument | undefined> {
 function mountedByTestCode(): boolean {
   const frames = (new Error().stack ?? '').split('\n').slice(1);
   const caller = frames.find(
-    (f) => f.includes('/') && !f.includes('node_modules') && !f.includes('openapi-check'),
+    (f) => f.includes(sep) && !f.includes('node_modules') && !f.includes('openapi-check'),
   );
-  return caller !== undefined && !/[/\\]src[/\\]/.test(caller);
+  return caller !== undefined && !caller.includes(KEYWARD_SOURCE);
 }
 
 /**
