@@ -173,6 +173,32 @@ function mariadb(url: string): DialectUnderTest {
 }
 
 /**
+ * Opens and migrates stores under `prefix` before the suite (handing them and a raw connection
+ * to `ready`), and after it drops their tables, checks none is left, and closes both.
+ */
+export function withMigratedStores(
+  d: DialectUnderTest,
+  prefix: string,
+  options: OpenOptions,
+  ready: (stores: SqlStores, raw: RawDb) => void,
+): void {
+  let stores: SqlStores;
+  let raw: RawDb;
+  beforeAll(async () => {
+    stores = d.open(prefix, options);
+    raw = d.raw();
+    ready(stores, raw);
+    await stores.migrate();
+  });
+  afterAll(async () => {
+    await stores.dropTables();
+    expect(await raw.tables(prefix)).toEqual([]);
+    await stores.destroy();
+    await raw.close();
+  });
+}
+
+/**
  * Declares `body` once per database: SQLite always (a temporary file, so the raw connection
  * sees the same data), PostgreSQL with KEYWARD_PG_URL, MariaDB/MySQL with KEYWARD_MYSQL_URL.
  */

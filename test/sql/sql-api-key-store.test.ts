@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import type { ApiKey, ApiKeyAuditEntry } from 'keyward';
 import { createSqlStores, type SqlStores } from 'keyward/sql';
 import { uniquePrefix } from '../helpers/services';
-import { forEachDialect, type RawDb } from './dialects';
+import { forEachDialect, withMigratedStores, type RawDb } from './dialects';
 
 const DAY = 86_400_000;
 
@@ -42,19 +42,12 @@ forEachDialect('the SQL API key store', (d) => {
     return opened;
   };
 
-  beforeAll(async () => {
-    stores = d.open(prefix, { poolSize: 4 });
-    raw = d.raw();
-    await stores.migrate();
+  withMigratedStores(d, prefix, { poolSize: 4 }, (s, r) => {
+    stores = s;
+    raw = r;
   });
   afterEach(async () => {
     for (const s of extra.splice(0)) await s.destroy();
-  });
-  afterAll(async () => {
-    await stores.dropTables();
-    expect(await raw.tables(prefix)).toEqual([]);
-    await stores.destroy();
-    await raw.close();
   });
 
   it('keeps scopes and allowedIps as JSON text and instants as epoch milliseconds', async () => {

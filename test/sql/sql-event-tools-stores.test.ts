@@ -6,7 +6,7 @@ import type { LoggedEvent } from 'keyward';
 import { createSqlStores, type SqlStores } from 'keyward/sql';
 import { checkEventLog, checkWebhookStore, formatReport } from 'keyward/testing';
 import { describeWithService, uniquePrefix } from '../helpers/services';
-import { forEachDialect, type RawDb } from './dialects';
+import { forEachDialect, withMigratedStores, type RawDb } from './dialects';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const family = () => `kw.test.${randomBytes(4).toString('hex')}`;
@@ -21,16 +21,9 @@ forEachDialect('the SQL event tools stores', (d) => {
   let stores: SqlStores;
   let raw: RawDb;
 
-  beforeAll(async () => {
-    stores = d.open(prefix, { poolSize: 6 });
-    raw = d.raw();
-    await stores.migrate();
-  });
-  afterAll(async () => {
-    await stores.dropTables();
-    expect(await raw.tables(prefix)).toEqual([]);
-    await stores.destroy();
-    await raw.close();
+  withMigratedStores(d, prefix, { poolSize: 6 }, (s, r) => {
+    stores = s;
+    raw = r;
   });
 
   it('eventLog passes every check of the kit', async () => {

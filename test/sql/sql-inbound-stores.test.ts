@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AuthError, type GenericHmacVerify } from 'keyward';
 import type { SqlStores } from 'keyward/sql';
 import { uniquePrefix } from '../helpers/services';
-import { forEachDialect, type RawDb } from './dialects';
+import { forEachDialect, withMigratedStores, type RawDb } from './dialects';
 
 const tag = () => randomBytes(4).toString('hex');
 
@@ -20,16 +20,9 @@ forEachDialect('the SQL inbound webhook stores (migration 0008)', (d) => {
   let raw: RawDb;
   const q = (name: string) => (d.name === 'mysql' ? `\`${name}\`` : `"${name}"`);
 
-  beforeAll(async () => {
-    stores = d.open(prefix);
-    raw = d.raw();
-    await stores.migrate();
-  });
-  afterAll(async () => {
-    await stores.dropTables();
-    expect(await raw.tables(prefix)).toEqual([]);
-    await stores.destroy();
-    await raw.close();
+  withMigratedStores(d, prefix, {}, (s, r) => {
+    stores = s;
+    raw = r;
   });
 
   it('keeps verify as JSON text, NULL when absent, and clears it with an update to undefined', async () => {

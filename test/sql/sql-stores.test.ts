@@ -4,7 +4,7 @@ import { createPool as createCallbackPool } from 'mysql2';
 import { AuthError, type BaseUser, type SessionInfo } from 'keyward';
 import { createSqlStores, type SqlStores } from 'keyward/sql';
 import { describeWithService, uniquePrefix } from '../helpers/services';
-import { forEachDialect, type DialectName, type RawDb } from './dialects';
+import { forEachDialect, withMigratedStores, type DialectName, type RawDb } from './dialects';
 import { sleep } from '../helpers/app';
 
 /** Every table keyward creates (logical names, sorted), bookkeeping included. */
@@ -110,16 +110,9 @@ forEachDialect('SQL stores', (d) => {
   const rowsOf = async (table: string, column: string, value: string) =>
     (await raw.rows(t(table), column, value)).length;
 
-  beforeAll(async () => {
-    stores = d.open(prefix);
-    raw = d.raw();
-    await stores.migrate();
-  });
-  afterAll(async () => {
-    await stores.dropTables();
-    expect(await raw.tables(prefix)).toEqual([]);
-    await stores.destroy();
-    await raw.close();
+  withMigratedStores(d, prefix, {}, (s, r) => {
+    stores = s;
+    raw = r;
   });
 
   it('migrate() creates every table under the prefix and can run again without changing anything', async () => {

@@ -1,22 +1,10 @@
 import type { Express, Request, RequestHandler, Response } from 'express';
+import { OWN_PAGE_CSP } from '../../core/http/security-headers';
 import { loadPanelFiles, type PanelFile } from './files';
 import { locatePanelFolder } from './locate';
 
-/**
- * The panel runs only its own files: no inline script or style, no third-party origin, no
- * framing, no form posts. Data is fetched from the same origin (the API under `api/`).
- */
-export const PANEL_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The panel's policy, the one of every keyward page: its data comes from the API under `api/`. */
+export const PANEL_CSP = OWN_PAGE_CSP;
 
 /** Options of {@link mountAdminPanel}. */
 export interface AdminPanelOptions {

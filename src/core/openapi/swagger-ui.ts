@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { OWN_PAGE_CSP } from '../http/security-headers';
 
 /** The files of swagger-ui-dist the page loads; nothing else of the package is served. */
 const ASSETS = {
@@ -9,21 +10,11 @@ const ASSETS = {
 export type SwaggerAsset = keyof typeof ASSETS | 'init.js';
 
 /**
- * The docs page's policy: only its own files, no inline script, data fetched from the same
- * origin (the spec, and the calls of "Try it out"). Swagger UI sets element styles from script
+ * The docs page's policy, the one of every keyward page: data is fetched from the same origin
+ * (the spec, and the calls of "Try it out"). Swagger UI sets element styles from script
  * (allowed under `style-src 'self'`), and draws icons as data: SVGs.
  */
-export const DOCS_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const DOCS_CSP = OWN_PAGE_CSP;
 
 /**
  * Starts Swagger UI on the page's `#swagger-ui` element, with the spec URL from its
